@@ -1,0 +1,3 @@
+from furat.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Sentence boundary precision and recall against hand-made gold (``tests/data/sentences/``).
+
+Gold files hold one sentence per line and a blank line between paragraphs. Boundaries are compared
+as positions in the stream of non-space characters, so white space never decides a score. Both
+systems get the same paragraphs; only boundaries inside a paragraph are scored, since paragraph
+ends are given to both and would only inflate the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from furat.findings import Finding, FuratError
+from furat.model import Document
+from furat.segment import Span, sentence_spans
+
+__all__ = ["GOLD_DIR", "BoundaryScore", "pysbd_segmenter", "score_boundaries", "sentence_scores"]
+
+GOLD_DIR = "tests/data/sentences"
+_SPACE = re.compile(r"\s+")
+
+Segmenter = Callable[[str, Sequence[Span]], list[Span]]
+
+
+@dataclass(frozen=True)
+class BoundaryScore:
+    system: str
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        gold = self.true_positives + self.false_negatives
+        return self.true_positives / gold if gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _nonspace_ends(pieces: list[str]) -> list[int]:
+    ends, total = [], 0
+    for piece in pieces:
+        total += len(_SPACE.sub("", piece))
+        ends.append(total)
+    return ends
+
+
+def _gold_boundaries(path: Path, doc: Document) -> tuple[set[int], set[int]]:
+    """Inner sentence boundaries of a gold file and its paragraph ends, in non-space positions."""
+    paragraphs = [block.split("\n") for block in path.read_text(encoding="utf-8").strip("\n").split("\n\n")]
+    flat_gold = _SPACE.sub("", "".join("".join(p) for p in paragraphs))
+    if flat_gold != _SPACE.sub("", doc.text):
+        raise FuratError([Finding(path.as_posix(), 0, "gold-mismatch", f"its text differs from corpus/{doc.id}.json")])
+    sentences = [s for p in paragraphs for s in p if s.strip()]
+    paragraph_ends = set(_nonspace_ends(["".join(p) for p in paragraphs]))
+    return set(_nonspace_ends(sentences)) - paragraph_ends, paragraph_ends
+
+
+def score_boundaries(system: str, docs_and_gold: list[tuple[Document, Path]], segment: Segmenter) -> BoundaryScore:
+    tp = fp = fn = 0
+    for doc, path in docs_and_gold:
+        gold, paragraph_ends = _gold_boundaries(path, doc)
+        spans = segment(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+        found = set(_nonspace_ends([doc.text[s:e] for s, e in spans])) - paragraph_ends
+        tp += len(found & gold)
+        fp += len(found - gold)
+        fn += len(gold - found)
+    return BoundaryScore(system, tp, fp, fn)
+
+
+def pysbd_segmenter() -> Segmenter:
+    """pysbd's Arabic rules as a segmenter over the same paragraphs (needs the ``test`` extra)."""
+    import pysbd
+
+    seg = pysbd.Segmenter(language="ar", clean=False, char_span=True)
+
+    def segment(text: str, paragraphs: Sequence[Span]) -> list[Span]:
+        spans: list[Span] = []
+        for start, end in paragraphs:
+            for piece in seg.segment(text[start:end]):
+                spans.append((start + piece.start, start + piece.end))
+        return spans
+
+    return segment
+
+
+def sentence_scores(
+    root: Path, documents: list[Document], systems: dict[str, Segmenter] | None = None
+) -> list[BoundaryScore]:
+    """Scores of Furat (and any other systems) on every document that has a gold file."""
+    pairs = [(d, root / GOLD_DIR / f"{d.id}.txt") for d in documents if (root / GOLD_DIR / f"{d.id}.txt").is_file()]
+    if not pairs:
+        raise FuratError([Finding(GOLD_DIR, 0, "gold-missing", "no gold sentence files for the corpus documents")], 2)
+    chosen = {"furat": lambda text, paragraphs: sentence_spans(text, list(paragraphs))} | (systems or {})
+    return [score_boundaries(name, pairs, segment) for name, segment in chosen.items()]

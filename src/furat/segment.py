@@ -1,0 +1,84 @@
+"""Paragraphs, sentences and tokens of Arabic news text, as code point spans.
+
+Sentences end at ``.`` ``!`` ``?`` ``؟`` (with the closing quotes or brackets that follow) and at
+line breaks, but not at decimal points (99.5), inside initials (أ.ف.ب), at a one-letter
+abbreviation (د. محمد), at a two- or three-dot ellipsis inside a line (a headline connective:
+"في سوريا.. العراق"), nor where a comma follows the closing quote (``الآن؟"، مبينًا``).
+Everything is regular expressions scanned once, so segmentation runs at tens of MB/s.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+__all__ = ["Span", "paragraph_spans", "sentence_spans", "token_spans", "tokenize"]
+
+Span = tuple[int, int]
+
+_CLOSERS = "\"'»”’)\\]}"
+# A boundary is the end of a terminator run plus its closers, followed by white space and then by
+# something that can start a sentence (not a comma or another closer).
+# A boundary is a terminator run plus its closers, followed by spaces (captured: the next sentence
+# starts after them) and then by something that can start a sentence (not a comma or a closer).
+# Every branch starts with its terminator character, so the scan only stops at those characters.
+_BOUNDARY = re.compile(
+    r"(?:"
+    r"\.(?<![.\s(\[«]\.)(?<!\b[^\W\d_]\.)(?!\.)"  # one dot; not after a one-letter word (أ.ف.ب، د.)
+    r"|\.(?<!\.\.)\.\.?\.?(?=[" + _CLOSERS + r"]*[ \t]*$)"  # an ellipsis only where its line ends
+    r"|[!?؟][!?؟.]*"
+    r"|…(?=[" + _CLOSERS + r"]*[ \t]*$)"
+    r")[" + _CLOSERS + r"]*"
+    r"(?=([ \t]+)[^\s،,;؛:" + _CLOSERS + r"])",
+    re.MULTILINE,
+)
+_LINE = re.compile(r"[^\n]+")
+
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+_LETTER = rf"[^\W\d_]|[{_MARKS}]"
+_TOKEN = re.compile(
+    rf"[{_DIGIT}]+(?:[.,\u066b\u066c][{_DIGIT}]+)*"  # 99.5 ، 5,800 ، ٣٫٥
+    rf"|(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_](?![^\W\d_]))+"  # initials: أ.ف.ب
+    rf"|(?:{_LETTER})+"  # a word, with its clitics and diacritics
+    r"|\S",  # anything else, one character at a time
+)
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """One span per non-blank line, without the line's outer white space."""
+    spans = []
+    for match in _LINE.finditer(text):
+        start, _end = match.span()
+        line = match.group()
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+    return spans
+
+
+def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
+    """Sentence spans in document order; they tile each paragraph up to white space."""
+    # One scan over the whole text, then the boundaries are dealt out to the paragraphs.
+    boundaries = [(m.end(), m.end(1)) for m in _BOUNDARY.finditer(text)]
+    ends = [end for end, _ in boundaries]
+    sentences: list[Span] = []
+    for p_start, p_end in paragraph_spans(text) if paragraphs is None else paragraphs:
+        start = p_start
+        for i in range(bisect.bisect_right(ends, p_start), bisect.bisect_left(ends, p_end)):
+            end, next_start = boundaries[i]
+            sentences.append((start, end))
+            start = next_start
+        sentences.append((start, p_end))
+    return sentences
+
+
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Token spans of ``text[start:end]``: words keep attached clitics; numbers and punctuation stand alone."""
+    return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def tokenize(text: str) -> list[str]:
+    """The tokens of ``text`` as strings."""
+    return [m.group() for m in _TOKEN.finditer(text)]

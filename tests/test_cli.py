@@ -1,0 +1,30 @@
+"""The command line as a user meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_furat
+
+
+def test_help_lists_the_commands() -> None:
+    result = run_furat("--help")
+    assert result.returncode == 0
+    for command in ("ingest", "summary", "eval", "bench", "quantities"):
+        assert command in result.stdout
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_furat("no-such-command").returncode == 2
+
+
+def test_outside_a_repository_says_so(tmp_path: Path) -> None:
+    result = run_furat("summary", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error[no-repo]" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_summary_counts_the_corpus() -> None:
+    result = run_furat("summary")
+    assert result.returncode == 0
+    assert "5 documents" in result.stdout and "المدى" in result.stdout

@@ -1,0 +1,47 @@
+"""Sentence boundaries against the hand-made gold, Furat beside pysbd, and the benchmark's shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from furat.evaluation import pysbd_segmenter, sentence_scores
+from furat.model import Document
+from tests.conftest import run_furat
+
+
+def test_furat_meets_the_target_and_beats_pysbd(root: Path, documents: dict[str, Document]) -> None:
+    furat, pysbd = sentence_scores(root, list(documents.values()), {"pysbd": pysbd_segmenter()})
+    assert furat.true_positives + furat.false_negatives >= 10, "the gold has real inner boundaries"
+    assert furat.precision >= 0.98 and furat.recall >= 0.98
+    assert furat.f1 > pysbd.f1
+
+
+def test_gold_files_cover_at_least_two_whole_articles(root: Path, documents: dict[str, Document]) -> None:
+    gold = [d for d in documents.values() if (root / "tests/data/sentences" / f"{d.id}.txt").is_file()]
+    assert len(gold) >= 2
+
+
+def test_eval_command_prints_both_systems_in_one_run() -> None:
+    result = run_furat("eval", "sentences", "--json")
+    assert result.returncode == 0, result.stderr
+    systems = {row["system"]: row for row in json.loads(result.stdout)}
+    assert set(systems) == {"furat", "pysbd"}
+    assert all(0.0 <= row["precision"] <= 1.0 for row in systems.values())
+
+
+def test_bench_writes_figures(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = run_furat(
+        "bench", "--size-mb", "0.2", "--stage", "segment_sentences", "--stage", "tokenize", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    stage = figures["stages"]["segment_sentences"]
+    assert stage["input_mb"] >= 0.2 and stage["sentences"] > 0 and stage["mb_per_s"] > 0
+    assert figures["stages"]["tokenize"]["tokens"] > 0
+
+
+def test_bench_refuses_an_unknown_stage() -> None:
+    result = run_furat("bench", "--stage", "nope")
+    assert result.returncode == 2 and "error[usage]" in result.stderr

@@ -1,0 +1,102 @@
+"""Segmentation of Arabic news text: where sentences end and where they do not."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from furat.segment import paragraph_spans, sentence_spans, token_spans, tokenize
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Full stop, question mark, exclamation mark, and the closing quote that goes with them.
+        ("قتل خمسة دواعش. وفرضت القوات سيطرتها.", ["قتل خمسة دواعش.", "وفرضت القوات سيطرتها."]),
+        ("أين ذهب مقاتلو داعش؟ وهو سؤال ينطوي على آخر", ["أين ذهب مقاتلو داعش؟", "وهو سؤال ينطوي على آخر"]),
+        ('قالت إن "القوات موجودة". وأفادت المصادر', ['قالت إن "القوات موجودة".', "وأفادت المصادر"]),
+        ('غرب كركوك". وقالت هيئة الحشد', ['غرب كركوك".', "وقالت هيئة الحشد"]),
+        ('فيها؟". وتقع محافظة ديالى', ['فيها؟".', "وتقع محافظة ديالى"]),
+        ("«إرهابية». وحذر الجنرال", ["«إرهابية».", "وحذر الجنرال"]),
+        # Not a boundary: decimals, initials, one-letter abbreviations, headline ellipses, a comma after the quote.
+        ("تحرير نحو 99.5 بالمئة من الأراضي", ["تحرير نحو 99.5 بالمئة من الأراضي"]),
+        ("(أحمد الرباعي/أ.ف.ب) نقلت الوكالة", ["(أحمد الرباعي/أ.ف.ب) نقلت الوكالة"]),
+        ("وقال د. محمد علي إن الوضع خطير.", ["وقال د. محمد علي إن الوضع خطير."]),
+        ("في سوريا.. العراق الملاذ الأخير لداعش", ["في سوريا.. العراق الملاذ الأخير لداعش"]),
+        ("هجرة داعشية إلى سورية... وفرصة عراقية", ["هجرة داعشية إلى سورية... وفرصة عراقية"]),
+        ('نفعل الآن؟"، مبينًا "ما نريده"', ['نفعل الآن؟"، مبينًا "ما نريده"']),
+        ("جهاز الاستخبارات البريطاني «إم آي 6» خلال مؤتمر", ["جهاز الاستخبارات البريطاني «إم آي 6» خلال مؤتمر"]),
+        ("من 20-30 ألف مقاتل، ومن 5 – 6 أضعاف", ["من 20-30 ألف مقاتل، ومن 5 – 6 أضعاف"]),
+        ("في عام 2014. وبعدها", ["في عام 2014.", "وبعدها"]),
+        # A line break always ends a sentence.
+        ("المعركة الأخيرة\nوقال مسؤول", ["المعركة الأخيرة", "وقال مسؤول"]),
+    ],
+)
+def test_sentence_boundaries(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_tokens_split_numbers_and_punctuation_but_keep_clitics() -> None:
+    assert tokenize('لـ"ألترا صوت" بـ5 آلاف ولداعش 99.5% (أ.ف.ب) ٣٫٥ مليون 😀') == [
+        "لـ",
+        '"',
+        "ألترا",
+        "صوت",
+        '"',
+        "بـ",
+        "5",
+        "آلاف",
+        "ولداعش",
+        "99.5",
+        "%",
+        "(",
+        "أ.ف.ب",
+        ")",
+        "٣٫٥",
+        "مليون",
+        "😀",
+    ]
+
+
+def test_diacritics_stay_inside_their_word() -> None:
+    assert tokenize("عسكريًّا أميركيّة") == ["عسكريًّا", "أميركيّة"]
+
+
+TEXT = st.lists(
+    st.one_of(
+        st.characters(min_codepoint=0x0621, max_codepoint=0x064A),
+        st.sampled_from([" ", " ", "\n", ".", "؟", "!", '"', "»", "«", "،", "..", "5", "9.5", "أ.ف.ب", "😀", "\u00a0"]),
+    ),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(TEXT)
+def test_sentences_tile_every_paragraph(text: str) -> None:
+    paragraphs = paragraph_spans(text)
+    spans = sentence_spans(text, paragraphs)
+    covered = {i for s, e in spans for i in range(s, e)}
+    for p_start, p_end in paragraphs:
+        inside = [(s, e) for s, e in spans if p_start <= s < p_end]
+        assert inside[0][0] == p_start and inside[-1][1] == p_end
+        for (_, e1), (s2, _) in itertools.pairwise(inside):
+            assert text[e1:s2].strip() == "", "gaps between sentences are white space"
+    for s, e in spans:
+        assert s < e and text[s:e] == text[s:e].strip()
+    non_space = {i for i, ch in enumerate(text) if not ch.isspace()}
+    assert non_space <= covered, "every character is in a sentence"
+
+
+@settings(max_examples=300)
+@given(TEXT)
+def test_tokens_cover_every_non_space_character(text: str) -> None:
+    covered = {i for s, e in token_spans(text) for i in range(s, e)}
+    assert covered == {i for i, ch in enumerate(text) if not ch.isspace()}
