@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,26 @@ def run_furat(*args: str, cwd: Path | None = None, stdin: str | None = None) -> 
         timeout=600,
         check=False,
     )
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+INVALID_CASES = json.loads((FIXTURES / "invalid" / "EXPECTED.json").read_text(encoding="utf-8"))
+DEFAULT_TARGET = "annotations/004_6a18982ae2c37ec8.json"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``invalid_case`` runs a test once per fixture in tests/fixtures/invalid/ (see EXPECTED.json)."""
+    if "invalid_case" in metafunc.fixturenames:
+        metafunc.parametrize("invalid_case", sorted(INVALID_CASES), ids=str)
+
+
+def place_case(repo: Path, name: str) -> dict[str, object]:
+    """Put one invalid fixture into a scratch repository: a file at its target, or a folder overlaid."""
+    expected: dict[str, object] = INVALID_CASES[name]
+    source = FIXTURES / "invalid" / name
+    (repo / "annotations").mkdir(exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, repo, dirs_exist_ok=True)
+    else:
+        shutil.copyfile(FIXTURES / "invalid" / f"{name}.json", repo / str(expected.get("target", DEFAULT_TARGET)))
+    return expected

@@ -28,3 +28,10 @@ def test_summary_counts_the_corpus() -> None:
     result = run_furat("summary")
     assert result.returncode == 0
     assert "5 documents" in result.stdout and "المدى" in result.stdout
+
+
+def test_quantities_reads_standard_input() -> None:
+    result = run_furat("quantities", stdin="وبحوزتهم ما يصل إلى 200 مليون دولار نقدًا.\n")
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    assert '"text": "ما يصل إلى 200 مليون دولار"' in line and '"high": 200000000' in line and '"USD"' in line

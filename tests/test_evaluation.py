@@ -45,3 +45,12 @@ def test_bench_writes_figures(tmp_path: Path) -> None:
 def test_bench_refuses_an_unknown_stage() -> None:
     result = run_furat("bench", "--stage", "nope")
     assert result.returncode == 2 and "error[usage]" in result.stderr
+
+
+def test_bench_validate_stage_runs_on_a_valid_synthetic_repository(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = run_furat("bench", "--docs", "20", "--stage", "validate", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    stage = json.loads(out.read_text(encoding="utf-8"))["stages"]["validate"]
+    assert stage["documents"] == 20 and stage["files"] == 40 and stage["findings"] == 0
+    assert stage["json_loads_seconds"] > 0 and stage["plain_jsonschema_seconds"] > 0

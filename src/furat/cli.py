@@ -34,7 +34,9 @@ def _table(rows: Sequence[Sequence[object]], left: int = 1) -> str:
     cells = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
     return "\n".join(
-        "  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        "  ".join(
+            c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
         for row in cells
     )
 
@@ -113,21 +115,82 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from furat.bench import STAGES, run_bench, write_bench
+    from furat.bench import STAGES, BenchSettings, run_bench, write_bench
 
     root = _root(args)
     unknown = [s for s in args.stage or [] if s not in STAGES]
     if unknown:
         message = f"unknown stage {unknown[0]!r}; stages: {', '.join(STAGES)}"
         raise FuratError([Finding("furat bench", 0, "usage", message)], 2)
-    figures = run_bench(root, args.size_mb, args.stage)
+    figures = run_bench(root, BenchSettings(size_mb=args.size_mb, docs=args.docs), args.stage)
     out = Path(args.out)
     write_bench(out if out.is_absolute() else root / out, figures)
     rows: list[list[object]] = [["stage", "input MB", "seconds", "MB/s", "peak RSS MB"]]
     for name, stage in figures["stages"].items():
-        rows.append([name, stage["input_mb"], stage["seconds"], stage["mb_per_s"] or 0.0, stage["peak_rss_mb"]])
+        speed = stage.get("mb_per_s", round(stage["input_mb"] / stage["seconds"], 3) if stage["seconds"] else 0)
+        rows.append([name, stage["input_mb"], stage["seconds"], speed, stage["peak_rss_mb"]])
     print(_table(rows))
+    if "validate" in figures["stages"]:
+        v = figures["stages"]["validate"]
+        print(
+            f"validate, {v['documents']} documents: json.loads alone {v['json_loads_seconds']} s, "
+            f"plain jsonschema alone {v['plain_jsonschema_seconds']} s ({v['jsonschema_over_parse']}x the parse), "
+            f"furat validate {v['furat_validate_seconds']} s ({v['validate_over_parse']}x the parse)"
+        )
     print(f"figures written to {args.out}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from furat.validate import validate_paths, validate_repo
+
+    if args.list_codes:
+        from furat.validate import CODES
+
+        rows: list[list[object]] = [["code", "tier", "level", "meaning"]]
+        rows += [[code, f"L{tier}", level, meaning] for code, (tier, level, meaning) in CODES.items()]
+        print(_table(rows, left=4))
+        return 0
+    root = _root(args)
+    if args.paths:
+        paths = [Path(p).resolve() for p in args.paths]
+        missing = [p for p in args.paths if not Path(p).exists()]
+        if missing:
+            raise FuratError([Finding(missing[0], 0, "io-error", "no such file")], 2)
+        findings = validate_paths(root, paths)
+    else:
+        findings = validate_repo(root)
+    errors = [f for f in findings if f.level == "error"]
+    warnings = [f for f in findings if f.level != "error"]
+    shown = errors[: args.max_errors] if args.max_errors else errors
+    if args.format == "json":
+        print(format_findings([*shown, *warnings], "json"))
+    else:
+        for group in (shown, warnings):
+            if group:
+                print(format_findings(group, args.format), file=sys.stderr if args.format == "text" else sys.stdout)
+        if args.format == "text":
+            hidden = len(errors) - len(shown)
+            more = f" ({hidden} more not shown: --max-errors)" if hidden else ""
+            print(f"{len(errors)} errors, {len(warnings)} warnings{more}")
+    return 1 if errors else 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from furat.schemas import SCHEMAS, derived_annotation_schema, schema_drift
+
+    schema_dir = _root(args) / "schema"
+    if args.check:
+        if schema_drift(schema_dir):
+            message = "its enums differ from schema/labels.json; run `furat schema`"
+            print(Finding(f"schema/{SCHEMAS['annotation']}", 1, "schema-drift", message).text(), file=sys.stderr)
+            return 1
+        print("schema/annotation.schema.json agrees with schema/labels.json")
+        return 0
+    from furat.jsonio import write_files_atomically
+
+    write_files_atomically({schema_dir / SCHEMAS["annotation"]: derived_annotation_schema(schema_dir)})
+    print("wrote schema/annotation.schema.json from schema/labels.json")
     return 0
 
 
@@ -157,9 +220,21 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="measure speed and memory on a synthetic corpus; writes JSON")
     bench.add_argument("--size-mb", type=float, default=50.0, help="size of the synthetic corpus (default 50)")
+    bench.add_argument("--docs", type=int, default=10_000, help="documents in the synthetic repository (default 10000)")
     bench.add_argument("--stage", action="append", help="run only this stage (repeatable)")
     bench.add_argument("--out", default="bench-results/bench.json", help="where to write the figures")
     bench.set_defaults(func=_cmd_bench)
+
+    validate = sub.add_parser("validate", help="check labels, schemas, seeds, corpus and annotations")
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="only these corpus or annotation files")
+    validate.add_argument("--format", choices=["text", "json", "github"], default="text")
+    validate.add_argument("--max-errors", type=int, default=0, metavar="N", help="show at most N errors")
+    validate.add_argument("--list-codes", action="store_true", help="list every finding code and what it means")
+    validate.set_defaults(func=_cmd_validate)
+
+    schema = sub.add_parser("schema", help="regenerate the annotation schema's enums from schema/labels.json")
+    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if they differ")
+    schema.set_defaults(func=_cmd_schema)
 
     quantities = sub.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")

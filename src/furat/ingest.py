@@ -76,6 +76,7 @@ class Rules:
     pull_quote_min_overlap: float
     months: dict[str, int]
     overrides: dict[str, dict[int, str]]
+    sha256: str  # of seeds/cleaning.json: corpus documents record it, so stale ones are caught
 
 
 @dataclass
@@ -112,7 +113,8 @@ def load_rules(root: Path) -> Rules:
     """Compile ``seeds/cleaning.json``; a bad pattern or a malformed file is an error naming it."""
     path = root / RULES
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise FuratError([_finding(RULES, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -146,6 +148,7 @@ def load_rules(root: Path) -> Rules:
         pull_quote_min_overlap=data["pull_quote"]["min_overlap"],
         months=data["months"],
         overrides=overrides,
+        sha256=hashlib.sha256(raw).hexdigest(),
     )
 
 
@@ -400,6 +403,7 @@ def build_document(entry: ManifestEntry, raw: str, rules: Rules) -> Document:
             captions=tuple(found.captions),
             seed_file=entry.file,
             seed_sha256=entry.sha256,
+            rules_sha256=rules.sha256,
         ),
         paragraphs=tuple(paragraphs),
         sentences=tuple(sentences),

@@ -6,10 +6,11 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["dumps", "write_files_atomically"]
+__all__ = ["dumps", "read_json_cached", "write_files_atomically"]
 
 _WIDTH = 110
 
@@ -65,3 +66,15 @@ def write_files_atomically(files: Mapping[Path, str]) -> None:
         raise
     for tmp, path in staged:
         os.replace(tmp, path)
+
+
+def read_json_cached(path: Path) -> Any:
+    """Parse a small, often-read JSON file (labels, schemas) once per version of it on disk."""
+    stat = path.stat()
+    return _read_json(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _read_json(path: str, mtime_ns: int, size: int) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

@@ -6,12 +6,11 @@ datasheet tables) is derived from what this module returns.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from furat.jsonio import read_json_cached
 from furat.paths import schema_dir
 
 __all__ = ["Label", "Labels", "Unit", "load_labels"]
@@ -78,13 +77,7 @@ def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
 
 def load_labels(path: Path | None = None) -> Labels:
     """Read the inventory (default: the repository's ``schema/labels.json``)."""
-    return _load(str(path or schema_dir() / "labels.json"))
-
-
-@cache
-def _load(path: str) -> Labels:
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
+    data = read_json_cached(path or schema_dir() / "labels.json")
     return Labels(
         schema_version=data["schema_version"],
         entity_types=_labels(data["entity_types"]),

@@ -40,6 +40,7 @@ class Meta:
     issue: str | None = None
     dateline: str | None = None
     captions: tuple[str, ...] = ()
+    rules_sha256: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class Meta:
             "captions": list(self.captions),
             "seed_file": self.seed_file,
             "seed_sha256": self.seed_sha256,
+            "rules_sha256": self.rules_sha256,
         }
 
 

@@ -1,0 +1,141 @@
+"""Stand-off annotations: entity mentions, quantity mentions and stances, one typed layer each.
+
+Small frozen value objects; references point at ids (a stance's ``holder`` is an entity id).
+Offsets are half-open code point ranges into the corpus document's text (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["SCHEMA_VERSION", "AnnotationSet", "Entity", "Quantity", "Span", "Stance", "text_sha256"]
+
+SCHEMA_VERSION = "1.0.0"
+
+
+def text_sha256(text: str) -> str:
+    """The fingerprint annotations carry of the text their offsets point into."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text, "label": self.label}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    id: str
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    kind: str
+    approximate: bool
+    counted: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "unit": self.unit,
+            "kind": self.kind,
+            "approximate": self.approximate,
+            "counted": self.counted.to_json() if self.counted else None,
+        }
+
+
+@dataclass(frozen=True)
+class Stance:
+    id: str
+    start: int
+    end: int
+    text: str
+    target: str
+    label: str
+    holder: str | None
+    holder_kind: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "target": self.target,
+            "label": self.label,
+            "holder": self.holder,
+        }
+        if self.holder_kind:
+            data["holder_kind"] = self.holder_kind
+        return data
+
+
+@dataclass(frozen=True)
+class AnnotationSet:
+    """The annotations of one document (the contents of ``annotations/<doc_id>.json``)."""
+
+    document: str
+    text_sha256: str
+    provenance: dict[str, Any]
+    entities: tuple[Entity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    stances: tuple[Stance, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "document": self.document,
+            "text_sha256": self.text_sha256,
+            "provenance": self.provenance,
+            "entities": [e.to_json() for e in sorted(self.entities, key=_order)],
+            "quantities": [q.to_json() for q in sorted(self.quantities, key=_order)],
+            "stances": [s.to_json() for s in sorted(self.stances, key=_order)],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnnotationSet:
+        def quantity(q: dict[str, Any]) -> Quantity:
+            counted = q.get("counted")
+            fields = {k: v for k, v in q.items() if k != "counted"}
+            return Quantity(**fields, counted=Span(**counted) if counted else None)
+
+        return cls(
+            document=data["document"],
+            text_sha256=data["text_sha256"],
+            provenance=data["provenance"],
+            entities=tuple(Entity(**e) for e in data["entities"]),
+            quantities=tuple(quantity(q) for q in data["quantities"]),
+            stances=tuple(Stance(**s) for s in data["stances"]),
+        )
+
+
+def _order(item: Entity | Quantity | Stance) -> tuple[int, int, str]:
+    return (item.start, item.end, item.id)
