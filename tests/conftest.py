@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from furat.ingest import build_corpus
+from furat.model import Document
+
 # CI runs the property tests on a fixed sequence of examples, so a run can be reproduced exactly;
 # locally they explore new examples every time.
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
-from furat.ingest import build_corpus
-from furat.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 
