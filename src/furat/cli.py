@@ -79,17 +79,23 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    root = _root(args)
+    if args.what == "sentences":
+        return _eval_sentences(root, args.json)
+    return _eval_preannotator(root, args.json)
+
+
+def _eval_sentences(root: Path, as_json: bool) -> int:
     from furat.evaluation import pysbd_segmenter, sentence_scores
     from furat.ingest import build_corpus
 
-    root = _root(args)
     systems = {}
     try:
         systems["pysbd"] = pysbd_segmenter()
     except ImportError:
         print("pysbd is not installed (pip install -e '.[test]'): scoring Furat alone", file=sys.stderr)
     scores = sentence_scores(root, build_corpus(root), systems)
-    if args.json:
+    if as_json:
         data = [
             {
                 "system": s.system,
@@ -111,6 +117,61 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             [sc.system, sc.precision, sc.recall, sc.f1, sc.true_positives, sc.false_positives, sc.false_negatives]
         )
     print(_table(rows))
+    return 0
+
+
+def _eval_preannotator(root: Path, as_json: bool) -> int:
+    from furat.evaluation import preannotator_scores
+
+    score = preannotator_scores(root)
+    layers = {"entities": score.entities, "quantities": score.quantities}
+    if as_json:
+        data: dict[str, object] = {
+            name: {
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "matched": s.matched,
+                "missed": s.only_a,
+                "spurious": s.only_b,
+            }
+            for name, s in layers.items()
+        }
+        data["documents"] = score.documents
+        data["quantity_value_agreement"] = score.quantity_value_agreement
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"pre-annotator against the gold of {score.documents} documents (exact spans; entities leave one document out)"
+    )
+    rows: list[list[object]] = [["layer", "precision", "recall", "f1", "matched", "missed", "spurious"]]
+    for name, s in layers.items():
+        rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
+    print(_table(rows))
+    agree = score.quantity_value_agreement
+    print(f"normalized values equal on matched quantities: {'-' if agree is None else f'{agree:.3f}'}")
+    return 0
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from furat.agreement import agreement_rows, passes_agreement
+
+    result = passes_agreement(_root(args))
+    total = result.total
+    if total is None:
+        raise FuratError([Finding("annotations/passes", 0, "passes-missing", "no document has two passes yet")], 2)
+    if args.json:
+        data = {
+            "documents": {
+                doc: {"annotators": [a, b], "measures": agreement_rows(r)}
+                for doc, (a, b, r) in result.per_document.items()
+            },
+            "total": agreement_rows(total),
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"agreement of two independent passes, {len(result.per_document)} documents")
+    print(_table([["measure", "value", "n"], *agreement_rows(total)]))
     return 0
 
 
@@ -214,9 +275,17 @@ def _parser() -> argparse.ArgumentParser:
     summary.set_defaults(func=_cmd_summary)
 
     evaluate = sub.add_parser("eval", help="score a component against hand-made gold")
-    evaluate.add_argument("what", choices=["sentences"], help="sentences: boundary precision/recall, Furat and pysbd")
+    evaluate.add_argument(
+        "what",
+        choices=["sentences", "preannotator"],
+        help="sentences: boundary precision/recall of Furat and pysbd; preannotator: entities and quantities vs gold",
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(func=_cmd_eval)
+
+    agree = sub.add_parser("agreement", help="inter-annotator agreement of the two passes of each document")
+    agree.add_argument("--json", action="store_true", help="per document and in total, as JSON")
+    agree.set_defaults(func=_cmd_agreement)
 
     bench = sub.add_parser("bench", help="measure speed and memory on a synthetic corpus; writes JSON")
     bench.add_argument("--size-mb", type=float, default=50.0, help="size of the synthetic corpus (default 50)")

@@ -1,4 +1,6 @@
-"""Sentence boundary precision and recall against hand-made gold (``tests/data/sentences/``).
+"""Scores against hand-made gold: sentence boundaries, and the pre-annotator against gold annotations.
+
+Sentence boundaries are scored against ``tests/data/sentences/``.
 
 Gold files hold one sentence per line and a blank line between paragraphs. Boundaries are compared
 as positions in the stream of non-space characters, so white space never decides a score. Both
@@ -13,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from furat.agreement import SpanScore, agreement
 from furat.findings import Finding, FuratError
 from furat.model import Document
 from furat.segment import Span, sentence_spans
@@ -104,3 +107,43 @@ def sentence_scores(
         raise FuratError([Finding(GOLD_DIR, 0, "gold-missing", "no gold sentence files for the corpus documents")], 2)
     chosen = {"furat": lambda text, paragraphs: sentence_spans(text, list(paragraphs))} | (systems or {})
     return [score_boundaries(name, pairs, segment) for name, segment in chosen.items()]
+
+
+@dataclass(frozen=True)
+class PreannotatorScore:
+    """The pre-annotator against gold, over every gold document."""
+
+    documents: int
+    entities: SpanScore
+    quantities: SpanScore
+    quantity_values_agree: int
+
+    @property
+    def quantity_value_agreement(self) -> float | None:
+        matched = self.quantities.matched
+        return self.quantity_values_agree / matched if matched else None
+
+
+def preannotator_scores(root: Path) -> PreannotatorScore:
+    """Precision/recall of the pre-annotator against the gold annotations.
+
+    Entities are predicted with a gazetteer built from the gold of the *other* documents (plus the
+    curated list), so no document is scored with its own gold names: leave one document out.
+    Quantities come from the recognizer, which never sees gold. Matches are exact spans with equal
+    labels (entities) or equal units (quantities).
+    """
+    from furat.ingest import build_corpus
+    from furat.preannotate import curated_gazetteer, gold_gazetteer, load_gold, predict
+
+    gold = load_gold(root)
+    if not gold:
+        raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
+    documents = {doc.id: doc for doc in build_corpus(root)}
+    total = None
+    for doc_id, reference in gold.items():
+        others = gold_gazetteer(a for d, a in gold.items() if d != doc_id)
+        predicted = predict(documents[doc_id], {**curated_gazetteer(), **others})
+        result = agreement(reference, predicted)
+        total = result if total is None else total + result
+    assert total is not None
+    return PreannotatorScore(len(gold), total.entities_exact, total.quantities_exact, total.quantity_values_agree)
