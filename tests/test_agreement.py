@@ -102,7 +102,7 @@ def test_agreement_command_reads_the_two_passes(repo: Path) -> None:
     folder = repo / "annotations" / "passes" / "004_6a18982ae2c37ec8"
     folder.mkdir(parents=True)
     (folder / "annotator-a.json").write_text(dumps(EXAMPLE.to_json()), encoding="utf-8")
-    fewer = replace(EXAMPLE, entities=EXAMPLE.entities[:-2], stances=(replace(EXAMPLE.stances[0], label="none"),))
+    fewer = replace(EXAMPLE, entities=EXAMPLE.entities[2:], stances=(replace(EXAMPLE.stances[0], label="none"),))
     (folder / "annotator-b.json").write_text(dumps(fewer.to_json()), encoding="utf-8")
     result = run_furat("--root", str(repo), "agreement", "--json")
     assert result.returncode == 0, result.stderr
