@@ -175,6 +175,22 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from furat.coverage import coverage_report
+
+    numbers = coverage_report(_root(args))
+    neither = [n for n in numbers if not n.category]
+    counts = Counter(n.category or "neither" for n in numbers)
+    print(", ".join(f"{count} {category}" for category, count in sorted(counts.items())))
+    for n in neither:
+        where = f"corpus/{n.doc_id}.json"
+        message = f"{n.text!r} at [{n.start}, {n.end}) is neither in a quantity nor in an excluded category"
+        print(Finding(where, 0, "number-uncovered", message, pointer="/text").text(), file=sys.stderr)
+    return 1 if neither else 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from furat.bench import STAGES, BenchSettings, run_bench, write_bench
 
@@ -286,6 +302,9 @@ def _parser() -> argparse.ArgumentParser:
     agree = sub.add_parser("agreement", help="inter-annotator agreement of the two passes of each document")
     agree.add_argument("--json", action="store_true", help="per document and in total, as JSON")
     agree.set_defaults(func=_cmd_agreement)
+
+    coverage = sub.add_parser("coverage", help="list numbers in the text that no quantity or exclusion covers")
+    coverage.set_defaults(func=_cmd_coverage)
 
     bench = sub.add_parser("bench", help="measure speed and memory on a synthetic corpus; writes JSON")
     bench.add_argument("--size-mb", type=float, default=50.0, help="size of the synthetic corpus (default 50)")

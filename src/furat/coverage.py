@@ -1,0 +1,115 @@
+"""Quantity coverage: every number written in the corpus, in digits or in words, is either inside a
+gold quantity or in a category the guidelines exclude (a date, an identifier, an ordinal, a time,
+part of a name). ``furat coverage`` lists the numbers that are neither.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from furat.annotation import AnnotationSet
+from furat.model import Document
+
+__all__ = ["Number", "coverage_report", "find_numbers", "quantity_coverage"]
+
+_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
+_NUMBER_DIGITS = re.compile(rf"[{_DIGITS}]+(?:[.,\u066b\u066c:][{_DIGITS}]+)*")
+_WORD = re.compile(r"(?:[^\W\d_]|[\u064b-\u065f\u0670\u0640])+")  # a word with its diacritics and tatweel
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+_CARDINALS = set(
+    """واحد واحدة اثنان اثنين اثنتان اثنتين اثنا اثني ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثمان ثماني
+    ثمانية تسع تسعة عشر عشرة عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين ستون ستين سبعون سبعين ثمانون
+    ثمانين تسعون تسعين مئة مائة مئات مئتان مئتي مائتان مائتين ألف ألفا آلاف ألوف ألفين ألفان مليون ملايين مليونين
+    مليونان مليار مليارات عشرات بضع بضعة نصف ثلث ربع أرباع أضعاف""".split()
+)
+_ORDINALS = set(
+    """أول أولى ثاني ثانية ثالث ثالثة رابع رابعة خامس خامسة سادس سادسة سابع سابعة ثامن ثامنة تاسع تاسعة عاشر
+    عاشرة""".split()
+)
+_MONTHS = (
+    "يناير|فبراير|مارس|أبريل|إبريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|شباط|آذار|نيسان"
+    "|أيار|حزيران|تموز|آب|أيلول|تشرين"
+)
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?:اللواء|لواء|الفرقة|فرقة|الفوج|فوج|القرار|قرار|العدد|الصفحة|رقم|الرقم|الكتيبة|المادة)\s*:?\s*(?:ال)?ـ?$"
+)
+_YEAR_BEFORE = re.compile(rf"(?:عام|العام|سنة|منذ|في|أوائل|أواخر|مطلع|منتصف|/|{_MONTHS})\s*\S*\s*$")
+_DAY_OF_MONTH = re.compile(rf"^\s*(?:من\s+)?(?:{_MONTHS})")
+
+
+@dataclass(frozen=True)
+class Number:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    category: str  # quantity, date, identifier, ordinal, time, name, or "" (neither)
+
+
+def _bare(word: str) -> str:
+    """A word without diacritics, tatweel, attached proclitics and the article."""
+    word = _DIACRITICS.sub("", word)
+    for prefix in ("وال", "فال", "بال", "كال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            return word[len(prefix) :]
+    if word[:1] in "وفبلك" and len(word) > 3:
+        rest = word[1:]
+        return rest[2:] if rest.startswith("ال") and len(rest) > 3 else rest
+    return word
+
+
+def find_numbers(text: str) -> list[tuple[int, int, str, bool]]:
+    """Numbers written in digits or words: (start, end, text, is_ordinal_word)."""
+    found = [(m.start(), m.end(), m.group(), False) for m in _NUMBER_DIGITS.finditer(text)]
+    for m in _WORD.finditer(text):
+        bare = _bare(m.group())
+        if bare in _CARDINALS or bare in _ORDINALS:
+            found.append((m.start(), m.end(), m.group(), bare in _ORDINALS))
+    return sorted(found)
+
+
+def _category(doc: Document, gold: AnnotationSet, start: int, end: int, text: str, ordinal: bool) -> str:
+    if any(q.start <= start and end <= q.end for q in gold.quantities):
+        return "quantity"
+    if any(e.start <= start and end <= e.end for e in gold.entities):
+        return "name"
+    if ordinal:
+        return "ordinal"
+    before, after = doc.text[max(0, start - 30) : start], doc.text[end : end + 20]
+    digits = unicodedata.normalize("NFKC", text)
+    if ":" in text:
+        return "time"
+    if _IDENTIFIER_BEFORE.search(before) or (text.isdigit() and len(text) >= 7):
+        return "identifier"
+    if text.isdigit() and len(digits) == 4 and 1900 <= int(digits) <= 2100 and _YEAR_BEFORE.search(before):
+        return "date"
+    if text.isdigit() and int(digits) <= 31 and (_DAY_OF_MONTH.search(after) or before.endswith("الـ")):
+        return "date"
+    return ""
+
+
+def quantity_coverage(documents: list[Document], gold: dict[str, AnnotationSet]) -> list[Number]:
+    """Every number of every document with gold annotations, with its category ("" when it has none)."""
+    numbers = []
+    for doc in documents:
+        if doc.id not in gold:
+            continue
+        for start, end, text, ordinal in find_numbers(doc.text):
+            category = _category(doc, gold[doc.id], start, end, text, ordinal)
+            numbers.append(Number(doc.id, start, end, text, category))
+    return numbers
+
+
+def coverage_report(root: Path) -> list[Number]:
+    from furat.findings import Finding, FuratError
+    from furat.ingest import build_corpus
+    from furat.preannotate import load_gold
+
+    gold = load_gold(root)
+    if not gold:
+        raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
+    return quantity_coverage(build_corpus(root), gold)

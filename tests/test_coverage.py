@@ -1,0 +1,35 @@
+"""The coverage check: numbers that are neither in a quantity nor in an excluded category."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from furat.coverage import find_numbers
+from tests.conftest import DEFAULT_TARGET, FIXTURES, run_furat
+
+
+def test_numbers_in_digits_and_words_are_found() -> None:
+    text = "قتل خمسة دواعش وأصيب 43 عنصرا، وبين 20 ألفًا و٣٠ ألف مقاتل في اليوم الأول من آب 2018"
+    found = [(t, ordinal) for _, _, t, ordinal in find_numbers(text)]
+    assert found == [
+        ("خمسة", False),
+        ("43", False),
+        ("20", False),
+        ("ألفًا", False),
+        ("٣٠", False),
+        ("ألف", False),
+        ("الأول", True),
+        ("2018", False),
+    ]
+
+
+def test_coverage_lists_what_the_example_leaves_out(repo: Path) -> None:
+    (repo / "annotations").mkdir()
+    shutil.copyfile(FIXTURES / "valid" / "004_6a18982ae2c37ec8.json", repo / DEFAULT_TARGET)
+    result = run_furat("--root", str(repo), "coverage")
+    assert result.returncode == 1
+    # covered by the example's quantities, or excluded as dates and ordinals
+    assert "3 quantity" in result.stdout and "2 date" in result.stdout and "1 ordinal" in result.stdout
+    # the example annotates only part of the text: "79 دولة" is a quantity it left out
+    assert "'79'" in result.stderr and "error[number-uncovered]" in result.stderr
