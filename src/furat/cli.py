@@ -271,6 +271,40 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+DOCS_WITH_LABEL_TABLES = ("annotations/GUIDELINES.md",)
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from furat.jsonio import write_files_atomically
+    from furat.labels import label_tables, load_labels
+    from furat.markers import fill_markers
+
+    root = _root(args)
+    tables = label_tables(load_labels(root / "schema" / "labels.json"))
+    stale, updates = [], {}
+    for rel in DOCS_WITH_LABEL_TABLES:
+        path = root / rel
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        fresh = fill_markers(text, "labels", tables)
+        if fresh != text:
+            stale.append(rel)
+            updates[path] = fresh
+    if args.check:
+        for rel in stale:
+            print(
+                Finding(
+                    rel, 0, "docs-stale", "its label tables differ from schema/labels.json; run `furat docs`"
+                ).text(),
+                file=sys.stderr,
+            )
+        return 1 if stale else 0
+    write_files_atomically(updates)
+    print(f"label tables: {len(updates)} file(s) updated")
+    return 0
+
+
 def _cmd_quantities(args: argparse.Namespace) -> int:
     from furat import quantities
 
@@ -323,6 +357,10 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="regenerate the annotation schema's enums from schema/labels.json")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if they differ")
     schema.set_defaults(func=_cmd_schema)
+
+    docs = sub.add_parser("docs", help="write the label tables of the guidelines from schema/labels.json")
+    docs.add_argument("--check", action="store_true", help="write nothing; exit 1 if they are stale")
+    docs.set_defaults(func=_cmd_docs)
 
     quantities = sub.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")

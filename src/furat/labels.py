@@ -13,7 +13,7 @@ from typing import Any
 from furat.jsonio import read_json_cached
 from furat.paths import schema_dir
 
-__all__ = ["Label", "Labels", "Unit", "load_labels"]
+__all__ = ["Label", "Labels", "Unit", "label_tables", "load_labels"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +86,35 @@ def load_labels(path: Path | None = None) -> Labels:
         stance_targets=_labels(data["stance_targets"]),
         stance_labels=_labels(data["stance_labels"]),
     )
+
+
+def _escape(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")
+
+
+def label_tables(labels: Labels) -> dict[str, str]:
+    """Markdown tables of the inventory, for the guidelines and the datasheet (never typed by hand)."""
+
+    def table(header: list[str], rows: list[list[str]]) -> str:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+
+    def described(items: tuple[Label, ...], extra: bool = False) -> str:
+        header = ["code", "Arabic", "English", "definition (ar)", "definition (en)"]
+        if extra:
+            header += ["hotkey"]
+        rows = [
+            [f"`{x.code}`", x.ar, x.en, x.definition_ar, x.definition_en] + ([f"`{x.hotkey}`"] if extra else [])
+            for x in items
+        ]
+        return table(header, rows)
+
+    units = [[f"`{u.code}`", f"`{u.kind}`", u.ar, u.en] for u in labels.units]
+    return {
+        "entity_types": described(labels.entity_types, extra=True),
+        "quantity_kinds": described(labels.quantity_kinds),
+        "units": table(["unit", "kind", "Arabic", "English"], units),
+        "stance_targets": described(labels.stance_targets),
+        "stance_labels": described(labels.stance_labels),
+    }
