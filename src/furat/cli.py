@@ -305,6 +305,60 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_draft(args: argparse.Namespace) -> int:
+    from furat.annotation import AnnotationSet
+    from furat.drafts import DraftError, dumps_draft, export_draft, resolve_draft
+    from furat.ingest import build_corpus
+    from furat.jsonio import dumps, write_files_atomically
+    from furat.jsonpos import pointer_lines
+    from furat.validate import validate_paths
+
+    root = _root(args)
+    source = Path(args.file)
+    try:
+        raw = source.read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except OSError as exc:
+        raise FuratError([Finding(args.file, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FuratError([Finding(args.file, getattr(exc, "lineno", 0), "json-syntax", str(exc))]) from None
+    documents = {doc.id: doc for doc in build_corpus(root)}
+    doc = documents.get(data.get("document", ""))
+    if doc is None:
+        raise FuratError([Finding(args.file, 1, "unknown-document", f"no corpus document {data.get('document')!r}")])
+    if args.action == "export":
+        out = Path(args.output) if args.output else None
+        text = dumps_draft(export_draft(doc, AnnotationSet.from_json(data)))
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            write_files_atomically({out: text})
+        return 0
+    try:
+        annotations = resolve_draft(doc, data)
+    except DraftError as exc:
+        line = pointer_lines(raw).get(exc.pointer, 0)
+        raise FuratError([Finding(args.file, line, "draft-unresolved", exc.message, pointer=exc.pointer)]) from None
+    except (KeyError, TypeError) as exc:
+        raise FuratError([Finding(args.file, 0, "draft-shape", f"missing or malformed field: {exc}")]) from None
+    if args.output:
+        out = Path(args.output)
+    elif annotations.provenance.get("status") == "gold":
+        out = root / "annotations" / f"{doc.id}.json"
+    else:
+        annotator = annotations.provenance.get("annotators", [{}])[0].get("id", "annotator")
+        out = root / "annotations" / "passes" / doc.id / f"{annotator}.json"
+    write_files_atomically({out: dumps(annotations.to_json())})
+    # Files in the repository's annotations/ are checked as CI will check them.
+    inside = out.resolve().is_relative_to((root / "annotations").resolve())
+    findings = validate_paths(root, [out]) if inside else []
+    if findings:
+        print(format_findings(findings), file=sys.stderr)
+    layers = (len(annotations.entities), len(annotations.quantities), len(annotations.stances))
+    print(f"wrote {out} ({layers[0]} entities, {layers[1]} quantities, {layers[2]} stances)")
+    return 1 if any(f.level == "error" for f in findings) else 0
+
+
 def _cmd_quantities(args: argparse.Namespace) -> int:
     from furat import quantities
 
@@ -361,6 +415,14 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="write the label tables of the guidelines from schema/labels.json")
     docs.add_argument("--check", action="store_true", help="write nothing; exit 1 if they are stale")
     docs.set_defaults(func=_cmd_docs)
+
+    draft = sub.add_parser("draft", help="annotation drafts: resolve one into an annotation file, or export one")
+    draft.add_argument(
+        "action", choices=["resolve", "export"], help="resolve: draft -> annotation file; export: the reverse"
+    )
+    draft.add_argument("file", help="the draft (resolve) or the annotation file (export)")
+    draft.add_argument("-o", "--output", help="where to write (resolve: default from the draft's status and annotator)")
+    draft.set_defaults(func=_cmd_draft)
 
     quantities = sub.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")
