@@ -35,3 +35,11 @@ def test_quantities_reads_standard_input() -> None:
     assert result.returncode == 0, result.stderr
     [line] = result.stdout.splitlines()
     assert '"text": "ما يصل إلى 200 مليون دولار"' in line and '"high": 200000000' in line and '"USD"' in line
+
+
+def test_show_numbers_the_sentences_of_a_document() -> None:
+    result = run_furat("show", "004")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("s000 [0:64] تحرير آخر جيوب «داعش» بسوريا")
+    assert run_furat("show", "999").returncode == 2

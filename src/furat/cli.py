@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +53,24 @@ def _summary(documents: Sequence[Document]) -> str:
         rows.append([doc.id, doc.meta.outlet or "-", doc.meta.published or "-", *counts])
     rows.append([f"{len(documents)} documents", "", "", *totals])
     return _table(rows, left=3)
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from furat.ingest import build_corpus
+
+    documents = {doc.id: doc for doc in build_corpus(_root(args))}
+    matches = [d for d in documents if d == args.document or d.startswith(args.document + "_")]
+    if len(matches) != 1:
+        known = ", ".join(documents)
+        raise FuratError([Finding(args.document, 0, "unknown-document", f"name one document of: {known}")], 2)
+    doc = documents[matches[0]]
+    print(f"{doc.id}: {doc.meta.title}")
+    paragraph_ends = {p.end for p in doc.paragraphs}
+    for index, sentence in enumerate(doc.sentences):
+        print(f"s{index:03d} [{sentence.start}:{sentence.end}] {doc.text[sentence.start : sentence.end]}")
+        if sentence.end in paragraph_ends:
+            print()
+    return 0
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -375,6 +394,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--check", action="store_true", help="write nothing; exit 1 if corpus/ is stale")
     ingest.set_defaults(func=_cmd_ingest)
 
+    show = sub.add_parser("show", help="a document's sentences, numbered (the numbers drafts use)")
+    show.add_argument("document", help="a document id, or its number (e.g. 003)")
+    show.set_defaults(func=_cmd_show)
+
     summary = sub.add_parser("summary", help="documents, sentences and tokens of the corpus")
     summary.set_defaults(func=_cmd_summary)
 
@@ -439,3 +462,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (furat show 003 | head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
