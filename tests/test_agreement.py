@@ -116,3 +116,18 @@ def test_agreement_command_reads_the_two_passes(repo: Path) -> None:
 def test_agreement_without_passes_says_so(repo: Path) -> None:
     result = run_furat("--root", str(repo), "agreement")
     assert result.returncode == 2 and "error[passes-missing]" in result.stderr
+
+
+def test_disagreements_list_what_an_adjudicator_must_decide() -> None:
+    from furat.agreement import disagreements
+
+    other = replace(
+        EXAMPLE,
+        entities=(replace(EXAMPLE.entities[0], label="GPE"), *EXAMPLE.entities[2:]),
+        quantities=(replace(EXAMPLE.quantities[0], low=10.0), *EXAMPLE.quantities[1:]),
+    )
+    lines = disagreements(EXAMPLE, other, ("agent-a", "agent-b"))
+    assert any(line.startswith("entity differs: agent-a [16:20] 'داعش' ORG | agent-b") for line in lines)
+    assert any(line.startswith("entity only in agent-a: [23:28] 'سوريا' GPE") for line in lines)
+    assert any(line.startswith("quantity differs:") and "low=10.0" in line for line in lines)
+    assert len(lines) == 3

@@ -25,6 +25,7 @@ __all__ = [
     "agreement",
     "agreement_rows",
     "cohen_kappa",
+    "disagreements",
     "match_spans",
     "passes_agreement",
 ]
@@ -224,3 +225,45 @@ def agreement_rows(result: LayerAgreement) -> list[list[object]]:
         ["stances, overlapping evidence + target (F1)", result.stances.f1, result.stances.matched],
         ["stances, label agreement on matched (Cohen's kappa)", kappa(result.stance_kappa), len(result.stance_pairs)],
     ]
+
+
+_Item = Entity | Quantity | Stance
+
+
+def disagreements(a: AnnotationSet, b: AnnotationSet, names: tuple[str, str] = ("a", "b")) -> list[str]:
+    """Where two passes differ, one line each, for an adjudicator: spans one pass has and the other
+    lacks (or labels differently), quantities whose normalized values differ, and stance labels."""
+    lines: list[str] = []
+    layers: list[tuple[str, Sequence[_Item], Sequence[_Item]]] = [
+        ("entity", a.entities, b.entities),
+        ("quantity", a.quantities, b.quantities),
+        ("stance", a.stances, b.stances),
+    ]
+    for kind, xs, ys in layers:
+        pairs = match_spans(xs, ys, lambda x, y: True, exact=kind != "stance")
+        paired_x = {id(x) for x, _ in pairs}
+        paired_y = {id(y) for _, y in pairs}
+        lines += [f"{kind} only in {names[0]}: {_where(x)} {_describe(x)}" for x in xs if id(x) not in paired_x]
+        lines += [f"{kind} only in {names[1]}: {_where(y)} {_describe(y)}" for y in ys if id(y) not in paired_y]
+        for x, y in pairs:
+            if _describe(x) != _describe(y) or (x.start, x.end) != (y.start, y.end):
+                lines.append(
+                    f"{kind} differs: {names[0]} {_where(x)} {_describe(x)} | {names[1]} {_where(y)} {_describe(y)}"
+                )
+    return lines
+
+
+def _where(item: _Item) -> str:
+    return f"[{item.start}:{item.end}] {item.text!r}"
+
+
+def _describe(item: _Item) -> str:
+    if isinstance(item, Entity):
+        return item.label
+    if isinstance(item, Quantity):
+        counted = item.counted.text if item.counted else None
+        return (
+            f"value={item.value} low={item.low} high={item.high} unit={item.unit} "
+            f"approximate={item.approximate} counted={counted!r}"
+        )
+    return f"target={item.target} label={item.label} holder={'yes' if item.holder else item.holder_kind}"

@@ -172,10 +172,27 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
     return 0
 
 
+def _agreement_diff(root: Path, document: str) -> int:
+    from furat.agreement import disagreements
+    from furat.annotation import AnnotationSet
+
+    folder = next((f for f in sorted((root / "annotations" / "passes").glob("*")) if f.name.startswith(document)), None)
+    files = sorted(folder.glob("*.json")) if folder else []
+    if len(files) < 2:
+        raise FuratError([Finding(f"annotations/passes/{document}", 0, "passes-missing", "needs two passes")], 2)
+    a, b = (AnnotationSet.from_json(json.loads(f.read_text(encoding="utf-8"))) for f in files[:2])
+    for line in disagreements(a, b, (files[0].stem, files[1].stem)):
+        print(line)
+    return 0
+
+
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from furat.agreement import agreement_rows, passes_agreement
 
-    result = passes_agreement(_root(args))
+    root = _root(args)
+    if args.diff:
+        return _agreement_diff(root, args.diff)
+    result = passes_agreement(root)
     total = result.total
     if total is None:
         raise FuratError([Finding("annotations/passes", 0, "passes-missing", "no document has two passes yet")], 2)
@@ -412,6 +429,7 @@ def _parser() -> argparse.ArgumentParser:
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement of the two passes of each document")
     agree.add_argument("--json", action="store_true", help="per document and in total, as JSON")
+    agree.add_argument("--diff", metavar="DOC", help="list where the two passes of DOC differ (for adjudication)")
     agree.set_defaults(func=_cmd_agreement)
 
     coverage = sub.add_parser("coverage", help="list numbers in the text that no quantity or exclusion covers")
