@@ -131,3 +131,10 @@ def test_disagreements_list_what_an_adjudicator_must_decide() -> None:
     assert any(line.startswith("entity only in agent-a: [23:28] 'سوريا' GPE") for line in lines)
     assert any(line.startswith("quantity differs:") and "low=10.0" in line for line in lines)
     assert len(lines) == 3
+
+
+def test_names_after_lam_lam_lose_their_article_as_the_guidelines_say(documents: dict[str, Document]) -> None:
+    doc = documents["000"]
+    predicted = predict(doc, {"العراق": "GPE"})
+    start = doc.text.index("للعراق") + 2
+    assert any((e.start, e.text, e.label) == (start, "عراق", "GPE") for e in predicted.entities)

@@ -33,3 +33,10 @@ def test_coverage_lists_what_the_example_leaves_out(repo: Path) -> None:
     assert "3 quantity" in result.stdout and "2 date" in result.stdout and "1 ordinal" in result.stdout
     # the example annotates only part of the text: "79 دولة" is a quantity it left out
     assert "'79'" in result.stderr and "error[number-uncovered]" in result.stderr
+
+
+def test_proclitics_are_outside_the_number_and_the_article_inside() -> None:
+    text = "تتزايد بالعشرات يومياً، وليس أمامها سوى خيار واحد، وللثلاثة"
+    assert [(t, text[s:e]) for s, e, t, _ in find_numbers(text)] == [
+        ("العشرات", "العشرات"), ("واحد", "واحد"), ("ثلاثة", "ثلاثة"),
+    ]

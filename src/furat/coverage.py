@@ -50,25 +50,35 @@ class Number:
     category: str  # quantity, date, identifier, ordinal, time, name, or "" (neither)
 
 
-def _bare(word: str) -> str:
-    """A word without diacritics, tatweel, attached proclitics and the article."""
-    word = _DIACRITICS.sub("", word)
-    for prefix in ("وال", "فال", "بال", "كال", "لل", "ال"):
-        if word.startswith(prefix) and len(word) > len(prefix) + 1:
-            return word[len(prefix) :]
-    if word[:1] in "وفبلك" and len(word) > 3:
-        rest = word[1:]
-        return rest[2:] if rest.startswith("ال") and len(rest) > 3 else rest
-    return word
+_PREFIXES = ("", "ال", "و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "لل", "وب", "وبال", "ول", "ولل")
+
+
+def _number_word(word: str) -> tuple[int, bool] | None:
+    """Where the number inside ``word`` starts (after attached proclitics; the article stays with it,
+    as in a quantity span: بالعشرات -> العشرات), and whether it is an ordinal; None when the word is
+    no number. The word itself is tried first, so واحد is not read as و + احد."""
+    plain = _DIACRITICS.sub("", word)
+    for prefix in _PREFIXES:
+        rest = plain[len(prefix) :]
+        if plain.startswith(prefix) and (rest in _CARDINALS or rest in _ORDINALS):
+            keep = 2 if prefix.endswith("ال") and prefix != "لل" else 0  # letters of ال to keep
+            letters, offset = 0, 0
+            while letters < len(prefix) - keep:  # skip the proclitics' letters (and any diacritics)
+                if not _DIACRITICS.match(word[offset]):
+                    letters += 1
+                offset += 1
+            return offset, rest in _ORDINALS
+    return None
 
 
 def find_numbers(text: str) -> list[tuple[int, int, str, bool]]:
     """Numbers written in digits or words: (start, end, text, is_ordinal_word)."""
     found = [(m.start(), m.end(), m.group(), False) for m in _NUMBER_DIGITS.finditer(text)]
     for m in _WORD.finditer(text):
-        bare = _bare(m.group())
-        if bare in _CARDINALS or bare in _ORDINALS:
-            found.append((m.start(), m.end(), m.group(), bare in _ORDINALS))
+        number = _number_word(m.group())
+        if number is not None:
+            offset, ordinal = number
+            found.append((m.start() + offset, m.end(), m.group()[offset:], ordinal))
     return sorted(found)
 
 

@@ -42,9 +42,17 @@ def gold_gazetteer(gold: Iterable[AnnotationSet]) -> dict[str, str]:
     return {name: max(labels, key=lambda label: labels[label]) for name, labels in counts.items()}
 
 
+def _alternatives(names: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
 def _matcher(names: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    return re.compile(r"(?<![^\W\d_])[وفبلك]{0,2}(" + alternatives + r")(?![^\W\d_])")
+    """Whole names after at most two proclitics (group 1), or, after لل where the article's alef is
+    not written, the name without its article (group 2: للعراق -> عراق, guidelines D1)."""
+    names = list(names)
+    stems = [name[2:] for name in names if name.startswith("ال") and len(name) > 3]
+    after_lam = rf"|[وف]?لل({_alternatives(stems)})" if stems else ""
+    return re.compile(rf"(?<![^\W\d_])(?:[وفبلك]{{0,2}}({_alternatives(names)}){after_lam})(?![^\W\d_])")
 
 
 def predict(doc: Document, gazetteer: Mapping[str, str]) -> AnnotationSet:
@@ -52,7 +60,9 @@ def predict(doc: Document, gazetteer: Mapping[str, str]) -> AnnotationSet:
     entities: list[Entity] = []
     if gazetteer:
         for match in _matcher(gazetteer).finditer(doc.text):
-            entities.append(Entity("", match.start(1), match.end(1), match.group(1), gazetteer[match.group(1)]))
+            group = 1 if match.group(1) is not None else 2
+            name = match.group(1) or "ال" + match.group(2)
+            entities.append(Entity("", match.start(group), match.end(group), match.group(group), gazetteer[name]))
     sentence_ends = {s.start: s.end for s in doc.sentences}
     starts = sorted(sentence_ends)
     quantities: list[Quantity] = []
