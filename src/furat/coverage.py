@@ -1,6 +1,6 @@
 """Quantity coverage: every number written in the corpus, in digits or in words, is either inside a
-gold quantity or in a category the guidelines exclude (a date, an identifier, an ordinal, a time,
-part of a name). ``furat coverage`` lists the numbers that are neither.
+gold quantity or in a category the guidelines exclude (GUIDELINES §3.1: a date, an identifier, an
+ordinal, "one" as an article or idiom, a time, part of a name). ``furat coverage`` lists the numbers that are neither.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Number:
     start: int
     end: int
     text: str
-    category: str  # quantity, date, identifier, ordinal, time, name, or "" (neither)
+    category: str  # quantity, date, identifier, ordinal, one, time, name, or "" (neither)
 
 
 _PREFIXES = ("", "ال", "و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "لل", "وب", "وبال", "ول", "ولل")
@@ -89,6 +89,8 @@ def _category(doc: Document, gold: AnnotationSet, start: int, end: int, text: st
         return "name"
     if ordinal:
         return "ordinal"
+    if _DIACRITICS.sub("", text) in ("واحد", "واحدة"):
+        return "one"  # "one" as an article or in an idiom (خيار واحد، دفعة واحدة): GUIDELINES §3.1
     before, after = doc.text[max(0, start - 30) : start], doc.text[end : end + 20]
     digits = unicodedata.normalize("NFKC", text)
     if ":" in text:
