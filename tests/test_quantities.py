@@ -241,7 +241,9 @@ def test_every_unit_the_recognizer_can_emit_is_in_labels() -> None:
 def test_to_json_shape() -> None:
     (q,) = find_quantities("ولا يزال هناك نحو 600 مسلح محاصرين")
     data = q.to_json()
+    assert q.id == ""  # the annotation model's Quantity; files give it an id
     assert list(data) == [
+        "id",
         "start",
         "end",
         "text",

@@ -69,9 +69,7 @@ def predict(doc: Document, gazetteer: Mapping[str, str]) -> AnnotationSet:
     for q in find_quantities(doc.text):
         sentence = max(s for s in starts if s <= q.start)
         if q.end <= sentence_ends[sentence]:  # a quantity never runs across sentences
-            quantities.append(
-                Quantity("", q.start, q.end, q.text, q.value, q.low, q.high, q.unit, q.kind, q.approximate, q.counted)
-            )
+            quantities.append(q)
     return AnnotationSet(
         document=doc.id,
         text_sha256=text_sha256(doc.text),

@@ -77,7 +77,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from furat.annotation import Span
+from furat.annotation import Quantity, Span
 from furat.labels import load_labels
 
 __all__ = ["Quantity", "Span", "find_quantities", "main"]
@@ -85,36 +85,6 @@ __all__ = ["Quantity", "Span", "find_quantities", "main"]
 
 # --------------------------------------------------------------------------------------------------
 # Public records
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """One quantity mention, normalized."""
-
-    start: int
-    end: int
-    text: str
-    value: float | None
-    low: float | None
-    high: float | None
-    unit: str
-    kind: str
-    approximate: bool
-    counted: Span | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "value": self.value,
-            "low": self.low,
-            "high": self.high,
-            "unit": self.unit,
-            "kind": self.kind,
-            "approximate": self.approximate,
-            "counted": None if self.counted is None else self.counted.to_json(),
-        }
 
 
 @cache
@@ -1429,6 +1399,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         out.append(
             Quantity(
+                id="",  # a mention found in free text has no id; annotation files number them
                 start=q.start,
                 end=q.end,
                 text=text[q.start : q.end],
@@ -1482,5 +1453,6 @@ def main(argv: list[str] | None = None) -> int:
     except UnicodeDecodeError as exc:
         return _error("encoding", name, f"not valid UTF-8 (byte {exc.start})")
     for q in find_quantities(text):
-        sys.stdout.write(json.dumps(q.to_json(), ensure_ascii=False) + "\n")
+        mention = {key: value for key, value in q.to_json().items() if key != "id"}
+        sys.stdout.write(json.dumps(mention, ensure_ascii=False) + "\n")
     return 0
