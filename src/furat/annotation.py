@@ -10,7 +10,16 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "AnnotationSet", "Entity", "Quantity", "Span", "Stance", "text_sha256"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "AnnotationSet",
+    "Entity",
+    "NotQuantity",
+    "Quantity",
+    "Span",
+    "Stance",
+    "text_sha256",
+]
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -99,6 +108,19 @@ class Stance:
 
 
 @dataclass(frozen=True)
+class NotQuantity:
+    """A number the annotators decided is not a quantity, with the guideline rule that says so."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "rule": self.rule}
+
+
+@dataclass(frozen=True)
 class AnnotationSet:
     """The annotations of one document (the contents of ``annotations/<doc_id>.json``)."""
 
@@ -108,9 +130,10 @@ class AnnotationSet:
     entities: tuple[Entity, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     stances: tuple[Stance, ...] = field(default=())
+    not_quantities: tuple[NotQuantity, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema_version": SCHEMA_VERSION,
             "document": self.document,
             "text_sha256": self.text_sha256,
@@ -119,6 +142,9 @@ class AnnotationSet:
             "quantities": [q.to_json() for q in sorted(self.quantities, key=_order)],
             "stances": [s.to_json() for s in sorted(self.stances, key=_order)],
         }
+        if self.not_quantities:
+            data["not_quantities"] = [n.to_json() for n in sorted(self.not_quantities, key=lambda n: n.start)]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AnnotationSet:
@@ -134,6 +160,7 @@ class AnnotationSet:
             entities=tuple(Entity(**e) for e in data["entities"]),
             quantities=tuple(quantity(q) for q in data["quantities"]),
             stances=tuple(Stance(**s) for s in data["stances"]),
+            not_quantities=tuple(NotQuantity(**n) for n in data.get("not_quantities", ())),
         )
 
 

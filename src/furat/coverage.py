@@ -85,6 +85,9 @@ def find_numbers(text: str) -> list[tuple[int, int, str, bool]]:
 def _category(doc: Document, gold: AnnotationSet, start: int, end: int, text: str, ordinal: bool) -> str:
     if any(q.start <= start and end <= q.end for q in gold.quantities):
         return "quantity"
+    decided = next((n for n in gold.not_quantities if n.start <= start and end <= n.end), None)
+    if decided is not None:
+        return f"decided ({decided.rule})"  # the annotators' own record, by a guideline rule
     if any(e.start <= start and end <= e.end for e in gold.entities):
         return "name"
     if ordinal:

@@ -12,7 +12,8 @@ Draft shape::
      "method": "...",
      "entities":   [{"s", "m", "label", "key"?}],
      "quantities": [{"s", "m", "value", "low", "high", "unit", "approximate", "counted"?: "context [noun]"}],
-     "stances":    [{"s", "m", "target", "label", "holder": entity key | null, "holder_kind"?}]}
+     "stances":    [{"s", "m", "target", "label", "holder": entity key | null, "holder_kind"?}],
+     "not_quantities": [{"s", "m", "rule"}]}   # numbers decided not to be quantities (for coverage)
 
 ``kind`` of a quantity is derived from its unit. ``furat draft export`` turns an annotation file back
 into a draft, so an adjudicator can start from one pass.
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from furat.annotation import AnnotationSet, Entity, Quantity, Span, Stance, text_sha256
+from furat.annotation import AnnotationSet, Entity, NotQuantity, Quantity, Span, Stance, text_sha256
 from furat.labels import load_labels
 from furat.model import Document
 
@@ -126,7 +127,12 @@ def resolve_draft(doc: Document, draft: Mapping[str, Any]) -> AnnotationSet:
         )
     stances.sort(key=lambda t: (t.start, t.end))
 
-    provenance = {k: draft[k] for k in ("status", "annotators", "method", "guidelines") if k in draft}
+    not_quantities = []
+    for i, item in enumerate(draft.get("not_quantities", [])):
+        start, end = _locate(doc, item["s"], item["m"], f"/not_quantities/{i}")
+        not_quantities.append(NotQuantity(start, end, doc.text[start:end], item["rule"]))
+
+    provenance = {k: draft[k] for k in ("status", "annotators", "method", "guidelines", "passes") if k in draft}
     return AnnotationSet(
         document=doc.id,
         text_sha256=text_sha256(doc.text),
@@ -134,6 +140,7 @@ def resolve_draft(doc: Document, draft: Mapping[str, Any]) -> AnnotationSet:
         entities=final_entities,
         quantities=tuple(_renumber(doc.id, "q", quantities)),
         stances=tuple(_renumber(doc.id, "t", stances)),
+        not_quantities=tuple(sorted(not_quantities, key=lambda n: n.start)),
     )
 
 
@@ -196,6 +203,11 @@ def export_draft(doc: Document, annotations: AnnotationSet) -> dict[str, Any]:
         | ({"holder_kind": t.holder_kind} if t.holder_kind else {})
         for t in annotations.stances
     ]
+    if annotations.not_quantities:
+        draft["not_quantities"] = [
+            {"s": (s := _sentence_of(doc, n.start, n.end)), "m": _marked(doc, s, n.start, n.end), "rule": n.rule}
+            for n in annotations.not_quantities
+        ]
     return draft
 
 
@@ -205,7 +217,7 @@ def dumps_draft(draft: Mapping[str, Any]) -> str:
     items = list(draft.items())
     for n, (key, value) in enumerate(items):
         comma = "," if n < len(items) - 1 else ""
-        if key in ("entities", "quantities", "stances"):
+        if key in ("entities", "quantities", "stances", "not_quantities"):
             rows = [json.dumps(item, ensure_ascii=False) for item in value]
             body = ",\n".join(f"    {row}" for row in rows)
             lines.append(f'  "{key}": [\n{body}\n  ]{comma}' if rows else f'  "{key}": []{comma}')

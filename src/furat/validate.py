@@ -410,6 +410,8 @@ def _check_annotations(
                     add("span-inside-word", f"{surface!r} starts or ends inside a word", f"/{layer}/{index}")
             elif is_quantity:
                 _check_quantity(add, doc, item, f"/{layer}/{index}", unit_kind, text)
+    for index, item in enumerate(data.get("not_quantities", [])):
+        _check_span(add, text, item, f"/not_quantities/{index}")
     for index, stance in enumerate(data["stances"]):
         holder = stance["holder"]
         if holder is not None and holder not in entity_ids:

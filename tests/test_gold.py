@@ -1,0 +1,73 @@
+"""The gold annotations of the five articles, their two independent passes, and what they say."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from furat.agreement import passes_agreement
+from furat.annotation import AnnotationSet
+from furat.model import Document
+from furat.validate import validate_repo
+from tests.conftest import run_furat
+
+
+def _gold(root: Path) -> dict[str, AnnotationSet]:
+    return {
+        p.stem[:3]: AnnotationSet.from_json(json.loads(p.read_text(encoding="utf-8")))
+        for p in sorted((root / "annotations").glob("*.json"))
+    }
+
+
+def test_every_document_has_gold_and_two_passes(root: Path, documents: dict[str, Document]) -> None:
+    gold = _gold(root)
+    assert set(gold) == set(documents)
+    for short, gold_set in gold.items():
+        assert gold_set.provenance["status"] == "gold"
+        passes = gold_set.provenance["passes"]
+        assert len(passes) == 2 and all((root / p).is_file() for p in passes)
+        assert {a["kind"] for a in gold_set.provenance["annotators"]} == {"ai-agent"}, short
+
+
+def test_the_repository_with_its_gold_is_valid(root: Path) -> None:
+    assert [f for f in validate_repo(root) if f.level == "error"] == []
+
+
+def test_every_number_is_a_quantity_or_an_exclusion() -> None:
+    result = run_furat("coverage")
+    assert result.returncode == 0, result.stderr
+    assert "quantity" in result.stdout and "neither" not in result.stdout
+
+
+def test_gold_follows_the_guidelines_on_the_hard_cases(root: Path, documents: dict[str, Document]) -> None:
+    gold = _gold(root)
+    entities = {(short, e.text, e.label) for short, a in gold.items() for e in a.entities}
+    # proclitics outside, لل rule (D1), titles outside names, nationality adjectives as NORP (D7)
+    assert ("000", "داعش", "ORG") in entities and ("000", "لداعش", "ORG") not in entities
+    assert ("000", "دونالد ترمب", "PER") in entities
+    assert ("000", "عراق", "GPE") in entities  # للعراق
+    assert ("004", "أليكس يونجر", "PER") in entities
+    quantities = {(short, q.text): q for short, a in gold.items() for q in a.quantities}
+    money = quantities[("000", "ما يصل إلى 200 مليون دولار")]
+    assert (money.value, money.low, money.high, money.unit) == (None, None, 200_000_000, "USD")
+    fighters = quantities[("004", "بين 20 ألفًا و 30 ألف")]
+    assert (fighters.low, fighters.high, fighters.counted and fighters.counted.text) == (20_000, 30_000, "مقاتل")
+    younger = [s for s in gold["004"].stances if "لا تمثل نهاية للتهديد الإرهابي" in s.text]
+    assert [(s.target, s.label) for s in younger] == [("isis_defeated", "against")]
+
+
+def test_agreement_is_computed_from_the_passes(root: Path) -> None:
+    result = passes_agreement(root)
+    total = result.total
+    assert total is not None and len(result.per_document) == 5
+    assert total.entities_exact.matched > 300 and 0.0 <= total.entities_exact.f1 <= 1.0
+    assert total.stance_kappa is not None
+
+
+def test_the_preannotator_is_scored_against_the_gold() -> None:
+    result = run_furat("eval", "preannotator", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["documents"] == 5
+    for layer in ("entities", "quantities"):
+        assert data[layer]["matched"] > 0 and 0.0 < data[layer]["f1"] <= 1.0
