@@ -79,9 +79,15 @@ def test_preannotations_leave_proclitics_outside(documents: dict[str, Document])
     assert all(e.text == "داعش" for e in predicted.entities)
 
 
+def _example_as_gold(repo: Path) -> None:
+    data = json.loads((FIXTURES / "valid" / "004_6a18982ae2c37ec8.json").read_text(encoding="utf-8"))
+    data["provenance"]["status"] = "gold"
+    (repo / "annotations").mkdir(exist_ok=True)
+    (repo / DEFAULT_TARGET).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def test_preannotator_is_scored_against_gold_leaving_each_document_out(repo: Path) -> None:
-    (repo / "annotations").mkdir()
-    shutil.copyfile(FIXTURES / "valid" / "004_6a18982ae2c37ec8.json", repo / DEFAULT_TARGET)
+    _example_as_gold(repo)
     result = run_furat("--root", str(repo), "eval", "preannotator", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -92,6 +98,8 @@ def test_preannotator_is_scored_against_gold_leaving_each_document_out(repo: Pat
 
 
 def test_without_gold_the_preannotator_cannot_be_scored(repo: Path) -> None:
+    (repo / "annotations").mkdir()
+    shutil.copyfile(FIXTURES / "valid" / "004_6a18982ae2c37ec8.json", repo / DEFAULT_TARGET)  # not gold
     result = run_furat("--root", str(repo), "eval", "preannotator")
     assert result.returncode == 2 and "error[gold-missing]" in result.stderr
 

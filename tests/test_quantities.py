@@ -447,3 +447,11 @@ def test_main_directory_and_usage(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "error[usage]" in capsys.readouterr().err
     assert main(["--help"]) == 0
     assert "furat quantities" in capsys.readouterr().out
+
+
+def test_a_falling_pair_is_not_a_range() -> None:
+    # Found by the property test: "from 3 to 0" is a change, so no mention may have low > high.
+    for q in find_quantities("انخفض العدد من ثلاثة إلى 0 خلال عام"):
+        assert q.low is None or q.high is None or q.low <= q.high
+    [first, *_] = find_quantities("انخفض عدد الهجمات من 30 إلى 20 هجوما")
+    assert (first.text, first.value, first.low, first.high) == ("30", 30, None, None)

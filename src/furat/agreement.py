@@ -267,3 +267,32 @@ def _describe(item: _Item) -> str:
             f"approximate={item.approximate} counted={counted!r}"
         )
     return f"target={item.target} label={item.label} holder={'yes' if item.holder else item.holder_kind}"
+
+
+def agreement_table(root: Path) -> str:
+    """The datasheet's agreement table: computed from the passes, with how and what it means."""
+    result = passes_agreement(root)
+    total = result.total
+    if total is None:
+        return "_No document has two annotation passes yet, so no agreement is reported._"
+    annotators = sorted({name for a, b, _ in result.per_document.values() for name in (a, b)})
+    lines = ["| measure | value | n |", "|---|---:|---:|"]
+    for measure, value, n in agreement_rows(total):
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        lines.append(f"| {measure} | {shown} | {n} |")
+    return (
+        "\n".join(lines)
+        + f"\n\nComputed by `furat agreement` from the two passes ({', '.join(f'`{a}`' for a in annotators)}) of "
+        f"each of {len(result.per_document)} documents, before adjudication. Spans match one to one; "
+        "`n` is the number of matched pairs. Quantities match by span and unit, stances by overlapping "
+        "evidence and target; kappa is over the labels of matched stances."
+    )
+
+
+def _register() -> None:
+    from furat.datasheet import register_table
+
+    register_table("agreement", agreement_table)
+
+
+_register()

@@ -134,7 +134,14 @@ STAGES: dict[str, Callable[[Path, BenchSettings], dict[str, Any]]] = {
     "pysbd_ar_sentences": _timed_text(_pysbd, share=0.02),  # well under 1 MB/s: a 2% sample
     "quantities": _timed_text(_quantities, share=0.2),  # 10 MB of the default 50
     "validate": _validate,
+    "build": lambda root, settings: _bench_build(root, settings.docs),
 }
+
+
+def _bench_build(root: Path, docs: int) -> dict[str, Any]:
+    from furat.build import bench_build
+
+    return bench_build(root, docs)
 
 
 def _child(root: str, settings: BenchSettings, stage: str, queue: Any) -> None:

@@ -465,6 +465,11 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", help="where to write (resolve: default from the draft's status and annotator)")
     draft.set_defaults(func=_cmd_draft)
 
+    from furat import build, datasheet, publish
+
+    for module in (build, datasheet, publish):
+        module.add_commands(sub)
+
     quantities = sub.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")
     quantities.set_defaults(func=_cmd_quantities)

@@ -147,3 +147,34 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
         total = result if total is None else total + result
     assert total is not None
     return PreannotatorScore(len(gold), total.entities_exact, total.quantities_exact, total.quantity_values_agree)
+
+
+def preannotator_table(root: Path) -> str:
+    """The datasheet's table of the pre-annotator against the gold, computed from the data."""
+    try:
+        score = preannotator_scores(root)
+    except FuratError:
+        return "_No gold annotations yet, so the pre-annotator is not scored._"
+    lines = ["| layer | precision | recall | F1 | matched | missed | spurious |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, s in (("entities (gazetteer)", score.entities), ("quantities (recognizer)", score.quantities)):
+        lines.append(
+            f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.matched} | {s.only_a} | {s.only_b} |"
+        )
+    agree = score.quantity_value_agreement
+    values = "-" if agree is None else f"{agree:.3f}"
+    return (
+        "\n".join(lines)
+        + f"\n\nComputed by `furat eval preannotator` over the gold of {score.documents} documents: exact spans, "
+        "with equal labels (entities) or units (quantities). The entity gazetteer for each document is built "
+        "from the gold of the other documents plus a curated list (leave one document out). Normalized values "
+        f"are equal on {values} of the matched quantities."
+    )
+
+
+def _register() -> None:
+    from furat.datasheet import register_table
+
+    register_table("preannotator", preannotator_table)
+
+
+_register()

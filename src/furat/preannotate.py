@@ -91,11 +91,12 @@ def _numbered(doc_id: str, letter: str, items: list[_Item]) -> Iterable[_Item]:
 
 
 def load_gold(root: Path) -> dict[str, AnnotationSet]:
-    """The gold annotation files of the repository, by document id."""
+    """The gold annotation files of the repository (``provenance.status`` gold), by document id."""
     gold = {}
     for path in sorted((root / "annotations").glob("*.json")):
         annotations = AnnotationSet.from_json(json.loads(path.read_text(encoding="utf-8")))
-        gold[annotations.document] = annotations
+        if annotations.provenance.get("status") == "gold":
+            gold[annotations.document] = annotations
     return gold
 
 

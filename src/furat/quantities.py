@@ -1249,8 +1249,8 @@ def _range(fwd: _Fwd, num: _Num, pre: _Prefix) -> _Range | None:
         low = num.raw * y.scale  # 20-30 ألف
     if kind == "-" and (_is_year_like(num) or _is_year_like(y) or not num.raw < y.raw):
         return _NO_RANGE
-    if kind == "او" and not low < high:
-        return None
+    if kind in ("او", "الي", "و") and not low < high:
+        return None  # "from 30 to 20" is a change, not a range: the first number stands alone
     return _Range(low, high, y.end, y.nxt, kind)
 
 

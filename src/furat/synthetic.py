@@ -6,6 +6,7 @@ real news; they are never gold and never leave the benchmark's temporary folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -109,21 +110,30 @@ def make_repository(root: Path, dest: Path, n_docs: int) -> None:
     (dest / "seeds").mkdir()
     (dest / "corpus").mkdir()
     (dest / "annotations").mkdir()
-    shutil.copyfile(root / "seeds" / "cleaning.json", dest / "seeds" / "cleaning.json")
+    rules = json.loads((root / "seeds" / "cleaning.json").read_text("utf-8"))
     base = build_corpus(root)
     base_manifest = {e["id"]: e for e in json.loads((root / "seeds" / "manifest.json").read_text("utf-8"))["documents"]}
     base_annotations = {doc.id: json.dumps(annotate(doc, "@@")) for doc in base}
     entries = []
+    corpora: list[dict[str, Any]] = []
     for n in range(n_docs):
         doc = base[n % len(base)]
         doc_id = f"s{n:05d}_{doc.id[:12]}"
         seed_file = f"{doc_id}.txt"
         shutil.copyfile(root / "seeds" / doc.meta.seed_file, dest / "seeds" / seed_file)
         entries.append({**base_manifest[doc.id], "id": doc_id, "file": seed_file})
+        if doc.meta.seed_file in rules["overrides"]:  # the per-seed layout rules follow the copy
+            rules["overrides"][seed_file] = rules["overrides"][doc.meta.seed_file]
         corpus = _renamed(doc, doc_id)
         corpus["meta"]["seed_file"] = seed_file
-        (dest / "corpus" / f"{doc_id}.json").write_text(dumps(corpus), encoding="utf-8")
+        corpora.append(corpus)
         annotations = json.loads(base_annotations[doc.id].replace("@@", doc_id))
         (dest / "annotations" / f"{doc_id}.json").write_text(dumps(annotations), encoding="utf-8")
+    rules_text = json.dumps(rules, ensure_ascii=False, indent=2) + "\n"
+    (dest / "seeds" / "cleaning.json").write_text(rules_text, encoding="utf-8")
+    rules_sha = hashlib.sha256(rules_text.encode("utf-8")).hexdigest()
+    for corpus in corpora:  # made with these rules, so they are fresh against them
+        corpus["meta"]["rules_sha256"] = rules_sha
+        (dest / "corpus" / f"{corpus['id']}.json").write_text(dumps(corpus), encoding="utf-8")
     manifest = {"schema_version": "1.0.0", "documents": entries}
     (dest / "seeds" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -1,0 +1,437 @@
+"""``furat build``: the dataset training code loads, checked by loading it back with ``load_dataset`` offline.
+
+Scratch repositories only (the real seeds, schema and corpus, plus the example annotations of
+``tests/fixtures/valid/``, or the synthetic repository), so nothing here depends on gold annotations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from furat.annotation import AnnotationSet
+from furat.build import (
+    CONFIGS,
+    DIST,
+    SPLITS,
+    add_commands,
+    bench_build,
+    build_dataset,
+    config_features,
+    ner_tags,
+    summarize,
+    summary_after_build,
+)
+from furat.findings import FuratError
+from furat.model import Document, Segment
+from furat.segment import token_spans
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "tests" / "fixtures" / "valid" / "004_6a18982ae2c37ec8.json"
+INVALID = ROOT / "tests" / "fixtures" / "invalid"
+OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+
+
+def make_scratch(dest: Path, annotations: bool = True) -> Path:
+    """A scratch repository: seeds, schema, corpus and DATASHEET.md, with the example annotations."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in ("seeds", "schema", "corpus"):
+        shutil.copytree(ROOT / part, dest / part)
+    shutil.copyfile(ROOT / "DATASHEET.md", dest / "DATASHEET.md")
+    (dest / "annotations").mkdir()
+    if annotations:
+        shutil.copyfile(EXAMPLE, dest / "annotations" / EXAMPLE.name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[None]:
+    """No network: the environment variables, and the flags ``datasets`` and ``huggingface_hub`` read at import."""
+    import datasets.config
+    import huggingface_hub.constants
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in OFFLINE.items():
+            mp.setenv(key, value)
+        mp.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+        mp.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+        yield
+
+
+def load_all(dist: Path, cache: Path) -> dict[str, Any]:
+    """Every config that was built, loaded back as training code would."""
+    from datasets import load_dataset
+
+    return {
+        config: load_dataset(str(dist), config, cache_dir=str(cache))
+        for config in CONFIGS
+        if (dist / "data" / config).is_dir()
+    }
+
+
+@pytest.fixture(scope="module", params=["gold", "example", "synthetic"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, offline: None) -> dict[str, Any]:
+    """A scratch repository built once: a copy of the real one with its gold, the seeds with the example
+    annotations, or 10 synthetic documents."""
+    tmp = tmp_path_factory.mktemp(request.param)
+    if request.param == "gold":
+        repo = make_scratch(tmp / "repo", annotations=False)
+        shutil.copytree(ROOT / "annotations", repo / "annotations", dirs_exist_ok=True)
+    elif request.param == "example":
+        repo = make_scratch(tmp / "repo")
+    else:
+        from furat.synthetic import make_repository
+
+        repo = tmp / "repo"
+        repo.mkdir()
+        make_repository(ROOT, repo, 10)
+        shutil.copyfile(ROOT / "DATASHEET.md", repo / "DATASHEET.md")
+    result = build_dataset(repo)
+    return {"repo": repo, "result": result, "loaded": load_all(repo / DIST, tmp / "cache")}
+
+
+def rows(loaded: dict[str, Any], config: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for split, dataset in loaded[config].items():
+        for row in dataset:
+            yield split, row
+
+
+def texts(loaded: dict[str, Any]) -> dict[str, str]:
+    return {row["id"]: row["text"] for _, row in rows(loaded, "documents")}
+
+
+# --------------------------------------------------------------------------------------------------
+# Features
+
+
+def test_class_label_names_are_those_of_labels_json(built: dict[str, Any]) -> None:
+    labels = json.loads((built["repo"] / "schema" / "labels.json").read_text(encoding="utf-8"))
+    codes = {layer: [item["code"] for item in labels[layer]] for layer in labels if isinstance(labels[layer], list)}
+    loaded = built["loaded"]
+    features = {config: next(iter(loaded[config].values())).features for config in loaded}
+    assert features["entities"]["label"].names == codes["entity_types"]
+    assert features["quantities"]["unit"].names == codes["units"]
+    assert features["quantities"]["kind"].names == codes["quantity_kinds"]
+    assert features["stance"]["target"].names == codes["stance_targets"]
+    assert features["stance"]["label"].names == codes["stance_labels"]
+    bio = features["ner"]["ner_tags"].feature.names
+    assert bio[0] == "O"
+    assert bio[1:] == [f"{p}-{code}" for code in codes["entity_types"] for p in ("B", "I")]
+
+
+def test_features_are_the_annotation_schema_properties(built: dict[str, Any]) -> None:
+    schema = json.loads((built["repo"] / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    loaded = built["loaded"]
+    context = {"entities": {"doc_id", "sentence_id"}, "quantities": {"doc_id", "sentence_id"}, "stance": {"doc_id"}}
+    for config, name in (("entities", "entity"), ("quantities", "quantity"), ("stance", "stance")):
+        features = next(iter(loaded[config].values())).features
+        assert set(features) == set(defs[name]["properties"]) | context[config], config
+    counted = next(iter(loaded["quantities"].values())).features["counted"]
+    assert set(counted) == set(defs["span"]["properties"])
+
+
+def test_documents_features_come_from_the_corpus_schema(built: dict[str, Any]) -> None:
+    schema = json.loads((built["repo"] / "schema" / "corpus.schema.json").read_text(encoding="utf-8"))
+    known = set(schema["properties"]) | set(schema["properties"]["meta"]["properties"]) | {"annotation_status"}
+    features = next(iter(built["loaded"]["documents"].values())).features
+    assert set(features) <= known
+    assert {"id", "title", "text", "outlet", "author", "published", "url", "sentences"} <= set(features)
+    segment = set(schema["$defs"]["segment"]["properties"])
+    assert set(features["sentences"].feature) == segment - {"kind"}
+    assert set(features["paragraphs"].feature) == segment
+
+
+def test_loaded_features_are_the_derived_features(built: dict[str, Any]) -> None:
+    """What Parquet + the card give back is exactly what build derived: nothing lost on the way."""
+    derived = config_features(built["repo"] / "schema")
+    for config, dataset in built["loaded"].items():
+        for split in dataset.values():
+            assert split.features == derived[config], config
+
+
+# --------------------------------------------------------------------------------------------------
+# Splits and spans
+
+
+def test_splits_are_by_document_as_the_manifest_records(built: dict[str, Any]) -> None:
+    manifest = json.loads((built["repo"] / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+    recorded = {entry["id"]: entry["split"] for entry in manifest["documents"]}
+    for config in built["loaded"]:
+        seen: dict[str, str] = {}
+        for split, row in rows(built["loaded"], config):
+            doc_id = row["id"] if config == "documents" else row["doc_id"]
+            assert seen.setdefault(doc_id, split) == split, f"{config}: {doc_id} is in two splits"
+            assert recorded[doc_id] == split
+    documents = built["loaded"]["documents"]
+    assert sum(d.num_rows for d in documents.values()) == len(recorded)
+
+
+def test_every_span_is_the_document_text_at_its_offsets(built: dict[str, Any]) -> None:
+    text = texts(built["loaded"])
+    sentences = {
+        s["id"]: (s["start"], s["end"]) for _, row in rows(built["loaded"], "documents") for s in row["sentences"]
+    }
+    checked = 0
+    for config in ("entities", "quantities", "stance"):
+        for _, row in rows(built["loaded"], config):
+            assert row["text"] == text[row["doc_id"]][row["start"] : row["end"]], row["id"]
+            if "sentence_id" in row:
+                start, end = sentences[row["sentence_id"]]
+                assert start <= row["start"] < end, row["id"]
+            counted = row.get("counted")
+            if counted:
+                assert counted["text"] == text[row["doc_id"]][counted["start"] : counted["end"]]
+            checked += 1
+    assert checked > 0
+
+
+def test_only_annotated_documents_give_annotation_rows(built: dict[str, Any]) -> None:
+    status = {row["id"]: row["annotation_status"] for _, row in rows(built["loaded"], "documents")}
+    annotated = {doc_id for doc_id, value in status.items() if value is not None}
+    assert annotated == {p.stem for p in (built["repo"] / "annotations").glob("*.json")}
+    assert {row["doc_id"] for _, row in rows(built["loaded"], "ner")} == annotated
+
+
+# --------------------------------------------------------------------------------------------------
+# ner: BIO tags agree with the entities
+
+
+def spans_from_bio(tags: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Entity spans read back from BIO tags over token spans (what a tagger's output turns into)."""
+    found: list[tuple[int, int, str]] = []
+    for tag, (start, end) in zip(tags, spans, strict=True):
+        if tag.startswith("B-") or (tag.startswith("I-") and (not found or found[-1][2] != tag[2:])):
+            found.append((start, end, tag[2:]))
+        elif tag.startswith("I-"):
+            found[-1] = (found[-1][0], end, found[-1][2])
+    return found
+
+
+def test_ner_tags_agree_with_the_entities(built: dict[str, Any]) -> None:
+    """Rebuild entity spans from the BIO tags over the token spans; they are the entities widened to tokens."""
+    text = texts(built["loaded"])
+    sentences = {s["id"]: s for _, row in rows(built["loaded"], "documents") for s in row["sentences"]}
+    entities: dict[str, list[dict[str, Any]]] = {}
+    names = next(iter(built["loaded"]["entities"].values())).features["label"].names
+    for _, row in rows(built["loaded"], "entities"):
+        entities.setdefault(row["sentence_id"], []).append(row)
+    bio = next(iter(built["loaded"]["ner"].values())).features["ner_tags"].feature.names
+    compared = 0
+    for _, row in rows(built["loaded"], "ner"):
+        doc_text, sentence = text[row["doc_id"]], sentences[row["id"]]
+        spans = token_spans(doc_text, sentence["start"], sentence["end"])
+        assert row["tokens"] == [doc_text[a:b] for a, b in spans]
+        tags = [bio[t] for t in row["ner_tags"]]
+        expected = []
+        for entity in entities.get(row["id"], []):
+            first = next(a for a, b in spans if b > entity["start"])
+            last = max(b for a, b in spans if a < entity["end"])
+            expected.append((first, last, names[entity["label"]]))
+        assert spans_from_bio(tags, spans) == sorted(expected), row["id"]
+        compared += len(expected)
+    assert compared == sum(1 for _ in rows(built["loaded"], "entities"))
+
+
+def test_a_token_with_a_proclitic_is_tagged_with_the_entity_inside_it(documents: dict[str, Document]) -> None:
+    annotations = AnnotationSet.from_json(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    doc = documents["004"]
+    entities = sorted(annotations.entities, key=lambda e: e.start)
+    tokens, tags = ner_tags(doc.text, doc.sentences[0], entities)
+    tagged = {token: tag for token, tag in zip(tokens, tags, strict=True) if tag != "O"}
+    assert tagged == {"داعش": "B-ORG", "بسوريا": "B-GPE"}  # the entity is سوريا; the token keeps ب
+    assert doc.text[entities[1].start : entities[1].end] == "سوريا"
+
+
+def test_lداعش_is_one_token_tagged_b_org() -> None:
+    from furat.annotation import Entity
+
+    text = "تسلل لداعش إلى العراق"
+    start = text.index("داعش")
+    sentence = Segment("x-s001", 0, len(text))
+    entities = [Entity("x-e0001", start, start + 4, "داعش", "ORG"), Entity("x-e0002", 15, 21, "العراق", "GPE")]
+    assert ner_tags(text, sentence, entities) == (["تسلل", "لداعش", "إلى", "العراق"], ["O", "B-ORG", "O", "B-GPE"])
+
+
+def test_two_entities_in_one_token_are_reported() -> None:
+    from furat.annotation import Entity
+
+    text = "سورياوالعراق"
+    entities = [Entity("x-e0001", 0, 5, "سوريا", "GPE"), Entity("x-e0002", 6, 12, "العراق", "GPE")]
+    notes: list[str] = []
+    assert ner_tags(text, Segment("x-s001", 0, len(text)), entities, notes)[1] == ["B-GPE"]
+    assert notes == ["x-e0002 shares the token 'سورياوالعراق' with x-e0001"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The card
+
+
+def test_the_card_yaml_parses_and_validates_with_huggingface_hub(built: dict[str, Any]) -> None:
+    from datasets.info import DatasetInfosDict
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    content = (built["repo"] / DIST / "README.md").read_text(encoding="utf-8")
+    card = DatasetCard(content)
+    data = card.data
+    assert isinstance(data, DatasetCardData)
+    assert data.language == ["ar"]
+    assert data.license == "other"
+    assert data["license_name"] == "publishers-copyright"  # extra fields of the card, read as items
+    assert "no licence" in data["license_details"] and data["license_link"] == "DATASHEET.md"
+    assert (built["repo"] / DIST / "DATASHEET.md").is_file()
+    assert data.task_categories == ["token-classification", "text-classification"]
+    assert data.task_ids == ["named-entity-recognition", "multi-class-classification"]
+    assert data.pretty_name == "Furat"
+    assert data.language_creators == ["found"] and data.multilinguality == ["monolingual"]
+    assert data.source_datasets == ["original"] and data.size_categories == ["n<1K"]
+    assert data.annotations_creators == ["machine-generated"]
+    assert data["tags"]
+    # configs and dataset_info, as datasets itself reads them
+    configs = MetadataConfigs.from_dataset_card_data(data)
+    infos = DatasetInfosDict.from_dataset_card_data(data)
+    assert set(configs) == set(infos) == set(built["loaded"])
+    for config, loaded in built["loaded"].items():
+        files = {item["split"]: item["path"] for item in configs[config]["data_files"]}
+        assert files == {split: f"data/{config}/{split}-*" for split in loaded}
+        splits = infos[config].splits
+        assert {name: info.num_examples for name, info in splits.items()} == {s: d.num_rows for s, d in loaded.items()}
+        assert all(info.num_bytes > 0 for info in splits.values())
+        assert infos[config].features == next(iter(loaded.values())).features
+    # the datasheet is copied in, statistics included
+    datasheet = (built["repo"] / "DATASHEET.md").read_text(encoding="utf-8")
+    assert card.text.rstrip().endswith(datasheet.rstrip())
+
+
+# --------------------------------------------------------------------------------------------------
+# Refusals, atomic writes, empty configs
+
+
+def test_build_refuses_unless_validate_is_clean(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    build_dataset(repo)
+    before = {p: p.read_bytes() for p in (repo / DIST).rglob("*") if p.is_file()}
+    shutil.copyfile(INVALID / "span-text-mismatch.json", repo / "annotations" / EXAMPLE.name)
+    with pytest.raises(FuratError) as error:
+        build_dataset(repo)
+    assert error.value.exit_code == 1
+    assert [f.code for f in error.value.findings] == ["span-text-mismatch", "build-refused"]
+    assert {p: p.read_bytes() for p in (repo / DIST).rglob("*") if p.is_file()} == before  # untouched
+
+
+def test_documents_of_one_story_must_share_a_split(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo", annotations=False)
+    path = repo / "seeds" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["documents"][0]["story"] = "baghuz"  # train
+    manifest["documents"][1]["story"] = "baghuz"  # validation
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with pytest.raises(FuratError) as error:
+        build_dataset(repo)
+    [finding] = error.value.findings
+    assert (finding.code, finding.path, finding.pointer) == ("story-split", "seeds/manifest.json", "/documents/1/split")
+    assert finding.line == path.read_text(encoding="utf-8").split("\n").index('      "id": "001_dc33664b38d03477",') + 1
+    assert not (repo / DIST).exists()
+
+
+def test_a_failed_build_leaves_the_previous_one_and_no_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import furat.build
+
+    repo = make_scratch(tmp_path / "repo")
+    build_dataset(repo)
+    card = (repo / DIST / "README.md").read_text(encoding="utf-8")
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(furat.build, "_write_data", broken)
+    with pytest.raises(OSError):
+        build_dataset(repo)
+    assert (repo / DIST / "README.md").read_text(encoding="utf-8") == card
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == ["dataset"]
+    monkeypatch.undo()
+    build_dataset(repo)  # and a rebuild replaces it whole, leaving nothing beside it
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == ["dataset"]
+
+
+def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offline: None) -> None:
+    repo = make_scratch(tmp_path / "repo", annotations=False)
+    result = build_dataset(repo)
+    assert result.counts == {"documents": {"train": 3, "validation": 1, "test": 1}}
+    assert sorted(p.name for p in (repo / DIST / "data").iterdir()) == ["documents"]
+    card = (repo / DIST / "README.md").read_text(encoding="utf-8")
+    from huggingface_hub import DatasetCard
+
+    assert DatasetCard(card).data["annotations_creators"] == ["no-annotation"]
+    assert "`entities`, `quantities`, `stance`, `ner` have no rows yet" in card
+    summary = summary_after_build(repo)
+    [line] = [line for line in summary.splitlines() if line.startswith("documents ")]
+    assert line.split()[1:4] == ["3", "1", "1"]
+    assert "not built (no rows yet: no annotation files): entities, quantities, stance, ner" in summary
+
+
+def test_summary_after_build_loads_every_config_in_a_fresh_offline_process(built: dict[str, Any]) -> None:
+    env = {**os.environ, **OFFLINE, "HF_HOME": str(built["repo"] / ".hf-home")}
+    code = "import sys; from pathlib import Path; from furat.build import summary_after_build; "
+    code += "print(summary_after_build(Path(sys.argv[1])))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(built["repo"])], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "dist/dataset, loaded back with datasets.load_dataset:"
+    counted = {line.split()[0]: line.split()[1:4] for line in lines[2:] if line.split()[0] in CONFIGS}
+    for config, loaded in built["loaded"].items():
+        assert counted[config] == [str(loaded[s].num_rows) if s in loaded else "-" for s in SPLITS]
+
+
+def test_the_summary_reads_splits_and_annotations(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    summary = summarize(repo)
+    assert [d.id[:3] for d in summary.documents] == ["000", "001", "002", "003", "004"]
+    assert [d.split for d in summary.documents] == ["train", "validation", "train", "train", "test"]
+    assert [d.id for d in summary.annotated] == ["004_6a18982ae2c37ec8"]
+    assert summary.annotated[0].annotators == (("ai-agent", "furat-developers"),)
+
+
+def test_build_command_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root")
+    add_commands(parser.add_subparsers())
+    args = parser.parse_args(["--root", str(repo), "build", "--out", str(tmp_path / "out")])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if line.startswith("ner ")]
+    assert line.split() == ["ner", "-", "-", "14"]
+    assert (tmp_path / "out" / "README.md").is_file() and not (repo / DIST).exists()
+
+
+def test_bench_build_reports_figures_without_judging_them(tmp_path: Path) -> None:
+    figures = bench_build(ROOT, 5)
+    assert figures["documents"] == 5 and figures["rows"]["documents"] == 5
+    assert figures["seconds"] > 0 and figures["build_peak_rss_mb"] > 0
+    assert set(figures["rows"]) == set(CONFIGS)
+
+
+def test_the_readme_snippet_runs(built: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The training-code example of README.md, run as written in a built repository."""
+    if "train" not in built["loaded"]["ner"]:
+        pytest.skip("the example annotations have no train split; the synthetic repository has")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
+    [snippet] = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
+    monkeypatch.chdir(built["repo"])
+    exec(compile(snippet, "README.md", "exec"), {})

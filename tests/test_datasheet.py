@@ -1,0 +1,219 @@
+"""DATASHEET.md: statistics generated from the data between markers, a check that catches stale ones,
+and a registry other modules fill. Scratch repositories only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from furat import datasheet
+from furat.build import build_dataset
+from furat.datasheet import (
+    DATASHEET,
+    TABLES,
+    add_commands,
+    check_datasheet,
+    refresh_datasheet,
+    register_table,
+    render_tables,
+    replace_tables,
+)
+from furat.findings import FuratError
+from tests.test_build import ROOT, make_scratch
+
+
+def run(repo: Path, *argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root")
+    add_commands(parser.add_subparsers())
+    args = parser.parse_args(["--root", str(repo), *argv])
+    return int(args.func(args))
+
+
+def section(text: str, name: str) -> str:
+    match = re.search(rf"<!-- stats:{name} -->\n(.*?)\n<!-- /stats:{name} -->", text, re.DOTALL)
+    assert match, name
+    return match.group(1)
+
+
+def test_check_fails_on_a_stale_table_and_passes_after_furat_datasheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_scratch(tmp_path / "repo", annotations=False)
+    assert run(repo, "datasheet") == 0
+    assert run(repo, "datasheet", "--check") == 0
+    capsys.readouterr()
+
+    # gold arrives for one document: the tables the data decides are now stale
+    (repo / "annotations" / "004_6a18982ae2c37ec8.json").write_bytes(
+        (ROOT / "tests" / "fixtures" / "valid" / "004_6a18982ae2c37ec8.json").read_bytes()
+    )
+    assert run(repo, "datasheet", "--check") == 1
+    err = capsys.readouterr().err
+    stale = re.findall(r"^DATASHEET\.md:(\d+): error\[datasheet-stale\] the '(\w+)' table", err, re.MULTILINE)
+    assert [name for _, name in stale] == ["documents", "entities", "quantities", "stances", "provenance"]
+    text = (repo / DATASHEET).read_text(encoding="utf-8")
+    for line, name in stale:  # each finding points at its table's opening marker
+        assert text.split("\n")[int(line) - 1] == f"<!-- stats:{name} -->"
+
+    assert run(repo, "datasheet") == 0
+    assert run(repo, "datasheet", "--check") == 0
+    text = (repo / DATASHEET).read_text(encoding="utf-8")
+    example = json.loads((repo / "annotations" / "004_6a18982ae2c37ec8.json").read_text(encoding="utf-8"))
+    orgs = sum(1 for e in example["entities"] if e["label"] == "ORG")
+    assert f"| `ORG` (Organization) | 0 | 0 | {orgs} | {orgs} |" in section(text, "entities")
+    assert "| **total** | 5 | 1 | 125 |" in section(text, "documents")
+
+
+def test_only_the_tables_change(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    before = (repo / DATASHEET).read_text(encoding="utf-8")
+    after, changed = refresh_datasheet(repo)
+    assert changed
+    strip = re.compile(r"(<!-- stats:([\w-]+) -->).*?(<!-- /stats:\2 -->)", re.DOTALL)
+    assert strip.sub(r"\1\3", after) == strip.sub(r"\1\3", before)
+    assert refresh_datasheet(repo) == (after, False)  # a second run changes nothing
+
+
+def test_build_refreshes_the_datasheet(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    assert check_datasheet(repo)  # the example annotations make the repository's tables stale
+    result = build_dataset(repo)
+    assert result.datasheet_changed
+    assert check_datasheet(repo) == []
+    copied = (repo / "dist" / "dataset" / DATASHEET).read_text(encoding="utf-8")
+    assert copied == (repo / DATASHEET).read_text(encoding="utf-8")
+
+
+def test_tables_come_from_the_data(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    tables = render_tables(repo)
+    assert tables["sources"].splitlines()[2] == (
+        "| `000_2c93ad091d4aa1cc` | train | not stated | not stated | not stated "
+        "| بعد تضييق الخناق عليهم في سوريا.. العراق الملاذ الأخير لداعش |"
+    )
+    assert "| `003_12e1ca8b4bf916c9` | train | ألترا صوت | فريق التحرير | 2019-01-22 |" in tables["sources"]
+    assert tables["documents"].splitlines()[-1] == "| **total** | 5 | 1 | 125 | 4188 |"
+    assert "| `count` (Count) | 0 | 0 | 2 | 2 |" in tables["quantities"]
+    assert "| `fraction` (Fraction) | 0 | 0 | 1 | 1 |" in tables["quantities"]
+    against = [line for line in tables["stances"].splitlines() if "`isis_defeated`" in line and "`against`" in line]
+    assert against == [
+        "| `isis_defeated` (ISIS has been defeated and its threat is over) | `against` | 0 | 0 | 1 | 1 |"
+    ]
+    assert tables["provenance"].splitlines()[2] == "| `example` | 1 | ai-agent: `furat-developers` |"
+
+
+def test_tokens_are_those_of_the_ner_config(tmp_path: Path) -> None:
+    from datasets import load_dataset
+
+    repo = make_scratch(tmp_path / "repo")
+    build_dataset(repo)
+    ner = load_dataset(str(repo / "dist" / "dataset"), "ner", cache_dir=str(tmp_path / "cache"))
+    tokens = sum(len(row["tokens"]) for row in ner["test"])
+    test_row = section((repo / DATASHEET).read_text(encoding="utf-8"), "documents").splitlines()[4]
+    assert test_row == f"| test | 1 | 1 | 14 | {tokens} |"
+
+
+def test_without_annotations_the_tables_say_so(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo", annotations=False)
+    tables = render_tables(repo)
+    assert tables["provenance"].startswith("No annotation files yet")
+    assert tables["entities"].splitlines()[-1] == "| **total** | 0 | 0 | 0 | 0 |"
+
+
+def test_agreement_and_preannotator_give_no_figure_until_the_data_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_scratch(tmp_path / "repo")  # the example annotations: no passes, no gold
+    tables = render_tables(repo)
+    assert tables["agreement"].startswith("_No document has two annotation passes yet")
+    assert tables["preannotator"].startswith("_No gold annotations yet")
+    for name in ("agreement", "preannotator"):
+        assert not re.search(r"\d", tables[name])  # no figure at all until the data gives one
+
+    seen: list[Path] = []
+
+    def agreement(root: Path) -> str:
+        seen.append(root)
+        return "| measure | value |\n| --- | ---: |\n| entities F1 | 0.9 |"
+
+    monkeypatch.setitem(TABLES, "agreement", TABLES["agreement"])
+    register_table("agreement", agreement)
+    text, _ = refresh_datasheet(repo)
+    assert section(text, "agreement") == "| measure | value |\n| --- | ---: |\n| entities F1 | 0.9 |"
+    assert seen == [repo]
+    assert check_datasheet(repo) == []
+
+
+def test_a_provider_module_registers_its_table_when_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    (tmp_path / "furat_test_provider.py").write_text(
+        "from furat.datasheet import register_table\n"
+        "register_table('preannotator', lambda root: '| layer | precision |\\n| --- | ---: |\\n| entities | 0.5 |')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "furat_test_provider", raising=False)
+    monkeypatch.setattr(datasheet, "PROVIDERS", ("furat_test_provider", "no_such_module_xyz"))
+    monkeypatch.setitem(TABLES, "preannotator", TABLES["preannotator"])  # restored afterwards
+    tables = render_tables(make_scratch(tmp_path / "repo"))
+    assert tables["preannotator"] == "| layer | precision |\n| --- | ---: |\n| entities | 0.5 |"
+    sys.modules.pop("furat_test_provider", None)
+
+
+def test_a_missing_or_stray_marker_is_a_finding(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    path = repo / DATASHEET
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("<!-- /stats:quantities -->", ""), encoding="utf-8")
+    with pytest.raises(FuratError) as error:
+        refresh_datasheet(repo)
+    assert {f.code for f in error.value.findings} == {"datasheet-marker"}
+    assert any("'quantities' table" in f.message for f in error.value.findings)
+    with pytest.raises(FuratError):
+        build_dataset(repo)  # the build stops before it writes anything
+    assert not (repo / "dist" / "dataset").exists()
+    assert path.read_text(encoding="utf-8") == text.replace("<!-- /stats:quantities -->", "")
+
+    _, problems = replace_tables("<!-- stats:nobody -->\nx\n<!-- /stats:nobody -->\n", {})
+    assert [(p.code, p.line) for p in problems] == [("datasheet-marker", 1), ("datasheet-marker", 3)]
+
+
+def test_a_missing_datasheet_is_an_io_error(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo")
+    (repo / DATASHEET).unlink()
+    with pytest.raises(FuratError) as error:
+        run(repo, "datasheet", "--check")  # the CLI prints the finding and exits with its code
+    assert (error.value.exit_code, error.value.findings[0].code) == (2, "io-error")
+
+
+def test_the_datasheet_has_every_section_and_marker() -> None:
+    text = (ROOT / DATASHEET).read_text(encoding="utf-8")
+    for heading in (
+        "## Motivation",
+        "## Composition",
+        "## Collection process",
+        "## Preprocessing, cleaning and labeling",
+        "## Uses",
+        "## Distribution",
+        "## Maintenance",
+    ):
+        assert f"\n{heading}\n" in text
+    _, problems = replace_tables(text, {name: "" for name in TABLES})
+    assert problems == []
+    assert set(re.findall(r"<!-- stats:([\w-]+) -->", text)) == set(TABLES)
+
+
+def test_the_datasheet_says_plainly_who_annotated_and_who_owns_the_text() -> None:
+    text = " ".join((ROOT / DATASHEET).read_text(encoding="utf-8").split())
+    assert "The annotations are made by AI agents: two independent passes per document" in text
+    assert "No human annotated any document." in text
+    assert "The copyright of the articles belongs to their publishers." in text
+    assert "Furat has no licence from any of them to copy or redistribute their text, and grants none." in text
+    assert "`license: other`" in text
+    assert "Two of the five seed articles name no outlet; their outlet is unknown." in text
