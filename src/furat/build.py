@@ -836,15 +836,9 @@ def bench_build(root: Path, docs: int) -> dict[str, Any]:
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from furat.paths import find_root
+    from furat.paths import repo_root
 
-    if getattr(args, "root", None):
-        return Path(args.root).resolve()
-    root = find_root()
-    if root is None:
-        message = "not inside a Furat repository (no schema/labels.json and seeds/ above); use --root"
-        raise FuratError([Finding(".", 0, "no-repo", message)], 2)
-    return root
+    return repo_root(getattr(args, "root", None))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -854,11 +848,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(format_findings(result.warnings), file=sys.stderr)
     where = result.out.relative_to(root) if result.out.is_relative_to(root) else result.out
     print(f"wrote {where}/ (README.md card, DATASHEET.md, Parquet per config and split)")
+    from furat.tables import text_table
+
     rows = [["config", *SPLITS]]
     rows += [[c, *(str(result.counts.get(c, {}).get(s, "-")) for s in SPLITS)] for c in CONFIGS]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for r in rows:
-        print("  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]))
+    print(text_table(rows))
     missing = [c for c in CONFIGS if c not in result.counts]
     if missing:
         print(f"no rows yet (left out): {', '.join(missing)}")

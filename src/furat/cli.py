@@ -15,31 +15,14 @@ from pathlib import Path
 from furat import __version__
 from furat.findings import Finding, FuratError, format_findings
 from furat.model import Document
-from furat.paths import find_root
+from furat.paths import repo_root
+from furat.tables import text_table as _table
 
 __all__ = ["main"]
 
 
 def _root(args: argparse.Namespace) -> Path:
-    if args.root:
-        return Path(args.root).resolve()
-    root = find_root()
-    if root is None:
-        message = "not inside a Furat repository (no schema/labels.json and seeds/ above); use --root"
-        raise FuratError([Finding(".", 0, "no-repo", message)], 2)
-    return root
-
-
-def _table(rows: Sequence[Sequence[object]], left: int = 1) -> str:
-    """Rows as aligned columns; the first ``left`` columns flush left, the rest right."""
-    cells = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
-    return "\n".join(
-        "  ".join(
-            c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in cells
-    )
+    return repo_root(args.root)
 
 
 def _summary(documents: Sequence[Document]) -> str:

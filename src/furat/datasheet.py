@@ -31,6 +31,7 @@ from pathlib import Path
 from furat.build import SPLITS, Summary, summarize
 from furat.findings import Finding, FuratError, format_findings
 from furat.jsonio import write_files_atomically
+from furat.paths import repo_root
 
 __all__ = [
     "DATASHEET",
@@ -320,7 +321,7 @@ def refresh_datasheet(root: Path, summary: Summary | None = None) -> tuple[str, 
 def _cmd_datasheet(args: argparse.Namespace) -> int:
     from furat.build import check_validate
 
-    root = Path(args.root).resolve() if getattr(args, "root", None) else _find_root()
+    root = repo_root(getattr(args, "root", None))
     check_validate(root)  # numbers from data that validate rejects would be wrong numbers
     if args.check:
         findings = check_datasheet(root)
@@ -332,16 +333,6 @@ def _cmd_datasheet(args: argparse.Namespace) -> int:
     _, changed = refresh_datasheet(root)
     print("DATASHEET.md statistics " + ("refreshed" if changed else "already up to date"))
     return 0
-
-
-def _find_root() -> Path:
-    from furat.paths import find_root
-
-    root = find_root()
-    if root is None:
-        message = "not inside a Furat repository (no schema/labels.json and seeds/ above); use --root"
-        raise FuratError([Finding(".", 0, "no-repo", message)], 2)
-    return root
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

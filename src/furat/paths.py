@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["find_root", "schema_dir"]
+__all__ = ["find_root", "repo_root", "schema_dir"]
 
 
 def find_root(start: Path | None = None) -> Path | None:
@@ -36,3 +36,19 @@ def schema_dir() -> Path:
     if (source_tree / "labels.json").is_file():
         return source_tree
     return Path(__file__).resolve().parent / "_schema"
+
+
+def repo_root(given: str | None) -> Path:
+    """The repository a command works on: ``--root`` when given, else the one found upwards.
+
+    Raises a ``no-repo`` finding (exit 2) outside a repository.
+    """
+    from furat.findings import Finding, FuratError
+
+    if given:
+        return Path(given).resolve()
+    root = find_root()
+    if root is None:
+        message = "not inside a Furat repository (no schema/labels.json and seeds/ above); use --root"
+        raise FuratError([Finding(".", 0, "no-repo", message)], 2)
+    return root

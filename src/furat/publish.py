@@ -113,10 +113,14 @@ def publish(
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from furat.build import _root
+    from furat.paths import repo_root
 
     plan = publish(
-        _root(args), args.repo_id, dry_run=args.dry_run, private=args.private, allow_non_gold=args.allow_non_gold
+        repo_root(getattr(args, "root", None)),
+        args.repo_id,
+        dry_run=args.dry_run,
+        private=args.private,
+        allow_non_gold=args.allow_non_gold,
     )
     if plan.build.warnings:
         print(format_findings(plan.build.warnings), file=sys.stderr)
