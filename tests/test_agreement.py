@@ -146,3 +146,17 @@ def test_names_after_lam_lam_lose_their_article_as_the_guidelines_say(documents:
     predicted = predict(doc, {"العراق": "GPE"})
     start = doc.text.index("للعراق") + 2
     assert any((e.start, e.text, e.label) == (start, "عراق", "GPE") for e in predicted.entities)
+
+
+def test_preannotate_writes_valid_prediction_files(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "predictions"
+    result = run_furat("--root", str(repo), "preannotate", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 5
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["provenance"]["status"] == "prediction" and data["quantities"]
+    (repo / "annotations").mkdir()
+    shutil.copyfile(files[0], repo / "annotations" / files[0].name)
+    assert [f for f in validate_repo(repo) if f.level == "error"] == []

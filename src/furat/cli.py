@@ -378,6 +378,20 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     return 1 if any(f.level == "error" for f in findings) else 0
 
 
+def _cmd_preannotate(args: argparse.Namespace) -> int:
+    from furat.jsonio import dumps, write_files_atomically
+    from furat.preannotate import MODEL_VERSION, predictions
+
+    root = _root(args)
+    out = Path(args.out) if args.out else root / "dist" / "predictions"
+    predicted = predictions(root)
+    write_files_atomically({out / f"{doc_id}.json": dumps(a.to_json()) for doc_id, a in predicted.items()})
+    entities = sum(len(a.entities) for a in predicted.values())
+    quantities = sum(len(a.quantities) for a in predicted.values())
+    print(f"{MODEL_VERSION}: {entities} entities, {quantities} quantities in {len(predicted)} documents -> {out}")
+    return 0
+
+
 def _cmd_quantities(args: argparse.Namespace) -> int:
     from furat import quantities
 
@@ -452,6 +466,10 @@ def _parser() -> argparse.ArgumentParser:
 
     for module in (build, datasheet, publish):
         module.add_commands(sub)
+
+    preannotate = sub.add_parser("preannotate", help="predicted entities and quantities for annotators to correct")
+    preannotate.add_argument("--out", help="folder for one prediction file per document (default: dist/predictions)")
+    preannotate.set_defaults(func=_cmd_preannotate)
 
     quantities = sub.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")
