@@ -462,9 +462,9 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", help="where to write (resolve: default from the draft's status and annotator)")
     draft.set_defaults(func=_cmd_draft)
 
-    from furat import build, datasheet, publish
+    from furat import build, datasheet, publish, studio
 
-    for module in (build, datasheet, publish):
+    for module in (build, datasheet, publish, studio):
         module.add_commands(sub)
 
     preannotate = sub.add_parser("preannotate", help="predicted entities and quantities for annotators to correct")

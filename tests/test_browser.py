@@ -1,0 +1,210 @@
+"""What an annotator does, in a real browser: log in, open a task, label an Arabic word, submit, pull.
+
+Playwright drives Debian's chromium (``/usr/bin/chromium``; never a downloaded browser), headless, on
+the session's Label Studio. Screenshots of the labeling screen are saved to ``.studio/artifacts/``
+(``labeling.png``: a word just labeled after emoji; ``gold.png``: imported gold of a real article).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from furat.studio import pull, push
+from tests.studio_fixtures import (
+    ARTIFACTS,
+    CHROMIUM,
+    Server,
+    add_emoji_document,
+    corpus_text,
+    project_title,
+    studio_server,
+    unavailable,
+)
+
+__all__ = ["studio_server"]  # the session fixture, shared with test_studio.py
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WAIT_MS = 60_000
+GOLD = Path(__file__).parent / "fixtures" / "valid" / "004_6a18982ae2c37ec8.json"
+
+
+@pytest.fixture()
+def browser_page() -> Iterator[Any]:
+    """A page of a fresh headless chromium profile (its own --user-data-dir)."""
+    if not CHROMIUM.is_file():
+        unavailable(f"chromium is not at {CHROMIUM}", "apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed", "pip install playwright (no `playwright install`)")
+    with tempfile.TemporaryDirectory(prefix="furat-chromium-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+            env={**os.environ, "HOME": profile},
+        )
+        context.set_default_timeout(WAIT_MS)
+        # The frontend reports errors to a public Sentry: keep the test on loopback.
+        context.route(
+            "**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url else route.continue_()
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def _open_task(page: Any, url: str, selector: str) -> None:
+    """Open a task in the labeling view and wait for ``selector``.
+
+    Right after the server starts, Label Studio sometimes opens a task on a fresh blank annotation
+    instead of the existing one (see .studio/artifacts/slow-task.png); loading the page again shows it.
+    """
+    page.goto(url)
+    for attempt in range(3):
+        try:
+            page.wait_for_selector(selector, state="attached", timeout=WAIT_MS // 3)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "slow-task.png"))
+            page.reload()
+
+
+def _word_box(page: Any, word: str) -> dict[str, float]:
+    """The on-screen box of ``word`` in the task text (the first line that has it)."""
+    box: dict[str, float] | None = page.evaluate(
+        """(word) => {
+          for (const line of document.querySelectorAll('.lsf-richtext__line')) {
+            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const i = n.data.indexOf(word);
+              if (i < 0) continue;
+              const range = document.createRange();
+              range.setStart(n, i);
+              range.setEnd(n, i + word.length);
+              const r = range.getBoundingClientRect();
+              return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+            }
+          }
+          return null;
+        }""",
+        word,
+    )
+    assert box is not None, f"{word!r} is not on the page"
+    return box
+
+
+def _line_layout(page: Any) -> dict[str, Any]:
+    """Where the first (short) line's text sits in its container, and the styles that put it there."""
+    layout: dict[str, Any] = page.evaluate(
+        """() => {
+          const line = document.querySelector('.lsf-richtext__line');
+          const container = line.closest('.lsf-richtext__container');
+          const range = document.createRange();
+          range.selectNodeContents(line);
+          const text = range.getBoundingClientRect(), box = container.getBoundingClientRect();
+          const style = getComputedStyle(line);
+          return {textLeft: text.left, textRight: text.right, boxLeft: box.left, boxRight: box.right,
+                  direction: style.direction, unicodeBidi: style.unicodeBidi, whiteSpace: style.whiteSpace};
+        }"""
+    )
+    return layout
+
+
+def test_browser_annotator_labels_an_arabic_word_and_pull_gets_exactly_it(
+    repo: Path,
+    studio_server: Server,
+    request: pytest.FixtureRequest,
+    browser_page: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without pre-annotations, so that what is highlighted is what the annotator did.
+    monkeypatch.setattr("furat.studio._predictions", lambda root: ({}, None))
+    doc_id = add_emoji_document(repo)
+    text = corpus_text(repo, doc_id)
+    (repo / "annotations").mkdir()
+    shutil.copyfile(GOLD, repo / "annotations" / GOLD.name)
+    settings = studio_server.settings(project_title(request))
+    report = push(repo, settings, echo=lambda _: None)
+    tasks = {t["data"]["doc_id"]: t for t in studio_server.client().projects.exports.as_json(report.project)}
+    task = tasks[doc_id]
+    page = browser_page
+
+    # Log in as the admin, with the login form's email and password fields.
+    page.goto(f"{studio_server.url}/user/login/")
+    page.fill("input[name=email]", studio_server.creds.username)
+    page.fill("input[name=password]", studio_server.creds.password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(lambda url: "/user/login" not in url)
+
+    # The imported gold of a real article: every span is highlighted on exactly its words.
+    gold_url = f"{studio_server.url}/projects/{report.project}/data?task={tasks[GOLD.stem]['id']}"
+    _open_task(page, gold_url, ".lsf-richtext__container .htx-highlight")
+    gold_in = json.loads(GOLD.read_text(encoding="utf-8"))
+    shown = sorted(page.locator(".lsf-richtext__container .htx-highlight").all_text_contents())
+    expected = [e["text"] for e in gold_in["entities"]]
+    expected += [q["text"] for q in gold_in["quantities"]] + [
+        q["counted"]["text"] for q in gold_in["quantities"] if q["counted"]
+    ]
+    expected += [t["text"] for t in gold_in["stances"]]
+    assert shown == sorted(expected)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gold.png"))
+
+    # Open the task: the text reads right to left, right-aligned, wrapping naturally.
+    _open_task(page, f"{studio_server.url}/projects/{report.project}/data?task={task['id']}", ".lsf-richtext__line")
+    layout = _line_layout(page)
+    assert (layout["direction"], layout["unicodeBidi"], layout["whiteSpace"]) == ("rtl", "plaintext", "pre-wrap")
+    right_gap, left_gap = layout["boxRight"] - layout["textRight"], layout["textLeft"] - layout["boxLeft"]
+    assert right_gap < 20 and left_gap > 5 * right_gap + 50, layout  # the short title line hugs the right edge
+
+    # Select "الباغوز" (after the 🇺🇸 flag: two astral characters) from its right edge to its left, as
+    # a reader of Arabic drags, with the GPE label chosen by its hotkey; then submit.
+    word = "الباغوز"
+    box = _word_box(page, word)
+    page.keyboard.press("g")
+    middle = (box["top"] + box["bottom"]) / 2
+    page.mouse.move(box["right"] - 1, middle)
+    page.mouse.down()
+    page.mouse.move((box["left"] + box["right"]) / 2, middle, steps=5)
+    page.mouse.move(box["left"] + 1, middle, steps=5)
+    page.mouse.up()
+    # The new region, and nothing else.
+    region = page.locator(".htx-highlight", has_text=word)
+    region.first.wait_for()
+    assert region.all_text_contents() == [word]
+    page.screenshot(path=str(ARTIFACTS / "labeling.png"))
+    with page.expect_response(lambda r: "/annotations" in r.url and r.request.method == "POST") as created:
+        page.get_by_role("button", name="Submit").click()
+    assert created.value.status == 201
+
+    # Pull: the span is exactly the word, at its code point offsets in the document.
+    pull(repo, settings, echo=lambda _: None)
+    gold = json.loads((repo / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    start = text.index(word)
+    assert [(e["start"], e["end"], e["text"], e["label"]) for e in gold["entities"]] == [
+        (start, start + len(word), word, "GPE")
+    ]
+    assert gold["provenance"]["annotators"] == [{"id": "admin-at-furat.local", "kind": "human"}]
