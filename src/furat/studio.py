@@ -37,12 +37,13 @@ from furat.findings import Finding, FuratError, format_findings
 from furat.jsonio import dumps, write_files_atomically
 from furat.labels import load_labels
 from furat.model import Document
-from furat.paths import find_root
+from furat.paths import find_root, repo_root
 from furat.studio_config import INSTRUCTIONS_HTML, label_config
 from furat.studio_convert import Problem, annotation_results, build_layers, layers_digest, parse_regions
 from furat.studio_server import (
     LABEL_STUDIO_VERSION,
     Credentials,
+    _env,
     credentials,
     ensure_server_installed,
     port_in_use,
@@ -113,14 +114,6 @@ class StudioSettings:
     project: str = DEFAULT_PROJECT
     timeout: float = 30.0
     retry_delays: tuple[float, ...] = _RETRY_DELAYS
-
-
-def _env(*names: str) -> str | None:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
 
 
 def _port() -> int:
@@ -778,14 +771,7 @@ def _with_provenance(layers: AnnotationSet, provenance: dict[str, Any]) -> Annot
 
 
 def _root(args: argparse.Namespace) -> Path:
-    given = getattr(args, "root", None)
-    if given:
-        return Path(given).resolve()
-    root = find_root()
-    if root is None:
-        message = "not inside a Furat repository (no schema/labels.json and seeds/ above); use --root"
-        raise FuratError([Finding(".", 0, "no-repo", message)], 2)
-    return root
+    return repo_root(getattr(args, "root", None))
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
@@ -971,23 +957,14 @@ _SUBCOMMANDS = ("up", "push", "pull", "config", "install", "down")
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    """``python -m furat.studio ...``: the same commands without the rest of ``furat``."""
-    parser = argparse.ArgumentParser(prog="furat")
-    parser.add_argument("--root", help="the repository (default: found upwards from the working directory)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_commands(commands)
+    """``python -m furat.studio pull`` is ``furat studio pull``."""
+    from furat.cli import main as furat_main
+
     given = list(sys.argv[1:] if argv is None else argv)
-    if "studio" not in given:  # `python -m furat.studio pull` means `furat studio pull`
+    if "studio" not in given:
         at = next((i for i, a in enumerate(given) if a in _SUBCOMMANDS), len(given))
         given.insert(at, "studio")
-    args = parser.parse_args(given)
-    try:
-        return int(args.func(args))
-    except FuratError as exc:
-        print(format_findings(exc.findings), file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
+    return furat_main(given)
 
 
 if __name__ == "__main__":
