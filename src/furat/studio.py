@@ -4,7 +4,7 @@
   SQLite under ``.studio/data``, create the admin and its API token, push the project, print the URL.
 - ``furat studio push``: create or update the project; one task per document (see README.md, For annotators),
   carrying ``doc_id``, ``offset`` and ``sha256`` of its text; existing gold as annotations and
-  pre-annotations (``furat.preannotate``, when it exists) as predictions. Idempotent.
+  pre-annotations (``furat.preannotate``) as predictions. Idempotent.
 - ``furat studio pull``: export with ``label-studio-sdk``, convert each region to document offsets
   (checked against the corpus text), write each annotator's raw pass to
   ``annotations/passes/<doc_id>/<annotator>.json`` and the gold to ``annotations/<doc_id>.json``,
@@ -352,7 +352,7 @@ def _gold(root: Path, doc_id: str) -> AnnotationSet | None:
 
 
 def _predictions(root: Path) -> tuple[dict[str, AnnotationSet], str | None]:
-    """Pre-annotations from ``furat.preannotate.predictions(root)``, when that module exists."""
+    """Pre-annotations from ``furat.preannotate.predictions(root)``."""
     try:
         module = importlib.import_module("furat.preannotate")
     except ImportError:
