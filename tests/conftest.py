@@ -78,3 +78,11 @@ def place_case(repo: Path, name: str) -> dict[str, object]:
     else:
         shutil.copyfile(FIXTURES / "invalid" / f"{name}.json", repo / str(expected.get("target", DEFAULT_TARGET)))
     return expected
+
+
+def call_furat(repo: Path, *argv: str) -> int:
+    """Run a command in-process through the real parser; a FuratError propagates to the test."""
+    from furat.cli import build_parser
+
+    args = build_parser().parse_args(["--root", str(repo), *argv])
+    return int(args.func(args))

@@ -3,7 +3,6 @@ and a registry other modules fill. Scratch repositories only."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
@@ -15,7 +14,6 @@ from furat.build import build_dataset
 from furat.datasheet import (
     DATASHEET,
     TABLES,
-    add_commands,
     check_datasheet,
     refresh_datasheet,
     register_table,
@@ -23,15 +21,8 @@ from furat.datasheet import (
     replace_tables,
 )
 from furat.findings import FuratError
+from tests.conftest import call_furat as run
 from tests.test_build import ROOT, make_scratch
-
-
-def run(repo: Path, *argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root")
-    add_commands(parser.add_subparsers())
-    args = parser.parse_args(["--root", str(repo), *argv])
-    return int(args.func(args))
 
 
 def section(text: str, name: str) -> str:

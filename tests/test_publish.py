@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,8 @@ from huggingface_hub import DatasetCard, HfApi
 
 from furat.build import DIST
 from furat.findings import FuratError
-from furat.publish import add_commands, publish
+from furat.publish import publish
+from tests.conftest import call_furat as run
 from tests.test_build import INVALID, make_scratch
 
 
@@ -47,14 +47,6 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> FakeHub:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_TOKEN", "hf_test_token")
     return fake
-
-
-def run(repo: Path, *argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root")
-    add_commands(parser.add_subparsers())
-    args = parser.parse_args(["--root", str(repo), *argv])
-    return int(args.func(args))
 
 
 def test_publish_builds_then_uploads_dist_dataset(tmp_path: Path, hub: FakeHub) -> None:

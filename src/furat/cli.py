@@ -18,7 +18,7 @@ from furat.model import Document
 from furat.paths import repo_root
 from furat.tables import text_table as _table
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -398,7 +398,8 @@ def _cmd_quantities(args: argparse.Namespace) -> int:
     return quantities.main([args.file] if args.file else [])
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``furat`` command line: every command, with its handler as ``args.func``."""
     parser = argparse.ArgumentParser(prog="furat", description="Build, check and publish the Furat corpus.")
     parser.add_argument("--version", action="version", version=f"furat {__version__}")
     parser.add_argument("--root", help="the repository (default: found upwards from the working directory)")
@@ -478,7 +479,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except FuratError as exc:
