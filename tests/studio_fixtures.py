@@ -138,6 +138,15 @@ def corpus_text(repo: Path, doc_id: str) -> str:
     return text
 
 
+def studio_env(settings: StudioSettings) -> dict[str, str]:
+    """The environment that points ``furat studio`` at ``settings`` (the variables settings_from_env reads)."""
+    return {
+        "FURAT_STUDIO_URL": settings.url,
+        "FURAT_STUDIO_TOKEN": settings.token,
+        "FURAT_STUDIO_PROJECT": settings.project,
+    }
+
+
 def run_studio(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:

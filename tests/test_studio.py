@@ -40,6 +40,7 @@ from tests.studio_fixtures import (
     corpus_text,
     project_title,
     run_studio,
+    studio_env,
     studio_server,
 )
 
@@ -423,11 +424,7 @@ def test_studio_conflict_stops_the_pull_and_force_resolves_it(
     both = [*first, _region("x2", "entity", "labels", _span(text, "الباغوز"), labels=["GPE"])]
     client.annotations.update(id=annotation.id, result=both)
 
-    env = {
-        "FURAT_STUDIO_URL": settings.url,
-        "FURAT_STUDIO_TOKEN": settings.token,
-        "FURAT_STUDIO_PROJECT": settings.project,
-    }
+    env = studio_env(settings)
     result = run_studio("--root", str(repo), "pull", env=env)
     assert result.returncode == 1, result.stderr
     assert f"annotations/{doc_id}.json: error[studio-conflict]" in result.stderr and "Traceback" not in result.stderr
@@ -462,11 +459,7 @@ def test_studio_stale_task_is_reported_and_nothing_is_written(
     data["text"] = data["text"].replace("صواريخ", "قذائف")
     corpus_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
-    env = {
-        "FURAT_STUDIO_URL": settings.url,
-        "FURAT_STUDIO_TOKEN": settings.token,
-        "FURAT_STUDIO_PROJECT": settings.project,
-    }
+    env = studio_env(settings)
     result = run_studio("--root", str(repo), "pull", env=env)
     assert result.returncode == 1
     assert "error[studio-task-stale]" in result.stderr and doc_id in result.stderr and "Traceback" not in result.stderr
