@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from furat.ingest import build_corpus
-from furat.model import Document
+from furat.core.model import Document
+from furat.corpus.ingest import build_corpus
 
 # CI runs the property tests on a fixed sequence of examples, so a run can be reproduced exactly;
 # locally they explore new examples every time.
@@ -82,7 +82,7 @@ def place_case(repo: Path, name: str) -> dict[str, object]:
 
 def call_furat(repo: Path, *argv: str) -> int:
     """Run a command in-process through the real parser; a FuratError propagates to the test."""
-    from furat.cli import build_parser
+    from furat.cli.main import build_parser
 
     args = build_parser().parse_args(["--root", str(repo), *argv])
     return int(args.func(args))

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from furat.findings import FuratError
-from furat.ingest import write_corpus
-from furat.studio import Studio, StudioSettings
-from furat.studio_server import Credentials, ServerProcess, free_port, start_server, stop_server, wait_ready
+from furat.core.findings import FuratError
+from furat.corpus.ingest import write_corpus
+from furat.studio.server import Credentials, ServerProcess, free_port, start_server, stop_server, wait_ready
+from furat.studio.sync import Studio, StudioSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_VENV = Path(os.environ.get("FURAT_STUDIO_VENV") or ROOT / ".studio" / "venv")
@@ -150,9 +150,9 @@ def studio_env(settings: StudioSettings) -> dict[str, str]:
 def run_studio(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``furat studio ...`` as a user runs it (``python -m furat.studio`` is the same command)."""
+    """``furat studio ...`` as a user runs it (``python -m furat.studio.sync`` is the same command)."""
     return subprocess.run(
-        [sys.executable, "-m", "furat.studio", *args],
+        [sys.executable, "-m", "furat.studio.sync", *args],
         cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
         capture_output=True,

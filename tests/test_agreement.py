@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from furat.agreement import agreement, cohen_kappa, match_spans
-from furat.annotation import AnnotationSet, Entity
-from furat.model import Document
-from furat.preannotate import predict, predictions
-from furat.validate import validate_repo
+from furat.annotate.agreement import agreement, cohen_kappa, match_spans
+from furat.annotate.preannotate import predict, predictions
+from furat.check.validate import validate_repo
+from furat.core.annotation import AnnotationSet, Entity
+from furat.core.model import Document
 from tests.conftest import DEFAULT_TARGET, FIXTURES, run_furat
 
 EXAMPLE = AnnotationSet.from_json(json.loads((FIXTURES / "valid" / "004_6a18982ae2c37ec8.json").read_text("utf-8")))
@@ -62,7 +62,7 @@ def test_cohen_kappa(pairs: list[tuple[str, str]], kappa: float | None) -> None:
 
 
 def test_preannotations_are_valid_annotation_files(repo: Path, documents: dict[str, Document]) -> None:
-    from furat.jsonio import dumps
+    from furat.core.jsonio import dumps
 
     (repo / "annotations").mkdir()
     for doc_id, predicted in predictions(repo).items():
@@ -105,7 +105,7 @@ def test_without_gold_the_preannotator_cannot_be_scored(repo: Path) -> None:
 
 
 def test_agreement_command_reads_the_two_passes(repo: Path) -> None:
-    from furat.jsonio import dumps
+    from furat.core.jsonio import dumps
 
     folder = repo / "annotations" / "passes" / "004_6a18982ae2c37ec8"
     folder.mkdir(parents=True)
@@ -127,7 +127,7 @@ def test_agreement_without_passes_says_so(repo: Path) -> None:
 
 
 def test_disagreements_list_what_an_adjudicator_must_decide() -> None:
-    from furat.agreement import disagreements
+    from furat.annotate.agreement import disagreements
 
     other = replace(
         EXAMPLE,

@@ -6,7 +6,6 @@ Scratch repositories only (the real seeds, schema and corpus, plus the example a
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -19,22 +18,17 @@ from typing import Any
 
 import pytest
 
-from furat.annotation import AnnotationSet
-from furat.build import (
-    CONFIGS,
-    DIST,
-    SPLITS,
-    add_commands,
-    bench_build,
-    build_dataset,
-    config_features,
-    ner_tags,
-    summarize,
-    summary_after_build,
-)
-from furat.findings import FuratError
-from furat.model import Document, Segment
-from furat.segment import token_spans
+from furat.bench.build import bench_build
+from furat.cli.main import main
+from furat.core.annotation import AnnotationSet
+from furat.core.findings import FuratError
+from furat.core.model import Document, Segment
+from furat.corpus.segment import token_spans
+from furat.dataset.build import build_dataset
+from furat.dataset.features import config_features
+from furat.dataset.loadback import summary_after_build
+from furat.dataset.rows import ner_tags
+from furat.dataset.summary import CONFIGS, DIST, SPLITS, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "fixtures" / "valid" / "004_6a18982ae2c37ec8.json"
@@ -90,7 +84,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     elif request.param == "example":
         repo = make_scratch(tmp / "repo")
     else:
-        from furat.synthetic import make_repository
+        from furat.bench.synthetic import make_repository
 
         repo = tmp / "repo"
         repo.mkdir()
@@ -254,7 +248,7 @@ def test_a_token_with_a_proclitic_is_tagged_with_the_entity_inside_it(documents:
 
 
 def test_lداعش_is_one_token_tagged_b_org() -> None:
-    from furat.annotation import Entity
+    from furat.core.annotation import Entity
 
     text = "تسلل لداعش إلى العراق"
     start = text.index("داعش")
@@ -264,7 +258,7 @@ def test_lداعش_is_one_token_tagged_b_org() -> None:
 
 
 def test_two_entities_in_one_token_are_reported() -> None:
-    from furat.annotation import Entity
+    from furat.core.annotation import Entity
 
     text = "سورياوالعراق"
     entities = [Entity("x-e0001", 0, 5, "سوريا", "GPE"), Entity("x-e0002", 6, 12, "العراق", "GPE")]
@@ -348,7 +342,7 @@ def test_documents_of_one_story_must_share_a_split(tmp_path: Path) -> None:
 def test_a_failed_build_leaves_the_previous_one_and_no_temporary_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import furat.build
+    import furat.dataset.build
 
     repo = make_scratch(tmp_path / "repo")
     build_dataset(repo)
@@ -357,7 +351,7 @@ def test_a_failed_build_leaves_the_previous_one_and_no_temporary_folder(
     def broken(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(furat.build, "_write_data", broken)
+    monkeypatch.setattr(furat.dataset.build, "_write_data", broken)
     with pytest.raises(OSError):
         build_dataset(repo)
     assert (repo / DIST / "README.md").read_text(encoding="utf-8") == card
@@ -385,7 +379,7 @@ def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offli
 
 def test_summary_after_build_loads_every_config_in_a_fresh_offline_process(built: dict[str, Any]) -> None:
     env = {**os.environ, **OFFLINE, "HF_HOME": str(built["repo"] / ".hf-home")}
-    code = "import sys; from pathlib import Path; from furat.build import summary_after_build; "
+    code = "import sys; from pathlib import Path; from furat.dataset.loadback import summary_after_build; "
     code += "print(summary_after_build(Path(sys.argv[1])))"
     done = subprocess.run(
         [sys.executable, "-c", code, str(built["repo"])], capture_output=True, text=True, env=env, timeout=300
@@ -409,11 +403,7 @@ def test_the_summary_reads_splits_and_annotations(tmp_path: Path) -> None:
 
 def test_build_command_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = make_scratch(tmp_path / "repo")
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root")
-    add_commands(parser.add_subparsers())
-    args = parser.parse_args(["--root", str(repo), "build", "--out", str(tmp_path / "out")])
-    assert args.func(args) == 0
+    assert main(["--root", str(repo), "build", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     [line] = [line for line in out.splitlines() if line.startswith("ner ")]
     assert line.split() == ["ner", "-", "-", "14"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from furat.coverage import find_numbers
+from furat.annotate.coverage import find_numbers
 from tests.conftest import DEFAULT_TARGET, FIXTURES, run_furat
 
 

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from furat import datasheet
-from furat.build import build_dataset
-from furat.datasheet import (
+from furat.core.findings import FuratError
+from furat.dataset.build import build_dataset
+from furat.dataset.datasheet import (
     DATASHEET,
     TABLES,
     check_datasheet,
     refresh_datasheet,
-    register_table,
     render_tables,
     replace_tables,
 )
-from furat.findings import FuratError
 from tests.conftest import call_furat as run
 from tests.test_build import ROOT, make_scratch
 
@@ -132,29 +130,19 @@ def test_agreement_and_preannotator_give_no_figure_until_the_data_does(
         seen.append(root)
         return "| measure | value |\n| --- | ---: |\n| entities F1 | 0.9 |"
 
-    monkeypatch.setitem(TABLES, "agreement", TABLES["agreement"])
-    register_table("agreement", agreement)
+    monkeypatch.setitem(TABLES, "agreement", agreement)
     text, _ = refresh_datasheet(repo)
     assert section(text, "agreement") == "| measure | value |\n| --- | ---: |\n| entities F1 | 0.9 |"
     assert seen == [repo]
     assert check_datasheet(repo) == []
 
 
-def test_a_provider_module_registers_its_table_when_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
+def test_the_datasheet_calls_the_annotation_stage_for_its_tables() -> None:
+    from furat.annotate.agreement import agreement_table
+    from furat.annotate.evaluation import preannotator_table
 
-    (tmp_path / "furat_test_provider.py").write_text(
-        "from furat.datasheet import register_table\n"
-        "register_table('preannotator', lambda root: '| layer | precision |\\n| --- | ---: |\\n| entities | 0.5 |')\n",
-        encoding="utf-8",
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "furat_test_provider", raising=False)
-    monkeypatch.setattr(datasheet, "PROVIDERS", ("furat_test_provider", "no_such_module_xyz"))
-    monkeypatch.setitem(TABLES, "preannotator", TABLES["preannotator"])  # restored afterwards
-    tables = render_tables(make_scratch(tmp_path / "repo"))
-    assert tables["preannotator"] == "| layer | precision |\n| --- | ---: |\n| entities | 0.5 |"
-    sys.modules.pop("furat_test_provider", None)
+    assert TABLES["agreement"] is agreement_table
+    assert TABLES["preannotator"] is preannotator_table
 
 
 def test_a_missing_or_stray_marker_is_a_finding(tmp_path: Path) -> None:

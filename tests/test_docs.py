@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from furat.labels import label_tables, load_labels
-from furat.markers import fill_markers, marker_keys
+from furat.core.labels import label_tables, load_labels
+from furat.core.markers import fill_markers, marker_keys
 from tests.conftest import run_furat
 
 

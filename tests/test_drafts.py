@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from furat.annotation import AnnotationSet
-from furat.drafts import DraftError, export_draft, resolve_draft
-from furat.model import Document
-from furat.validate import validate_repo
+from furat.annotate.drafts import DraftError, export_draft, resolve_draft
+from furat.check.validate import validate_repo
+from furat.core.annotation import AnnotationSet
+from furat.core.model import Document
 from tests.conftest import FIXTURES, run_furat
 
 EXAMPLE = AnnotationSet.from_json(json.loads((FIXTURES / "valid" / "004_6a18982ae2c37ec8.json").read_text("utf-8")))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from furat.evaluation import pysbd_segmenter, sentence_scores
-from furat.model import Document
+from furat.annotate.evaluation import pysbd_segmenter, sentence_scores
+from furat.core.model import Document
 from tests.conftest import run_furat
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from furat.agreement import passes_agreement
-from furat.annotation import AnnotationSet
-from furat.model import Document
-from furat.validate import validate_repo
+from furat.annotate.agreement import passes_agreement
+from furat.check.validate import validate_repo
+from furat.core.annotation import AnnotationSet
+from furat.core.model import Document
 from tests.conftest import run_furat
 
 

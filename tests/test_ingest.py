@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from furat.ingest import build_corpus, check_corpus, write_corpus
-from furat.model import Document
-from furat.textspan import SourceMap, normalize_text
+from furat.core.model import Document
+from furat.corpus.ingest import build_corpus, check_corpus, write_corpus
+from furat.corpus.textspan import SourceMap, normalize_text
 from tests.conftest import run_furat
 
 BOILERPLATE = [

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from huggingface_hub import DatasetCard, HfApi
 
-from furat.build import DIST
-from furat.findings import FuratError
-from furat.publish import publish
+from furat.core.findings import FuratError
+from furat.dataset.publish import publish
+from furat.dataset.summary import DIST
 from tests.conftest import call_furat as run
 from tests.test_build import INVALID, make_scratch
 

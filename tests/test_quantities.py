@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from furat.labels import load_labels
-from furat.quantities import Quantity, Span, _emitted_units, find_quantities, main
+from furat.annotate.quantities import Quantity, Span, _emitted_units, find_quantities, main
+from furat.core.labels import load_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = Path(__file__).resolve().parent / "data" / "quantities_cases.tsv"

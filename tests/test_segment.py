@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from furat.segment import paragraph_spans, sentence_spans, token_spans, tokenize
+from furat.corpus.segment import paragraph_spans, sentence_spans, token_spans, tokenize
 
 
 def sentences(text: str) -> list[str]:

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from furat.annotation import AnnotationSet, text_sha256
-from furat.findings import FuratError
-from furat.labels import load_labels
-from furat.studio import Studio, StudioSettings, annotator_name, pull, push
-from furat.studio_config import EXTRA_COLORS, EXTRA_HOTKEYS, RTL_CSS, label_config
-from furat.studio_convert import (
+from furat.check.validate import validate_repo
+from furat.core.annotation import AnnotationSet, text_sha256
+from furat.core.findings import FuratError
+from furat.core.labels import load_labels
+from furat.studio.config import EXTRA_COLORS, EXTRA_HOTKEYS, RTL_CSS, label_config
+from furat.studio.convert import (
     Problem,
     annotation_results,
     assign_ids,
@@ -33,7 +33,7 @@ from furat.studio_convert import (
     region_span,
     utf16_value,
 )
-from furat.validate import validate_repo
+from furat.studio.sync import Studio, StudioSettings, annotator_name, pull, push
 from tests.studio_fixtures import (
     Server,
     add_emoji_document,
@@ -387,7 +387,7 @@ def test_studio_push_imports_gold_and_pull_gives_it_back_unchanged(
     tasks = _tasks(client, first.project)
     [annotation] = tasks["004_6a18982ae2c37ec8"]["annotations"]
     assert annotation["ground_truth"] is True
-    if importlib.util.find_spec("furat.preannotate"):  # pre-annotations, once per model version
+    if importlib.util.find_spec("furat.annotate.preannotate"):  # pre-annotations, once per model version
         assert first.predictions_added == 5
         versions = Studio(settings).prediction_versions(first.project)
         assert all(len(v) == 1 for v in versions.values()) and len(versions) == 5

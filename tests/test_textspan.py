@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from furat.textspan import (
+from furat.corpus.textspan import (
     SourceMap,
     code_points_to_utf16,
     normalize_line,

@@ -1,3 +1,3 @@
-from furat.cli import main
+from furat.cli.main import main
 
 raise SystemExit(main())

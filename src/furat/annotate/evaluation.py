@@ -1,0 +1,172 @@
+"""Scores against hand-made gold: sentence boundaries, and the pre-annotator against gold annotations.
+
+Sentence boundaries are scored against ``tests/data/sentences/``.
+
+Gold files hold one sentence per line and a blank line between paragraphs. Boundaries are compared
+as positions in the stream of non-space characters, so white space never decides a score. Both
+systems get the same paragraphs; only boundaries inside a paragraph are scored, since paragraph
+ends are given to both and would only inflate the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from furat.annotate.agreement import SpanScore, agreement
+from furat.core.findings import Finding, FuratError
+from furat.core.model import Document
+from furat.corpus.segment import Span, sentence_spans
+
+__all__ = ["GOLD_DIR", "BoundaryScore", "pysbd_segmenter", "score_boundaries", "sentence_scores"]
+
+GOLD_DIR = "tests/data/sentences"
+_SPACE = re.compile(r"\s+")
+
+Segmenter = Callable[[str, Sequence[Span]], list[Span]]
+
+
+@dataclass(frozen=True)
+class BoundaryScore:
+    system: str
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        gold = self.true_positives + self.false_negatives
+        return self.true_positives / gold if gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _nonspace_ends(pieces: list[str]) -> list[int]:
+    ends, total = [], 0
+    for piece in pieces:
+        total += len(_SPACE.sub("", piece))
+        ends.append(total)
+    return ends
+
+
+def _gold_boundaries(path: Path, doc: Document) -> tuple[set[int], set[int]]:
+    """Inner sentence boundaries of a gold file and its paragraph ends, in non-space positions."""
+    paragraphs = [block.split("\n") for block in path.read_text(encoding="utf-8").strip("\n").split("\n\n")]
+    flat_gold = _SPACE.sub("", "".join("".join(p) for p in paragraphs))
+    if flat_gold != _SPACE.sub("", doc.text):
+        raise FuratError([Finding(path.as_posix(), 0, "gold-mismatch", f"its text differs from corpus/{doc.id}.json")])
+    sentences = [s for p in paragraphs for s in p if s.strip()]
+    paragraph_ends = set(_nonspace_ends(["".join(p) for p in paragraphs]))
+    return set(_nonspace_ends(sentences)) - paragraph_ends, paragraph_ends
+
+
+def score_boundaries(system: str, docs_and_gold: list[tuple[Document, Path]], segment: Segmenter) -> BoundaryScore:
+    tp = fp = fn = 0
+    for doc, path in docs_and_gold:
+        gold, paragraph_ends = _gold_boundaries(path, doc)
+        spans = segment(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+        found = set(_nonspace_ends([doc.text[s:e] for s, e in spans])) - paragraph_ends
+        tp += len(found & gold)
+        fp += len(found - gold)
+        fn += len(gold - found)
+    return BoundaryScore(system, tp, fp, fn)
+
+
+def pysbd_segmenter() -> Segmenter:
+    """pysbd's Arabic rules as a segmenter over the same paragraphs (needs the ``test`` extra)."""
+    import pysbd
+
+    seg = pysbd.Segmenter(language="ar", clean=False, char_span=True)
+
+    def segment(text: str, paragraphs: Sequence[Span]) -> list[Span]:
+        spans: list[Span] = []
+        for start, end in paragraphs:
+            for piece in seg.segment(text[start:end]):
+                spans.append((start + piece.start, start + piece.end))
+        return spans
+
+    return segment
+
+
+def sentence_scores(
+    root: Path, documents: list[Document], systems: dict[str, Segmenter] | None = None
+) -> list[BoundaryScore]:
+    """Scores of Furat (and any other systems) on every document that has a gold file."""
+    pairs = [(d, root / GOLD_DIR / f"{d.id}.txt") for d in documents if (root / GOLD_DIR / f"{d.id}.txt").is_file()]
+    if not pairs:
+        raise FuratError([Finding(GOLD_DIR, 0, "gold-missing", "no gold sentence files for the corpus documents")], 2)
+    chosen = {"furat": lambda text, paragraphs: sentence_spans(text, list(paragraphs))} | (systems or {})
+    return [score_boundaries(name, pairs, segment) for name, segment in chosen.items()]
+
+
+@dataclass(frozen=True)
+class PreannotatorScore:
+    """The pre-annotator against gold, over every gold document."""
+
+    documents: int
+    entities: SpanScore
+    quantities: SpanScore
+    quantity_values_agree: int
+
+    @property
+    def quantity_value_agreement(self) -> float | None:
+        matched = self.quantities.matched
+        return self.quantity_values_agree / matched if matched else None
+
+
+def preannotator_scores(root: Path) -> PreannotatorScore:
+    """Precision/recall of the pre-annotator against the gold annotations.
+
+    Entities are predicted with a gazetteer built from the gold of the *other* documents (plus the
+    curated list), so no document is scored with its own gold names: leave one document out.
+    Quantities come from the recognizer, which never sees gold. Matches are exact spans with equal
+    labels (entities) or equal units (quantities).
+    """
+    from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer, load_gold, predict
+    from furat.corpus.ingest import build_corpus
+
+    gold = load_gold(root)
+    if not gold:
+        raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
+    documents = {doc.id: doc for doc in build_corpus(root)}
+    total = None
+    for doc_id, reference in gold.items():
+        others = gold_gazetteer(a for d, a in gold.items() if d != doc_id)
+        predicted = predict(documents[doc_id], {**curated_gazetteer(), **others})
+        result = agreement(reference, predicted)
+        total = result if total is None else total + result
+    assert total is not None
+    return PreannotatorScore(len(gold), total.entities_exact, total.quantities_exact, total.quantity_values_agree)
+
+
+def preannotator_table(root: Path) -> str:
+    """The datasheet's table of the pre-annotator against the gold, computed from the data."""
+    try:
+        score = preannotator_scores(root)
+    except FuratError:
+        return "_No gold annotations yet, so the pre-annotator is not scored._"
+    lines = ["| layer | precision | recall | F1 | matched | missed | spurious |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, s in (("entities (gazetteer)", score.entities), ("quantities (recognizer)", score.quantities)):
+        lines.append(
+            f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.matched} | {s.only_a} | {s.only_b} |"
+        )
+    agree = score.quantity_value_agreement
+    values = "-" if agree is None else f"{agree:.3f}"
+    return (
+        "\n".join(lines)
+        + f"\n\nComputed by `furat eval preannotator` over the gold of {score.documents} documents: exact spans, "
+        "with equal labels (entities) or units (quantities). The entity gazetteer for each document is built "
+        "from the gold of the other documents plus a curated list (leave one document out). Normalized values "
+        f"are equal on {values} of the matched quantities."
+    )
+

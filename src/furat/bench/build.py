@@ -1,0 +1,58 @@
+"""Benchmark stage: ``furat build`` on a synthetic repository, in a child process of its own."""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from furat.dataset.summary import DIST
+
+
+def bench_build(root: Path, docs: int) -> dict[str, Any]:
+    """Time and peak memory of ``furat build`` on a synthetic repository of ``docs`` documents.
+
+    The build runs in a child process of its own, so its peak RSS is its own (not the generator's).
+    """
+    from furat.bench.synthetic import make_repository
+
+    with tempfile.TemporaryDirectory(prefix="furat-bench-build-") as tmp:
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        make_repository(root, repo, docs)
+        shutil.copyfile(root / "DATASHEET.md", repo / "DATASHEET.md")
+        files = [*(repo / "corpus").glob("*.json"), *(repo / "annotations").glob("*.json")]
+        input_mb = sum(p.stat().st_size for p in files) / 1_000_000
+        code = (
+            "import json, sys, time\n"
+            "from pathlib import Path\n"
+            "from furat.dataset.build import build_dataset\n"
+            "start = time.perf_counter()\n"
+            "result = build_dataset(Path(sys.argv[1]))\n"
+            "total = time.perf_counter() - start\n"
+            "print(json.dumps({'seconds': total, 'parts': result.seconds, 'counts': result.counts}))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=False, timeout=3600
+        )
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if done.returncode != 0:
+            raise RuntimeError(f"furat build failed on the synthetic repository:\n{done.stderr[-2000:]}")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        output = [p for p in (repo / DIST).rglob("*") if p.is_file()]
+        output_mb = sum(p.stat().st_size for p in output) / 1_000_000
+    return {
+        "documents": docs,
+        "input_mb": round(input_mb, 3),
+        "output_mb": round(output_mb, 3),
+        "seconds": round(figures["seconds"], 3),
+        "validate_seconds": round(figures["parts"]["validate"], 3),
+        "build_seconds": round(figures["parts"]["build"], 3),
+        "rows": {config: sum(per.values()) for config, per in figures["counts"].items()},
+        "build_peak_rss_mb": round(peak / 1024, 1),
+    }

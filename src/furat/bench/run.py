@@ -1,0 +1,178 @@
+"""``furat bench``: speed and memory on synthetic corpora made by repeating the seed articles.
+
+Each stage runs in a fresh process so that its peak memory is its own. Figures are written as JSON;
+nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import platform
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from furat.corpus.ingest import build_corpus
+from furat.corpus.segment import paragraph_spans, sentence_spans, token_spans
+
+__all__ = ["STAGES", "BenchSettings", "run_bench", "synthetic_text", "write_bench"]
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    size_mb: float = 50.0  # text stages: size of the synthetic text
+    docs: int = 10_000  # repository stages: number of synthetic documents
+
+
+def synthetic_text(root: Path, size_mb: float) -> str:
+    """The corpus texts repeated until the UTF-8 size reaches ``size_mb`` megabytes."""
+    texts = [doc.text for doc in build_corpus(root)]
+    unit = "\n".join(texts) + "\n"
+    unit_bytes = len(unit.encode("utf-8"))
+    copies = max(1, int(size_mb * 1_000_000 / unit_bytes + 0.999))
+    return unit * copies
+
+
+def _timed_text(
+    func: Callable[[str], dict[str, Any]], share: float = 1.0
+) -> Callable[[Path, BenchSettings], dict[str, Any]]:
+    """A text stage: runs ``func`` on a synthetic text and reports MB/s."""
+
+    def stage(root: Path, settings: BenchSettings) -> dict[str, Any]:
+        text = synthetic_text(root, settings.size_mb * share)
+        start = time.perf_counter()
+        figures = func(text)
+        seconds = time.perf_counter() - start
+        mb = len(text.encode("utf-8")) / 1_000_000
+        return {**figures, "input_mb": round(mb, 3), "seconds": round(seconds, 4), "mb_per_s": round(mb / seconds, 3)}
+
+    return stage
+
+
+def _segment(text: str) -> dict[str, Any]:
+    paragraphs = paragraph_spans(text)
+    return {"paragraphs": len(paragraphs), "sentences": len(sentence_spans(text, paragraphs))}
+
+
+def _tokens(text: str) -> dict[str, Any]:
+    return {"tokens": len(token_spans(text))}
+
+
+def _pysbd(text: str) -> dict[str, Any]:
+    import pysbd
+
+    seg = pysbd.Segmenter(language="ar", clean=False, char_span=True)
+    return {"sentences": sum(len(seg.segment(line)) for line in text.split("\n") if line.strip())}
+
+
+def _quantities(text: str) -> dict[str, Any]:
+    from furat.annotate.quantities import find_quantities
+
+    return {"mentions": len(find_quantities(text))}
+
+
+def _validate(root: Path, settings: BenchSettings) -> dict[str, Any]:
+    """``furat validate`` on a synthetic repository, beside a bare parse and plain jsonschema."""
+    import jsonschema
+
+    from furat.bench.synthetic import make_repository
+    from furat.check.validate import validate_repo
+    from furat.core.schemas import load_schema
+
+    with tempfile.TemporaryDirectory(prefix="furat-bench-") as tmp:
+        repo = Path(tmp)
+        make_repository(root, repo, settings.docs)
+        files = sorted((repo / "corpus").glob("*.json")) + sorted((repo / "annotations").glob("*.json"))
+        for path in files:  # warm the page cache so that every run reads from memory alike
+            path.read_bytes()
+        size_mb = sum(p.stat().st_size for p in files) / 1_000_000
+
+        # (a) read and parse every file, keeping nothing, as validate itself does
+        start = time.perf_counter()
+        for path in files:
+            json.loads(path.read_bytes())
+        parse = time.perf_counter() - start
+
+        # (b) plain jsonschema: only the validation calls are timed, not the parse they need
+        corpus_validator = jsonschema.Draft202012Validator(load_schema(repo / "schema", "corpus").document)
+        annotation_validator = jsonschema.Draft202012Validator(load_schema(repo / "schema", "annotation").document)
+        plain_jsonschema = 0.0
+        for path in files:
+            data = json.loads(path.read_bytes())
+            validator = corpus_validator if path.parent.name == "corpus" else annotation_validator
+            start = time.perf_counter()
+            validator.is_valid(data)
+            plain_jsonschema += time.perf_counter() - start
+
+        # (c) the whole of furat validate: labels, manifest and seeds, corpus, annotations
+        start = time.perf_counter()
+        findings = validate_repo(repo)
+        validate = time.perf_counter() - start
+    return {
+        "documents": settings.docs,
+        "files": len(files),
+        "input_mb": round(size_mb, 3),
+        "findings": len(findings),
+        "json_loads_seconds": round(parse, 3),
+        "plain_jsonschema_seconds": round(plain_jsonschema, 3),
+        "furat_validate_seconds": round(validate, 3),
+        "seconds": round(validate, 3),
+        "validate_over_parse": round(validate / parse, 2),
+        "jsonschema_over_parse": round(plain_jsonschema / parse, 2),
+    }
+
+
+# name -> stage; the text stages run on --size-mb of text, the repository stages on --docs documents
+STAGES: dict[str, Callable[[Path, BenchSettings], dict[str, Any]]] = {
+    "segment_sentences": _timed_text(_segment),
+    "tokenize": _timed_text(_tokens),
+    "pysbd_ar_sentences": _timed_text(_pysbd, share=0.02),  # well under 1 MB/s: a 2% sample
+    "quantities": _timed_text(_quantities, share=0.2),  # 10 MB of the default 50
+    "validate": _validate,
+    "build": lambda root, settings: _bench_build(root, settings.docs),
+}
+
+
+def _bench_build(root: Path, docs: int) -> dict[str, Any]:
+    from furat.bench.build import bench_build
+
+    return bench_build(root, docs)
+
+
+def _child(root: str, settings: BenchSettings, stage: str, queue: Any) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    figures = STAGES[stage](Path(root), settings)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    figures.update(peak_rss_mb=round(peak / 1024, 1), rss_before_mb=round(before / 1024, 1))
+    queue.put(figures)
+
+
+def run_bench(root: Path, settings: BenchSettings, stages: list[str] | None = None) -> dict[str, Any]:
+    """Run the chosen stages (default: all), each in its own process, and return the figures."""
+    ctx = multiprocessing.get_context("spawn")
+    results: dict[str, Any] = {}
+    for stage in stages or list(STAGES):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_child, args=(str(root), settings, stage, queue))
+        proc.start()
+        results[stage] = queue.get()
+        proc.join()
+    return {
+        "settings": {"size_mb": settings.size_mb, "docs": settings.docs},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": multiprocessing.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "stages": results,
+    }
+
+
+def write_bench(path: Path, figures: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,522 @@
+"""``furat validate``: schema and semantic checks of a contribution, as findings (DESIGN.md §8).
+
+Each check has a stable code and a tier: L1 shape (encoding, JSON, schema), L2 text (offsets and
+surfaces), L3 ids and references, L4 label vocabulary and guideline rules. A file that fails L1 is
+not checked further, so one defect gives one finding. Validation never writes a file.
+
+The happy path is fast: ``json.loads``, a compiled schema validator, and plain loops over the
+mentions; line numbers are only computed for files that have findings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from furat.core.findings import Finding, FuratError
+from furat.core.jsonpos import escape_pointer, pointer_lines
+from furat.core.labels import load_labels
+from furat.core.schemas import Schema, load_schema, schema_drift
+
+__all__ = ["CODES", "check_validate", "validate_paths", "validate_repo"]
+
+# code -> (tier, severity, what it means)
+CODES: dict[str, tuple[int, str, str]] = {
+    "io-error": (1, "error", "the file cannot be read"),
+    "bom": (1, "error", "the file starts with a UTF-8 byte order mark"),
+    "encoding": (1, "error", "the file is not UTF-8"),
+    "crlf": (1, "error", "the file has CR (Windows) line ends; use LF"),
+    "control-char": (1, "error", "the file contains a control character"),
+    "json-syntax": (1, "error", "the file is not valid JSON"),
+    "json-truncated": (1, "error", "the JSON ends before it is complete"),
+    "missing-field": (1, "error", "a required field is missing"),
+    "unknown-field": (1, "error", "a field the schema does not define"),
+    "wrong-type": (1, "error", "a value has the wrong JSON type"),
+    "negative-offset": (1, "error", "an offset is below zero"),
+    "unknown-label": (1, "error", "an entity label that schema/labels.json does not define"),
+    "unknown-unit": (1, "error", "a quantity unit that schema/labels.json does not define"),
+    "unknown-kind": (1, "error", "a quantity kind that schema/labels.json does not define"),
+    "unknown-target": (1, "error", "a stance target that schema/labels.json does not define"),
+    "unknown-stance": (1, "error", "a stance label that schema/labels.json does not define"),
+    "bad-id": (1, "error", "an id that does not have the required form"),
+    "schema": (1, "error", "another JSON Schema violation"),
+    "schema-drift": (1, "error", "the annotation schema's enums differ from schema/labels.json; run `furat schema`"),
+    "span-reversed": (2, "error", "a span ends before it starts"),
+    "span-empty": (2, "error", "a span is empty"),
+    "span-out-of-range": (2, "error", "a span ends past the end of the document text"),
+    "span-text-mismatch": (2, "error", "a span's text differs from the document text at its offsets"),
+    "span-whitespace": (2, "error", "a span starts or ends with white space"),
+    "quantity-crosses-sentence": (2, "error", "a quantity spans more than one sentence"),
+    "not-nfc": (2, "error", "a corpus text that is not in Unicode NFC"),
+    "segment-range": (2, "error", "a paragraph or sentence outside the text, empty, or out of order"),
+    "segment-tiling": (2, "error", "sentences do not tile their paragraph"),
+    "duplicate-id": (3, "error", "an id used twice in a file (ids are unique across the repository by construction)"),
+    "id-prefix": (3, "error", "an id that does not start with its document id"),
+    "dangling-holder": (3, "error", "a stance holder that is not an entity id of the file"),
+    "unknown-document": (3, "error", "annotations of a document that is not in corpus/"),
+    "document-mismatch": (3, "error", "a file whose name does not match the document it holds"),
+    "stale-sha256": (3, "error", "annotations made on another version of the corpus text"),
+    "seed-missing": (3, "error", "a manifest entry whose seed file does not exist"),
+    "seed-sha256-mismatch": (3, "error", "a seed that changed since it was recorded (seeds are never edited)"),
+    "corpus-stale": (
+        3,
+        "error",
+        "a corpus document made from another seed or other cleaning rules; run `furat ingest`",
+    ),
+    "corpus-orphan": (3, "error", "a corpus document with no manifest entry"),
+    "corpus-missing": (3, "error", "a manifest entry with no corpus document; run `furat ingest`"),
+    "entity-overlap": (4, "error", "entity spans overlap (the scheme is flat)"),
+    "low-gt-high": (4, "error", "a quantity's low bound is above its high bound"),
+    "value-outside-range": (4, "error", "a quantity's value lies outside [low, high]"),
+    "unit-kind-mismatch": (4, "error", "a quantity's unit does not belong to its kind"),
+    "duplicate-code": (4, "error", "a code defined twice in schema/labels.json"),
+    "quantity-no-number": (4, "warning", "a quantity with no value, low or high"),
+    "proclitic-in-span": (4, "warning", "an entity span that seems to include an attached proclitic (و ف ب ل ك + ال)"),
+    "span-inside-word": (4, "warning", "a span that starts or ends inside a word"),
+}
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
+_ATTACHED = "وفبلكـ"  # letters that may stand right before an entity: proclitics and the tatweel
+_PROCLITIC_AL = re.compile(r"^(?:[وفبك]|[وف][بلك])ال|^لل")
+_ENUM_CODES = {
+    "label": "unknown-label",
+    "unit": "unknown-unit",
+    "kind": "unknown-kind",
+    "target": "unknown-target",
+}
+
+
+@dataclass
+class _File:
+    rel: str
+    text: str
+    data: Any = None
+    _lines: dict[str, int] | None = None
+
+    def line(self, pointer: str) -> int:
+        """The line of the value at ``pointer``, or of its nearest ancestor that exists."""
+        if self._lines is None:
+            try:
+                self._lines = pointer_lines(self.text)
+            except (ValueError, IndexError):
+                self._lines = {}
+        while pointer:
+            if pointer in self._lines:
+                return self._lines[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return self._lines.get("", 1)
+
+
+@dataclass
+class _Doc:
+    id: str
+    text: str
+    sha256: str
+    sentence_starts: list[int]
+    sentence_ends: list[int]
+
+
+@dataclass
+class _Run:
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, file: _File | str, code: str, message: str, pointer: str = "", line: int | None = None) -> None:
+        _, severity, _ = CODES[code]
+        rel = file.rel if isinstance(file, _File) else file
+        if line is None:
+            line = file.line(pointer) if isinstance(file, _File) else 0
+        self.findings.append(Finding(rel, line, code, message, severity, pointer))
+
+    def read(self, path: Path) -> _File | None:
+        """Read and parse a JSON file, with the L1 checks of its bytes; None when it cannot go on."""
+        name, prefix = str(path), str(self.root) + "/"
+        rel = name[len(prefix) :] if name.startswith(prefix) else path.as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.add(rel, "io-error", f"cannot read: {exc.strerror}")
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            self.add(rel, "bom", "starts with a UTF-8 byte order mark; save it without", line=1)
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.add(rel, "encoding", f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line=line)
+            return None
+        file = _File(rel, text)
+        if b"\r" in data:
+            self.add(rel, "crlf", "CR line ends; save with LF", line=data.count(b"\n", 0, data.index(b"\r")) + 1)
+        # UTF-8 never uses these byte values inside a multi-byte character: scanning bytes is exact.
+        # (bytes.translate finds out whether there is one at C speed; the regex then says where.)
+        control = _CONTROL.search(data) if len(data.translate(None, _CONTROL_BYTES)) != len(data) else None
+        if control:
+            line = data.count(b"\n", 0, control.start()) + 1
+            self.add(rel, "control-char", f"control character U+{control.group()[0]:04X}", line=line)
+            return None
+        try:
+            file.data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            # Python's json says "Unterminated string" only when the input ends inside a string.
+            truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+            code = "json-truncated" if truncated else "json-syntax"
+            self.add(rel, code, f"{exc.msg} (column {exc.colno})", line=exc.lineno)
+            return None
+        return file
+
+    def schema_check(self, file: _File, schema: Schema) -> bool:
+        """L1: the file against its JSON Schema; one finding per offending place."""
+        if schema.is_valid(file.data):
+            return True
+        seen: set[tuple[str, str]] = set()
+        for error in schema.errors(file.data):
+            code, pointer, message = _explain(error)
+            if (code, pointer) not in seen:
+                seen.add((code, pointer))
+                self.add(file, code, message, pointer)
+        return False
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "".join(f"/{escape_pointer(p)}" for p in path)
+
+
+def _explain(error: jsonschema.ValidationError) -> tuple[str, str, str]:
+    """A stable code, a JSON pointer and a message for one jsonschema error."""
+    path = list(error.absolute_path)
+    pointer = _pointer(path)
+    last = path[-1] if path else ""
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return "missing-field", pointer, f"missing field {missing.group(1) if missing else error.message!r}"
+    if error.validator == "additionalProperties":
+        return "unknown-field", pointer, error.message
+    if error.validator == "type":
+        return "wrong-type", pointer, f"{error.instance!r} is not of type {error.validator_value!r}"
+    if error.validator == "minimum" and last in ("start", "end"):
+        return "negative-offset", pointer, f"{last} is {error.instance}; offsets count from 0"
+    if error.validator == "enum" and isinstance(last, str) and len(path) >= 3:
+        layer = path[0]
+        if last == "label" and layer == "stances":
+            return "unknown-stance", pointer, f"unknown stance label {error.instance!r}"
+        if last in _ENUM_CODES:
+            return _ENUM_CODES[last], pointer, f"unknown {last} {error.instance!r} (see schema/labels.json)"
+    if error.validator == "pattern" and last == "id":
+        return "bad-id", pointer, f"id {error.instance!r} does not match {error.validator_value!r}"
+    return "schema", pointer, error.message
+
+
+def _load_manifest(run: _Run, schema_dir: Path) -> dict[str, dict[str, Any]]:
+    """The manifest's entries by id, after its checks; seeds are hashed against it."""
+    file = run.read(run.root / "seeds" / "manifest.json")
+    if file is None or not run.schema_check(file, load_schema(schema_dir, "manifest")):
+        return {}
+    entries: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(file.data["documents"]):
+        pointer = f"/documents/{index}"
+        if entry["id"] in entries:
+            run.add(file, "duplicate-id", f"document id {entry['id']!r} is listed twice", f"{pointer}/id")
+            continue
+        entries[entry["id"]] = entry
+        seed = run.root / "seeds" / entry["file"]
+        try:
+            digest = hashlib.sha256(seed.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            run.add(file, "seed-missing", f"seeds/{entry['file']} does not exist", f"{pointer}/file")
+            continue
+        if digest != entry["sha256"]:
+            recorded = entry["sha256"][:12]
+            message = f"seeds/{entry['file']} has sha256 {digest[:12]}…, recorded {recorded}…; seeds are never edited"
+            run.add(file, "seed-sha256-mismatch", message, f"{pointer}/sha256")
+    return entries
+
+
+def _check_labels(run: _Run, schema_dir: Path) -> None:
+    file = run.read(schema_dir / "labels.json")
+    if file is None or not run.schema_check(file, load_schema(schema_dir, "labels")):
+        return
+    kinds = {kind["code"] for kind in file.data["quantity_kinds"]}
+    for layer in ("entity_types", "quantity_kinds", "units", "stance_targets", "stance_labels"):
+        seen: set[str] = set()
+        for index, item in enumerate(file.data[layer]):
+            if item["code"] in seen:
+                run.add(file, "duplicate-code", f"{layer}: {item['code']!r} is defined twice", f"/{layer}/{index}")
+            seen.add(item["code"])
+    for index, unit in enumerate(file.data["units"]):
+        if unit["kind"] not in kinds:
+            run.add(file, "unknown-kind", f"unit {unit['code']!r} has unknown kind {unit['kind']!r}", f"/units/{index}")
+    if schema_drift(schema_dir):
+        rel = (schema_dir / "annotation.schema.json").relative_to(run.root).as_posix()
+        run.add(rel, "schema-drift", CODES["schema-drift"][2], line=1)
+
+
+def _check_corpus_doc(
+    run: _Run, file: _File, schema: Schema, manifest: dict[str, dict[str, Any]], rules_sha: str | None
+) -> _Doc | None:
+    if not run.schema_check(file, schema):
+        return None
+    data = file.data
+    text: str = data["text"]
+    stem = Path(file.rel).stem
+    if data["id"] != stem:
+        run.add(file, "document-mismatch", f"holds document {data['id']!r} but is named {stem}.json", "/id")
+    entry = manifest.get(data["id"])
+    if manifest and entry is None:
+        run.add(file, "corpus-orphan", f"no seeds/manifest.json entry has id {data['id']!r}", "/id")
+    elif entry is not None and data["meta"]["seed_sha256"] != entry["sha256"]:
+        run.add(file, "corpus-stale", "made from another version of its seed; run `furat ingest`", "/meta/seed_sha256")
+    elif rules_sha is not None and data["meta"].get("rules_sha256") != rules_sha:
+        message = "made with other cleaning rules (seeds/cleaning.json); run `furat ingest`"
+        run.add(file, "corpus-stale", message, "/meta/rules_sha256")
+    if not unicodedata.is_normalized("NFC", text):
+        run.add(file, "not-nfc", "the text is not in Unicode NFC", "/text")
+    n = len(text)
+    for layer in ("paragraphs", "sentences"):
+        previous = 0
+        for index, seg in enumerate(data[layer]):
+            start, end = seg["start"], seg["end"]
+            if not previous <= start < end <= n or text[start].isspace() or text[end - 1].isspace():
+                message = f"[{start}, {end}) is empty, out of order, outside the text or edged with white space"
+                run.add(file, "segment-range", message, f"/{layer}/{index}")
+                return None
+            previous = end
+    starts = [s["start"] for s in data["sentences"]]
+    ends = [s["end"] for s in data["sentences"]]
+    # Walk the sentences once: each paragraph must start a sentence, end one, and hold only white
+    # space between the sentences it holds.
+    i, count = 0, len(starts)
+    for index, para in enumerate(data["paragraphs"]):
+        p_start, p_end = para["start"], para["end"]
+        tiled = i < count and starts[i] == p_start
+        while tiled and ends[i] < p_end:
+            tiled = i + 1 < count and text[ends[i] : starts[i + 1]].isspace()
+            i += 1
+        if not tiled or ends[i] != p_end:
+            run.add(file, "segment-tiling", "its sentences do not tile it", f"/paragraphs/{index}")
+            return None
+        i += 1
+    if i != count:
+        run.add(file, "segment-tiling", "sentences after the last paragraph", f"/sentences/{i}")
+        return None
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _Doc(data["id"], text, sha, starts, ends)
+
+
+def _check_span(add: Callable[..., None], text: str, item: dict[str, Any], pointer: str) -> bool:
+    """L2 checks of one span; False when its offsets cannot be trusted further."""
+    start, end, surface = item["start"], item["end"], item["text"]
+    if end < start:
+        add("span-reversed", f"end {end} is before start {start}", pointer)
+        return False
+    if end == start:
+        add("span-empty", f"[{start}, {end}) is empty", pointer)
+        return False
+    if end > len(text):
+        add("span-out-of-range", f"end {end} is past the end of the text ({len(text)})", pointer)
+        return False
+    actual = text[start:end]
+    if actual != surface:
+        add("span-text-mismatch", f"{surface!r} != text[{start}:{end}] {actual!r}", pointer)
+        return False
+    if actual != actual.strip():
+        add("span-whitespace", f"{actual!r} starts or ends with white space", pointer)
+        return False
+    return True
+
+
+def _check_annotations(
+    run: _Run,
+    file: _File,
+    schema: Schema,
+    docs: dict[str, _Doc],
+    unit_kind: dict[str, str],
+) -> None:
+    # Ids are unique across the repository by construction: each must start with its document's id
+    # (id-prefix), each gold file holds the document its name says (document-mismatch), and ids are
+    # unique within a file (duplicate-id). Raw passes repeat the ids of their document's gold.
+    if not run.schema_check(file, schema):
+        return
+    data = file.data
+
+    def add(code: str, message: str, pointer: str = "") -> None:
+        run.add(file, code, message, pointer)
+
+    doc_id = data["document"]
+    path = Path(file.rel)
+    expected = path.parent.name if path.parent.parent.name == "passes" else path.stem
+    if doc_id != expected:
+        add("document-mismatch", f"holds document {doc_id!r} but its path says {expected!r}", "/document")
+        return
+    doc = docs.get(doc_id)
+    if doc is None:
+        add("unknown-document", f"no corpus/{doc_id}.json", "/document")
+        return
+    if data["text_sha256"] != doc.sha256:
+        add(
+            "stale-sha256",
+            f"made on text {data['text_sha256'][:12]}…, corpus text is {doc.sha256[:12]}…",
+            "/text_sha256",
+        )
+        return
+    text = doc.text
+    prefix = doc_id + "-"
+    ids: set[str] = set()
+    entity_ids: set[str] = set()
+    spans: list[tuple[int, int, int]] = []
+    n = len(text)
+    for layer in ("entities", "quantities", "stances"):
+        is_entity, is_quantity = layer == "entities", layer == "quantities"
+        for index, item in enumerate(data[layer]):
+            item_id = item["id"]
+            if not item_id.startswith(prefix):
+                add("id-prefix", f"id {item_id!r} does not start with {prefix!r}", f"/{layer}/{index}/id")
+            if item_id in ids:
+                add("duplicate-id", f"id {item_id!r} is used twice in this file", f"/{layer}/{index}/id")
+            ids.add(item_id)
+            start, end, surface = item["start"], item["end"], item["text"]
+            # The happy path in one test; the details are worked out only when it fails.
+            if not (
+                0 <= start < end <= n
+                and text[start:end] == surface
+                and not surface[0].isspace()
+                and not surface[-1].isspace()
+            ):
+                _check_span(add, text, item, f"/{layer}/{index}")
+                continue
+            if is_entity:
+                entity_ids.add(item_id)
+                spans.append((start, end, index))
+                if _PROCLITIC_AL.match(surface):
+                    add(
+                        "proclitic-in-span",
+                        f"{surface!r}: leave attached و ف ب ل ك outside the span",
+                        f"/{layer}/{index}",
+                    )
+                if (start and text[start - 1].isalpha() and text[start - 1] not in _ATTACHED) or (
+                    end < n and text[end].isalpha()
+                ):
+                    add("span-inside-word", f"{surface!r} starts or ends inside a word", f"/{layer}/{index}")
+            elif is_quantity:
+                _check_quantity(add, doc, item, f"/{layer}/{index}", unit_kind, text)
+    for index, item in enumerate(data.get("not_quantities", [])):
+        _check_span(add, text, item, f"/not_quantities/{index}")
+    for index, stance in enumerate(data["stances"]):
+        holder = stance["holder"]
+        if holder is not None and holder not in entity_ids:
+            add("dangling-holder", f"holder {holder!r} is not an entity id of this file", f"/stances/{index}/holder")
+    reach, reach_index = -1, -1  # the furthest end so far, and whose it is
+    for start, end, index in sorted(spans):
+        if start < reach:
+            add("entity-overlap", f"overlaps /entities/{reach_index}", f"/entities/{index}")
+        if end > reach:
+            reach, reach_index = end, index
+
+
+def _check_quantity(
+    add: Callable[..., None], doc: _Doc, item: dict[str, Any], pointer: str, unit_kind: dict[str, str], text: str
+) -> None:
+    start, end = item["start"], item["end"]
+    i = bisect.bisect_right(doc.sentence_starts, start) - 1
+    if i < 0 or end > doc.sentence_ends[i]:
+        add("quantity-crosses-sentence", f"{item['text']!r} runs past the end of its sentence", pointer)
+    value, low, high = item["value"], item["low"], item["high"]
+    if low is not None and high is not None and low > high:
+        add("low-gt-high", f"low {low} > high {high}", pointer)
+    elif value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+        add("value-outside-range", f"value {value} is outside [{low}, {high}]", pointer)
+    if value is None and low is None and high is None:
+        add("quantity-no-number", f"{item['text']!r} has no value, low or high", pointer)
+    if unit_kind.get(item["unit"]) != item["kind"]:
+        add(
+            "unit-kind-mismatch",
+            f"unit {item['unit']!r} is a {unit_kind.get(item['unit'])}, not a {item['kind']}",
+            pointer,
+        )
+    counted = item.get("counted")
+    if counted is not None:
+        _check_span(add, text, counted, f"{pointer}/counted")
+
+
+def _validate(root: Path, only: list[Path] | None) -> list[Finding]:
+    from furat.corpus.ingest import RULES
+
+    root = root.resolve()
+    run = _Run(root)
+    schema_dir = root / "schema"
+    corpus_paths = sorted((root / "corpus").glob("*.json"))
+    if only is None:
+        _check_labels(run, schema_dir)
+        manifest = _load_manifest(run, schema_dir)
+        reported = set(corpus_paths)
+        annotations = root / "annotations"
+        annotation_paths = sorted(annotations.rglob("*.json")) if annotations.is_dir() else []
+    else:  # the named files are reported on; the rest of the repository is only context
+        manifest = _quiet_manifest(root)
+        wanted = {p.resolve() for p in only}
+        reported = wanted & set(corpus_paths)
+        annotation_paths = sorted(wanted - reported)
+    try:
+        rules_sha: str | None = hashlib.sha256((root / RULES).read_bytes()).hexdigest()
+    except OSError:
+        rules_sha = None
+
+    corpus_schema = load_schema(schema_dir, "corpus")
+    docs: dict[str, _Doc] = {}
+    for path in corpus_paths:
+        target = run if path in reported else _Run(root)
+        file = target.read(path)
+        doc = _check_corpus_doc(target, file, corpus_schema, manifest, rules_sha) if file else None
+        if doc is not None:
+            docs[doc.id] = doc
+    if only is None:
+        for doc_id in manifest:
+            if not (root / "corpus" / f"{doc_id}.json").exists():
+                run.add("seeds/manifest.json", "corpus-missing", f"no corpus/{doc_id}.json", line=0)
+
+    unit_kind = load_labels(schema_dir / "labels.json").unit_kind
+    annotation_schema = load_schema(schema_dir, "annotation")
+    for path in annotation_paths:
+        file = run.read(path)
+        if file is not None:
+            _check_annotations(run, file, annotation_schema, docs, unit_kind)
+    return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
+
+
+def _quiet_manifest(root: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((root / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+        return {entry["id"]: entry for entry in data["documents"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def validate_repo(root: Path) -> list[Finding]:
+    """Every finding in the repository: labels, schemas, manifest and seeds, corpus, annotations."""
+    return _validate(root, None)
+
+
+def validate_paths(root: Path, paths: list[Path]) -> list[Finding]:
+    """Findings of the given corpus or annotation files only (the rest of the repo is context)."""
+    return _validate(root, paths)
+
+
+def check_validate(root: Path) -> list[Finding]:
+    """``furat validate``; raises when it reports an error (the build refuses), returns its warnings."""
+    findings = validate_repo(root)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        message = f"furat validate reports {len(errors)} error(s): nothing was built; fix them and build again"
+        raise FuratError([*errors, Finding(".", 0, "build-refused", message)], 1)
+    return [f for f in findings if f.level != "error"]

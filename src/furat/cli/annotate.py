@@ -1,0 +1,269 @@
+"""``furat eval``, ``agreement``, ``coverage``, ``draft``, ``preannotate`` and ``quantities``: the annotation tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from furat.cli.common import Subparsers, root_of
+from furat.core.findings import Finding, FuratError, format_findings
+from furat.core.tables import text_table as _table
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    if args.what == "sentences":
+        return _eval_sentences(root, args.json)
+    return _eval_preannotator(root, args.json)
+
+
+def _eval_sentences(root: Path, as_json: bool) -> int:
+    from furat.annotate.evaluation import pysbd_segmenter, sentence_scores
+    from furat.corpus.ingest import build_corpus
+
+    systems = {}
+    try:
+        systems["pysbd"] = pysbd_segmenter()
+    except ImportError:
+        print("pysbd is not installed (pip install -e '.[test]'): scoring Furat alone", file=sys.stderr)
+    scores = sentence_scores(root, build_corpus(root), systems)
+    if as_json:
+        data = [
+            {
+                "system": s.system,
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "tp": s.true_positives,
+                "fp": s.false_positives,
+                "fn": s.false_negatives,
+            }
+            for s in scores
+        ]
+        print(json.dumps(data, indent=2))
+        return 0
+    print("sentence boundaries inside paragraphs, against tests/data/sentences/ (gold)")
+    rows: list[list[object]] = [["system", "precision", "recall", "f1", "tp", "fp", "fn"]]
+    for sc in scores:
+        rows.append(
+            [sc.system, sc.precision, sc.recall, sc.f1, sc.true_positives, sc.false_positives, sc.false_negatives]
+        )
+    print(_table(rows))
+    return 0
+
+
+def _eval_preannotator(root: Path, as_json: bool) -> int:
+    from furat.annotate.evaluation import preannotator_scores
+
+    score = preannotator_scores(root)
+    layers = {"entities": score.entities, "quantities": score.quantities}
+    if as_json:
+        data: dict[str, object] = {
+            name: {
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "matched": s.matched,
+                "missed": s.only_a,
+                "spurious": s.only_b,
+            }
+            for name, s in layers.items()
+        }
+        data["documents"] = score.documents
+        data["quantity_value_agreement"] = score.quantity_value_agreement
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"pre-annotator against the gold of {score.documents} documents (exact spans; entities leave one document out)"
+    )
+    rows: list[list[object]] = [["layer", "precision", "recall", "f1", "matched", "missed", "spurious"]]
+    for name, s in layers.items():
+        rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
+    print(_table(rows))
+    agree = score.quantity_value_agreement
+    print(f"normalized values equal on matched quantities: {'-' if agree is None else f'{agree:.3f}'}")
+    return 0
+
+
+def _agreement_diff(root: Path, document: str) -> int:
+    from furat.annotate.agreement import disagreements
+    from furat.core.annotation import AnnotationSet
+
+    folder = next((f for f in sorted((root / "annotations" / "passes").glob("*")) if f.name.startswith(document)), None)
+    files = sorted(folder.glob("*.json")) if folder else []
+    if len(files) < 2:
+        raise FuratError([Finding(f"annotations/passes/{document}", 0, "passes-missing", "needs two passes")], 2)
+    a, b = (AnnotationSet.from_json(json.loads(f.read_text(encoding="utf-8"))) for f in files[:2])
+    for line in disagreements(a, b, (files[0].stem, files[1].stem)):
+        print(line)
+    return 0
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from furat.annotate.agreement import agreement_rows, passes_agreement
+
+    root = root_of(args)
+    if args.diff:
+        return _agreement_diff(root, args.diff)
+    result = passes_agreement(root)
+    total = result.total
+    if total is None:
+        raise FuratError([Finding("annotations/passes", 0, "passes-missing", "no document has two passes yet")], 2)
+    if args.json:
+        data = {
+            "documents": {
+                doc: {"annotators": [a, b], "measures": agreement_rows(r)}
+                for doc, (a, b, r) in result.per_document.items()
+            },
+            "total": agreement_rows(total),
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"agreement of two independent passes, {len(result.per_document)} documents")
+    print(_table([["measure", "value", "n"], *agreement_rows(total)]))
+    return 0
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from furat.annotate.coverage import coverage_report
+
+    numbers = coverage_report(root_of(args))
+    neither = [n for n in numbers if not n.category]
+    counts = Counter(n.category or "neither" for n in numbers)
+    print(", ".join(f"{count} {category}" for category, count in sorted(counts.items())))
+    for n in neither:
+        where = f"corpus/{n.doc_id}.json"
+        message = f"{n.text!r} at [{n.start}, {n.end}) is neither in a quantity nor in an excluded category"
+        print(Finding(where, 0, "number-uncovered", message, pointer="/text").text(), file=sys.stderr)
+    return 1 if neither else 0
+
+
+def _cmd_draft(args: argparse.Namespace) -> int:
+    from furat.annotate.drafts import DraftError, dumps_draft, export_draft, resolve_draft
+    from furat.check.validate import validate_paths
+    from furat.core.annotation import AnnotationSet
+    from furat.core.jsonio import dumps, write_files_atomically
+    from furat.core.jsonpos import pointer_lines
+    from furat.corpus.ingest import build_corpus
+
+    root = root_of(args)
+    source = Path(args.file)
+    try:
+        raw = source.read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except OSError as exc:
+        raise FuratError([Finding(args.file, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FuratError([Finding(args.file, getattr(exc, "lineno", 0), "json-syntax", str(exc))]) from None
+    documents = {doc.id: doc for doc in build_corpus(root)}
+    doc = documents.get(data.get("document", ""))
+    if doc is None:
+        raise FuratError([Finding(args.file, 1, "unknown-document", f"no corpus document {data.get('document')!r}")])
+    if args.action == "export":
+        out = Path(args.output) if args.output else None
+        text = dumps_draft(export_draft(doc, AnnotationSet.from_json(data)))
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            write_files_atomically({out: text})
+        return 0
+    try:
+        annotations = resolve_draft(doc, data)
+    except DraftError as exc:
+        line = pointer_lines(raw).get(exc.pointer, 0)
+        raise FuratError([Finding(args.file, line, "draft-unresolved", exc.message, pointer=exc.pointer)]) from None
+    except (KeyError, TypeError) as exc:
+        raise FuratError([Finding(args.file, 0, "draft-shape", f"missing or malformed field: {exc}")]) from None
+    if args.output:
+        out = Path(args.output)
+    elif annotations.provenance.get("status") == "gold":
+        out = root / "annotations" / f"{doc.id}.json"
+    else:
+        annotator = annotations.provenance.get("annotators", [{}])[0].get("id", "annotator")
+        out = root / "annotations" / "passes" / doc.id / f"{annotator}.json"
+    write_files_atomically({out: dumps(annotations.to_json())})
+    # Files in the repository's annotations/ are checked as CI will check them.
+    inside = out.resolve().is_relative_to((root / "annotations").resolve())
+    findings = validate_paths(root, [out]) if inside else []
+    if findings:
+        print(format_findings(findings), file=sys.stderr)
+    layers = (len(annotations.entities), len(annotations.quantities), len(annotations.stances))
+    print(f"wrote {out} ({layers[0]} entities, {layers[1]} quantities, {layers[2]} stances)")
+    return 1 if any(f.level == "error" for f in findings) else 0
+
+
+def _cmd_preannotate(args: argparse.Namespace) -> int:
+    from furat.annotate.preannotate import MODEL_VERSION, predictions
+    from furat.core.jsonio import dumps, write_files_atomically
+
+    root = root_of(args)
+    out = Path(args.out) if args.out else root / "dist" / "predictions"
+    predicted = predictions(root)
+    write_files_atomically({out / f"{doc_id}.json": dumps(a.to_json()) for doc_id, a in predicted.items()})
+    entities = sum(len(a.entities) for a in predicted.values())
+    quantities = sum(len(a.quantities) for a in predicted.values())
+    print(f"{MODEL_VERSION}: {entities} entities, {quantities} quantities in {len(predicted)} documents -> {out}")
+    return 0
+
+
+def _cmd_quantities(args: argparse.Namespace) -> int:
+    from furat.annotate import quantities
+
+    return quantities.main([args.file] if args.file else [])
+
+
+def add_eval(subparsers: Subparsers) -> None:
+    """``furat eval``."""
+    evaluate = subparsers.add_parser("eval", help="score a component against hand-made gold")
+    evaluate.add_argument(
+        "what",
+        choices=["sentences", "preannotator"],
+        help="sentences: boundary precision/recall of Furat and pysbd; preannotator: entities and quantities vs gold",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.set_defaults(func=_cmd_eval)
+
+
+def add_agreement(subparsers: Subparsers) -> None:
+    """``furat agreement``."""
+    agree = subparsers.add_parser("agreement", help="inter-annotator agreement of the two passes of each document")
+    agree.add_argument("--json", action="store_true", help="per document and in total, as JSON")
+    agree.add_argument("--diff", metavar="DOC", help="list where the two passes of DOC differ (for adjudication)")
+    agree.set_defaults(func=_cmd_agreement)
+
+
+def add_coverage(subparsers: Subparsers) -> None:
+    """``furat coverage``."""
+    coverage = subparsers.add_parser("coverage", help="list numbers in the text that no quantity or exclusion covers")
+    coverage.set_defaults(func=_cmd_coverage)
+
+
+def add_draft(subparsers: Subparsers) -> None:
+    """``furat draft``."""
+    draft = subparsers.add_parser("draft", help="annotation drafts: resolve one into an annotation file, or export one")
+    draft.add_argument(
+        "action", choices=["resolve", "export"], help="resolve: draft -> annotation file; export: the reverse"
+    )
+    draft.add_argument("file", help="the draft (resolve) or the annotation file (export)")
+    draft.add_argument("-o", "--output", help="where to write (resolve: default from the draft's status and annotator)")
+    draft.set_defaults(func=_cmd_draft)
+
+
+def add_preannotate(subparsers: Subparsers) -> None:
+    """``furat preannotate``."""
+    preannotate = subparsers.add_parser(
+        "preannotate", help="predicted entities and quantities for annotators to correct"
+    )
+    preannotate.add_argument("--out", help="folder for one prediction file per document (default: dist/predictions)")
+    preannotate.set_defaults(func=_cmd_preannotate)
+
+
+def add_quantities(subparsers: Subparsers) -> None:
+    """``furat quantities``."""
+    quantities = subparsers.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
+    quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")
+    quantities.set_defaults(func=_cmd_quantities)

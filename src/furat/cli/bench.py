@@ -1,0 +1,47 @@
+"""``furat bench``: speed and memory on a synthetic corpus."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from furat.cli.common import Subparsers, root_of
+from furat.core.findings import Finding, FuratError
+from furat.core.tables import text_table as _table
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from furat.bench.run import STAGES, BenchSettings, run_bench, write_bench
+
+    root = root_of(args)
+    unknown = [s for s in args.stage or [] if s not in STAGES]
+    if unknown:
+        message = f"unknown stage {unknown[0]!r}; stages: {', '.join(STAGES)}"
+        raise FuratError([Finding("furat bench", 0, "usage", message)], 2)
+    figures = run_bench(root, BenchSettings(size_mb=args.size_mb, docs=args.docs), args.stage)
+    out = Path(args.out)
+    write_bench(out if out.is_absolute() else root / out, figures)
+    rows: list[list[object]] = [["stage", "input MB", "seconds", "MB/s", "peak RSS MB"]]
+    for name, stage in figures["stages"].items():
+        speed = stage.get("mb_per_s", round(stage["input_mb"] / stage["seconds"], 3) if stage["seconds"] else 0)
+        rows.append([name, stage["input_mb"], stage["seconds"], speed, stage["peak_rss_mb"]])
+    print(_table(rows))
+    if "validate" in figures["stages"]:
+        v = figures["stages"]["validate"]
+        print(
+            f"validate, {v['documents']} documents: json.loads alone {v['json_loads_seconds']} s, "
+            f"plain jsonschema alone {v['plain_jsonschema_seconds']} s ({v['jsonschema_over_parse']}x the parse), "
+            f"furat validate {v['furat_validate_seconds']} s ({v['validate_over_parse']}x the parse)"
+        )
+    print(f"figures written to {args.out}")
+    return 0
+
+
+def add_bench(subparsers: Subparsers) -> None:
+    """``furat bench``."""
+    bench = subparsers.add_parser("bench", help="measure speed and memory on a synthetic corpus; writes JSON")
+    bench.add_argument("--size-mb", type=float, default=50.0, help="size of the synthetic corpus (default 50)")
+    bench.add_argument("--docs", type=int, default=10_000, help="documents in the synthetic repository (default 10000)")
+    bench.add_argument("--stage", action="append", help="run only this stage (repeatable)")
+    bench.add_argument("--out", default="bench-results/bench.json", help="where to write the figures")
+    bench.set_defaults(func=_cmd_bench)

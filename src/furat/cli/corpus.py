@@ -1,0 +1,87 @@
+"""``furat ingest``, ``show`` and ``summary``: seeds to corpus, and what the corpus holds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from furat.cli.common import Subparsers, root_of
+from furat.core.findings import Finding, FuratError, format_findings
+from furat.core.model import Document
+from furat.core.tables import text_table as _table
+
+
+def _summary(documents: Sequence[Document]) -> str:
+    from furat.corpus.segment import token_spans
+
+    rows: list[list[object]] = [["document", "outlet", "published", "paragraphs", "sentences", "tokens", "characters"]]
+    totals = [0, 0, 0, 0]
+    for doc in documents:
+        counts = [len(doc.paragraphs), len(doc.sentences), len(token_spans(doc.text)), len(doc.text)]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        rows.append([doc.id, doc.meta.outlet or "-", doc.meta.published or "-", *counts])
+    rows.append([f"{len(documents)} documents", "", "", *totals])
+    return _table(rows, left=3)
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from furat.corpus.ingest import build_corpus
+
+    documents = {doc.id: doc for doc in build_corpus(root_of(args))}
+    matches = [d for d in documents if d == args.document or d.startswith(args.document + "_")]
+    if len(matches) != 1:
+        known = ", ".join(documents)
+        raise FuratError([Finding(args.document, 0, "unknown-document", f"name one document of: {known}")], 2)
+    doc = documents[matches[0]]
+    print(f"{doc.id}: {doc.meta.title}")
+    paragraph_ends = {p.end for p in doc.paragraphs}
+    for index, sentence in enumerate(doc.sentences):
+        print(f"s{index:03d} [{sentence.start}:{sentence.end}] {doc.text[sentence.start : sentence.end]}")
+        if sentence.end in paragraph_ends:
+            print()
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from furat.corpus.ingest import check_corpus, write_corpus
+
+    root = root_of(args)
+    if args.check:
+        findings = check_corpus(root)
+        if findings:
+            print(format_findings(findings), file=sys.stderr)
+            return 1
+        print("corpus/ is up to date with seeds/ and seeds/cleaning.json")
+        return 0
+    documents = write_corpus(root)
+    print(f"wrote {len(documents)} documents to corpus/")
+    print(_summary(documents))
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from furat.corpus.ingest import build_corpus
+
+    print(_summary(build_corpus(root_of(args))))
+    return 0
+
+
+def add_ingest(subparsers: Subparsers) -> None:
+    """``furat ingest``."""
+    ingest = subparsers.add_parser("ingest", help="seeds -> corpus/ (clean, extract metadata, segment)")
+    ingest.add_argument("--check", action="store_true", help="write nothing; exit 1 if corpus/ is stale")
+    ingest.set_defaults(func=_cmd_ingest)
+
+
+def add_show(subparsers: Subparsers) -> None:
+    """``furat show``."""
+    show = subparsers.add_parser("show", help="a document's sentences, numbered (the numbers drafts use)")
+    show.add_argument("document", help="a document id, or its number (e.g. 003)")
+    show.set_defaults(func=_cmd_show)
+
+
+def add_summary(subparsers: Subparsers) -> None:
+    """``furat summary``."""
+    summary = subparsers.add_parser("summary", help="documents, sentences and tokens of the corpus")
+    summary.set_defaults(func=_cmd_summary)

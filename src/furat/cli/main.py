@@ -1,0 +1,66 @@
+"""``furat <command>``: one entry point over the stages (also ``python -m furat``).
+
+Exit codes: 0 fine, 1 findings (invalid data), 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from furat import __version__
+from furat.cli import annotate, bench, check, corpus, dataset, studio
+from furat.core.findings import FuratError, format_findings
+from furat.core.paths import repo_root
+
+__all__ = ["build_parser", "main"]
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return repo_root(args.root)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``furat`` command line: every command, with its handler as ``args.func``."""
+    parser = argparse.ArgumentParser(prog="furat", description="Build, check and publish the Furat corpus.")
+    parser.add_argument("--version", action="version", version=f"furat {__version__}")
+    parser.add_argument("--root", help="the repository (default: found upwards from the working directory)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (
+        corpus.add_ingest,
+        corpus.add_show,
+        corpus.add_summary,
+        annotate.add_eval,
+        annotate.add_agreement,
+        annotate.add_coverage,
+        bench.add_bench,
+        check.add_validate,
+        check.add_schema,
+        check.add_docs,
+        annotate.add_draft,
+        dataset.add_build,
+        dataset.add_datasheet,
+        dataset.add_publish,
+        studio.add_commands,
+        annotate.add_preannotate,
+        annotate.add_quantities,
+    ):
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FuratError as exc:
+        print(format_findings(exc.findings), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # the reader went away (furat show 003 | head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -1,0 +1,206 @@
+"""``furat studio up|push|pull|config|install|down``: Label Studio for annotators."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from furat.cli.common import Subparsers, root_of
+from furat.core.findings import FuratError, format_findings
+from furat.core.paths import find_root
+from furat.studio.config import label_config
+from furat.studio.server import (
+    LABEL_STUDIO_VERSION,
+    Credentials,
+    _env,
+    credentials,
+    ensure_server_installed,
+    port_in_use,
+    start_server,
+    stop_server,
+    wait_ready,
+)
+from furat.studio.sync import DEFAULT_PROJECT, STUDIO_DIR, StudioSettings, _fail, _port, pull, push, settings_from_env
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    root = find_root()
+    given = getattr(args, "root", None)
+    schema = Path(given).resolve() / "schema" if given else (root / "schema" if root else None)
+    print(label_config(schema_dir=schema), end="")
+    return 0
+
+
+def _cmd_push(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    report = push(root, settings_from_env(root, args.url, args.token, args.project))
+    if report.warnings:
+        print(format_findings(report.warnings), file=sys.stderr)
+    return 0
+
+
+def _cmd_pull(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    settings = settings_from_env(root, args.url, args.token, args.project)
+    pull(root, settings, force=args.force, skip_stale=args.skip_stale)
+    return 0
+
+
+def _cmd_install(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    executable = ensure_server_installed(root / STUDIO_DIR / "venv", quiet=not args.verbose)
+    print(f"Label Studio {LABEL_STUDIO_VERSION}: {executable}")
+    return 0
+
+
+def _answers_with_token(url: str, token: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _banner(url: str, creds: Credentials, root: Path, stored: bool) -> str:
+    where = " (stored in .studio/credentials.json)" if stored else ""
+    return "\n".join(
+        [
+            "",
+            f"Label Studio is ready: {url}",
+            f"  log in with  email: {creds.username}",
+            f"               password: {creds.password}{where}",
+            f"  the project: {url}/projects/ (open 'Furat', then 'Label All Tasks')",
+            "  when you are done: furat studio pull   (then: furat validate)",
+            "",
+        ]
+    )
+
+
+def _cmd_up(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    studio_dir = root / STUDIO_DIR
+    creds = credentials(studio_dir)
+    stored = not (_env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD"))
+    port = args.port or _port()
+    bind = os.environ.get("FURAT_STUDIO_BIND", "127.0.0.1")
+    url = f"http://127.0.0.1:{port}"
+    settings = StudioSettings(url, creds.token, args.project or _env("FURAT_STUDIO_PROJECT") or DEFAULT_PROJECT)
+    if port_in_use("127.0.0.1", port):
+        if not _answers_with_token(url, creds.token):
+            message = f"port {port} is taken by another program; use --port or FURAT_STUDIO_PORT"
+            raise _fail("studio-port-in-use", message)
+        print(f"Label Studio is already running at {url}")
+        if not args.no_push:
+            push(root, settings)
+        print(_banner(url, creds, root, stored))
+        return 0
+    venv = studio_dir / "venv"
+    if args.no_install:
+        executable = venv / "bin" / "label-studio"
+        if not executable.is_file():
+            raise _fail("studio-install", f"{executable} is missing; run scripts/setup-studio (or drop --no-install)")
+    else:
+        executable = ensure_server_installed(venv)
+    log = studio_dir / "server.log"
+    print(f"starting Label Studio on {url} (data in .studio/data, log in .studio/server.log)")
+    server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
+    pid_file = studio_dir / "server.pid"
+    pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
+    try:
+        wait_ready(url, timeout=args.timeout, process=server.process, log=log)
+        if not args.no_push:
+            push(root, settings)
+    except (FuratError, KeyboardInterrupt):
+        stop_server(server.process)
+        pid_file.unlink(missing_ok=True)
+        raise
+    print(_banner(url, creds, root, stored))
+    if args.detach:
+        print(f"running in the background (pid {server.process.pid}); stop it with: furat studio down")
+        return 0
+    print("press Ctrl-C to stop the server")
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        print("\nstopping Label Studio")
+    finally:
+        stop_server(server.process)
+        pid_file.unlink(missing_ok=True)
+    return 0
+
+
+def _cmd_down(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    pid_file = root / STUDIO_DIR / "server.pid"
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        print("no Label Studio started by `furat studio up --detach` is recorded in .studio/server.pid")
+        return 0
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        command = ""
+    if "label-studio" not in command:
+        pid_file.unlink(missing_ok=True)
+        print(f"process {pid} is not running Label Studio any more")
+        return 0
+    os.killpg(pid, signal.SIGTERM)
+    for _ in range(40):
+        if not Path(f"/proc/{pid}").exists():
+            break
+        time.sleep(0.5)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    print(f"stopped Label Studio (pid {pid})")
+    return 0
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="the server (default: FURAT_STUDIO_URL or http://127.0.0.1:8080)")
+    parser.add_argument("--token", help="API token (default: FURAT_STUDIO_TOKEN or .studio/credentials.json)")
+    parser.add_argument("--project", help=f"project title (default: FURAT_STUDIO_PROJECT or {DEFAULT_PROJECT!r})")
+
+
+def add_commands(subparsers: Subparsers) -> None:
+    """Add ``studio`` with its subcommands to a ``furat`` command line."""
+    studio = subparsers.add_parser("studio", help="Label Studio: start a local server, push tasks, pull annotations")
+    sub = studio.add_subparsers(dest="studio_command", required=True, metavar="SUBCOMMAND")
+
+    up = sub.add_parser("up", help="install and start a local Label Studio, push the project, print how to log in")
+    up.add_argument("--port", type=int, help="port on 127.0.0.1 (default: FURAT_STUDIO_PORT or 8080)")
+    up.add_argument("--project", help=f"project title (default: {DEFAULT_PROJECT!r})")
+    up.add_argument("--detach", action="store_true", help="leave the server running in the background")
+    up.add_argument("--no-install", action="store_true", help="do not install the server; fail if it is missing")
+    up.add_argument("--no-push", action="store_true", help="start the server only")
+    up.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the server (default 300)")
+    up.set_defaults(func=_cmd_up)
+
+    push_parser = sub.add_parser("push", help="create or update the project, its tasks, gold and pre-annotations")
+    _server_options(push_parser)
+    push_parser.set_defaults(func=_cmd_push)
+
+    pull_parser = sub.add_parser("pull", help="export annotations to annotations/ (passes and gold)")
+    _server_options(pull_parser)
+    pull_parser.add_argument("--force", action="store_true", help="take the server's version of conflicting files")
+    pull_parser.add_argument("--skip-stale", action="store_true", help="pull the rest when some tasks are stale")
+    pull_parser.set_defaults(func=_cmd_pull)
+
+    config = sub.add_parser("config", help="print the labeling config generated from schema/labels.json")
+    config.set_defaults(func=_cmd_config)
+
+    install = sub.add_parser("install", help=f"install label-studio {LABEL_STUDIO_VERSION} into .studio/venv")
+    install.add_argument("--verbose", action="store_true", help="show pip's output")
+    install.set_defaults(func=_cmd_install)
+
+    down = sub.add_parser("down", help="stop a server started with `furat studio up --detach`")
+    down.set_defaults(func=_cmd_down)

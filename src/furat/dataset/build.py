@@ -1,0 +1,231 @@
+"""``furat build``: the Hugging Face dataset (Parquet + dataset card) from corpus + annotations.
+
+What training code loads with ``datasets.load_dataset("dist/dataset", "<config>")``::
+
+    dist/dataset/
+      README.md                                  the dataset card: YAML (configs, dataset_info, licence,
+                                                 tasks) + a short guide + DATASHEET.md copied in
+      DATASHEET.md                               the datasheet (the card's licence_link points at it)
+      data/<config>/<split>-00000-of-00001.parquet
+
+Configs (DESIGN.md §4): ``documents``, ``entities``, ``quantities``, ``stance`` and ``ner``, each split
+into ``train``/``validation``/``test`` by document, as ``seeds/manifest.json`` records it. Their
+``datasets.Features`` are derived from the JSON Schemas in ``schema/`` (the contract) and every
+``ClassLabel`` from ``schema/labels.json``; the Parquet files are written through ``datasets`` so the
+label names and span structs survive. Only documents with an annotation file
+(``annotations/<doc_id>.json``) give rows to the annotation configs: a document nobody has annotated
+is not a document without entities. ``datasets`` cannot load a split without rows, so such splits
+(and configs without any row) are left out of the card and the files, and the card says so.
+
+The build refuses to run unless ``furat validate`` reports no error, refreshes the statistics of
+``DATASHEET.md``, writes into a temporary folder next to ``dist/dataset`` and renames it into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from furat.check.validate import check_validate
+from furat.core.findings import Finding
+from furat.core.labels import load_labels
+from furat.dataset.card import dataset_card
+from furat.dataset.features import bio_names, config_features
+from furat.dataset.rows import document_rows
+from furat.dataset.summary import (
+    CONFIGS,
+    DATA_FILE,
+    DIST,
+    SPLITS,
+    Summary,
+    iter_documents,
+    read_splits,
+    summarize_document,
+)
+
+__all__ = ["BuildResult", "build_dataset", "quiet_datasets"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    counts: dict[str, dict[str, int]]  # config -> split -> rows (configs and splits written)
+    summary: Summary
+    warnings: list[Finding]
+    datasheet_changed: bool
+    seconds: dict[str, float]
+
+
+@contextlib.contextmanager
+def quiet_datasets() -> Iterator[None]:
+    """No progress bars or info logs from ``datasets`` while Furat talks to it."""
+    import datasets
+
+    bars_off = datasets.are_progress_bars_disabled()
+    verbosity = datasets.logging.get_verbosity()
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        datasets.logging.set_verbosity(verbosity)
+        if not bars_off:
+            datasets.enable_progress_bars()
+
+
+_BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
+
+
+class _Spill:
+    """The rows of one config and split, spilled to an Arrow stream file as record batches.
+
+    This is the file format ``datasets`` keeps its own datasets in, so ``Dataset.from_file`` opens it
+    memory-mapped: the build's memory stays flat however large the corpus is.
+    """
+
+    def __init__(self, path: Path, schema: Any) -> None:
+        self.path, self.schema = path, schema
+        self.rows: list[dict[str, Any]] = []
+        self.count = 0
+        self._writer: Any = None
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if not self.rows:
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pa.ipc.new_stream(str(self.path), self.schema)
+        self._writer.write_batch(pa.RecordBatch.from_pylist(self.rows, schema=self.schema))
+        self.count += len(self.rows)
+        self.rows = []
+
+    def close(self) -> bool:
+        """Flush and close; whether there are rows at all."""
+        self.flush()
+        if self._writer is not None:
+            self._writer.close()
+        return self.count > 0
+
+
+def _write_data(
+    tmp: Path, root: Path, splits: list[tuple[str, str]], features: Mapping[str, Any], notes: list[Finding]
+) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary]:
+    """One pass over the documents: every config's Parquet files through ``datasets``, and the summary.
+
+    Each document is read, turned into rows and let go; the rows are spilled to Arrow files as they
+    come (``_Spill``). Rows are already encoded (labels as ids), so Arrow takes them as they are; the
+    ``Features`` travel with the ``Dataset`` into the Parquet metadata, and ``load_dataset`` gives back
+    the ClassLabel names and span structs.
+    """
+    from datasets import Dataset, DatasetInfo, NamedSplit, SplitDict, SplitInfo
+
+    labels = load_labels(root / "schema" / "labels.json")
+    bio = {name: i for i, name in enumerate(bio_names(labels))}
+    work = tmp / ".arrow"  # removed before the folder is renamed into place
+    spills = {(c, s): _Spill(work / f"{c}-{s}.arrow", features[c].arrow_schema) for c in CONFIGS for s in SPLITS}
+    summaries = []
+    for split, doc, annotation_set in iter_documents(root, splits):
+        rows, tokens = document_rows(doc, annotation_set, features, bio, notes)
+        summaries.append(summarize_document(split, doc, annotation_set, tokens))
+        for config, items in rows.items():
+            spills[config, split].add(items)
+    infos: dict[str, Any] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for config in CONFIGS:
+        split_infos = SplitDict()
+        size = download = 0
+        per: dict[str, int] = {}
+        for split in SPLITS:
+            spill = spills.pop((config, split))
+            if not spill.close():
+                continue
+            info = DatasetInfo(features=features[config])
+            dataset = Dataset.from_file(str(spill.path), info=info, split=NamedSplit(split))
+            path = tmp / DATA_FILE.format(config=config, split=split)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            dataset.to_parquet(str(path))
+            nbytes = int(dataset.data.nbytes)
+            split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=len(dataset)))
+            size += nbytes
+            download += path.stat().st_size
+            per[split] = len(dataset)
+            del dataset
+            spill.path.unlink()
+        if per:
+            infos[config] = DatasetInfo(
+                config_name=config,
+                features=features[config],
+                splits=split_infos,
+                download_size=download,
+                dataset_size=size,
+            )
+            counts[config] = per
+    shutil.rmtree(work, ignore_errors=True)
+    return infos, counts, Summary(tuple(summaries), labels)
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished folder into place; the old build is renamed aside first, then removed."""
+    os.chmod(tmp, 0o755)
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        os.rename(out, old / out.name)
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        if old is not None:
+            os.rename(old / out.name, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = None) -> BuildResult:
+    """Validate, refresh DATASHEET.md's statistics, and write the dataset to ``out`` (``dist/dataset``).
+
+    ``repo_id`` only changes the ``load_dataset`` example of the card (``furat publish`` passes it).
+    """
+    from furat.dataset.datasheet import check_markers, refresh_datasheet
+
+    root = root.resolve()
+    out = (out or root / DIST).resolve()
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    warnings = check_validate(root)
+    seconds["validate"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    splits = read_splits(root)
+    check_markers(root)  # a broken DATASHEET.md stops the build before any work
+    notes: list[Finding] = []
+    with quiet_datasets():
+        features = config_features(root / "schema")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".tmp", dir=out.parent))
+        try:
+            infos, counts, summary = _write_data(tmp, root, splits, features, notes)
+            text, changed = refresh_datasheet(root, summary)
+            card = dataset_card(summary, infos, {c: counts.get(c, {}) for c in CONFIGS}, text, repo_id)
+            (tmp / "README.md").write_text(card, encoding="utf-8")
+            (tmp / "DATASHEET.md").write_text(text, encoding="utf-8")
+            _swap_into_place(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    seconds["build"] = time.perf_counter() - clock
+    return BuildResult(out, counts, summary, [*warnings, *notes], changed, seconds)

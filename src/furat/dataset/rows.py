@@ -1,0 +1,137 @@
+"""Rows of every config for one document, and the BIO tags of the ``ner`` config."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from furat.core.annotation import AnnotationSet, Entity
+from furat.core.findings import Finding
+from furat.core.model import Document, Segment
+from furat.corpus.segment import token_spans
+from furat.dataset.summary import CONFIGS, count_tokens
+
+
+def ner_tags(
+    text: str, sentence: Segment, entities: Sequence[Entity], notes: list[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Tokens of one sentence and their BIO tags.
+
+    A token is tagged when it overlaps an entity: entity spans leave attached proclitics outside
+    (``داعش`` in ``لداعش``) while tokens keep them, so ``لداعش`` is one token tagged ``B-ORG``. The
+    first token of an entity in the sentence gets ``B-``, the others ``I-``. ``entities`` must be
+    sorted by start and must not overlap (the scheme is flat). Anything the tags cannot express (two
+    entities in one token, an entity across a sentence end) is described in ``notes``.
+    """
+    first = bisect.bisect_right([e.end for e in entities], sentence.start)
+    return _sentence_tags(text, sentence, entities, first, notes)
+
+
+def _sentence_tags(
+    text: str, sentence: Segment, entities: Sequence[Entity], first: int, notes: list[str] | None
+) -> tuple[list[str], list[str]]:
+    """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts."""
+    spans = token_spans(text, sentence.start, sentence.end)
+    inside = []
+    for entity in entities[first:]:
+        if entity.start >= sentence.end:
+            break
+        inside.append(entity)
+    tokens, tags = [], []
+    j, previous = 0, None
+    for start, end in spans:
+        tokens.append(text[start:end])
+        while j < len(inside) and inside[j].end <= start:
+            j += 1
+        if j < len(inside) and inside[j].start < end:
+            entity = inside[j]
+            tags.append(("I-" if entity is previous else "B-") + entity.label)
+            previous = entity
+            if notes is not None and j + 1 < len(inside) and inside[j + 1].start < end:
+                notes.append(f"{inside[j + 1].id} shares the token {text[start:end]!r} with {entity.id}")
+        else:
+            tags.append("O")
+            previous = None
+    if notes is not None:
+        notes.extend(
+            f"{e.id} runs across the end of sentence {sentence.id}"
+            for e in inside
+            if e.start < sentence.start or e.end > sentence.end
+        )
+    return tokens, tags
+
+
+def _sentence_of(doc: Document, starts: list[int], offset: int) -> str:
+    return doc.sentences[max(bisect.bisect_right(starts, offset) - 1, 0)].id
+
+
+def _row(features: Mapping[str, Any], item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``item`` with exactly the fields of ``features``, its ClassLabel values as their integer ids."""
+    from datasets import ClassLabel
+
+    extra = item.keys() - features.keys()
+    if extra:  # the features come from the schema, so this is a bug, not bad data
+        raise ValueError(f"{where}: fields {sorted(extra)} are not in the dataset features")
+    row = {key: item.get(key) for key in features}
+    for key, feature in features.items():
+        if isinstance(feature, ClassLabel) and row[key] is not None:
+            row[key] = feature.str2int(row[key])
+    return row
+
+
+def _document_row(doc: Document, annotations: AnnotationSet | None) -> dict[str, Any]:
+    meta = doc.meta
+    return {
+        "id": doc.id,
+        "title": meta.title,
+        "text": doc.text,
+        "outlet": meta.outlet,
+        "author": meta.author,
+        "published": meta.published,
+        "url": meta.url,
+        "section": meta.section,
+        "sentences": [{"id": s.id, "start": s.start, "end": s.end} for s in doc.sentences],
+        "paragraphs": [{"id": p.id, "start": p.start, "end": p.end, "kind": p.kind or None} for p in doc.paragraphs],
+        "annotation_status": annotations.provenance.get("status") if annotations else None,
+    }
+
+
+def document_rows(
+    doc: Document,
+    annotations: AnnotationSet | None,
+    features: Mapping[str, Any],
+    bio: Mapping[str, int],
+    notes: list[Finding] | None = None,
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The rows one document gives each config (labels as their integer ids), and its token count.
+
+    Only a document with an annotation file gives rows to the annotation configs: a document nobody
+    has annotated is not a document without entities. ``bio`` maps BIO tag names to their ids.
+    """
+    rows: dict[str, list[dict[str, Any]]] = {config: [] for config in CONFIGS}
+    rows["documents"].append(_row(features["documents"], _document_row(doc, annotations), doc.id))
+    if annotations is None:
+        return rows, count_tokens(doc)
+    starts = [s.start for s in doc.sentences]
+    entities = sorted(annotations.entities, key=lambda e: (e.start, e.end))
+    for entity in entities:
+        item = {**entity.to_json(), "doc_id": doc.id, "sentence_id": _sentence_of(doc, starts, entity.start)}
+        rows["entities"].append(_row(features["entities"], item, entity.id))
+    for quantity in sorted(annotations.quantities, key=lambda q: (q.start, q.end)):
+        item = {**quantity.to_json(), "doc_id": doc.id, "sentence_id": _sentence_of(doc, starts, quantity.start)}
+        rows["quantities"].append(_row(features["quantities"], item, quantity.id))
+    for stance in sorted(annotations.stances, key=lambda t: (t.start, t.end)):
+        rows["stance"].append(_row(features["stance"], {**stance.to_json(), "doc_id": doc.id}, stance.id))
+    texts: list[str] = []
+    count = first = 0
+    for sentence in doc.sentences:
+        while first < len(entities) and entities[first].end <= sentence.start:
+            first += 1
+        tokens, tags = _sentence_tags(doc.text, sentence, entities, first, texts)
+        count += len(tokens)
+        rows["ner"].append({"id": sentence.id, "doc_id": doc.id, "tokens": tokens, "ner_tags": [bio[t] for t in tags]})
+    if notes is not None:
+        rel = f"annotations/{doc.id}.json"
+        notes.extend(Finding(rel, 0, "ner-lossy", text, "warning") for text in dict.fromkeys(texts))
+    return rows, count
