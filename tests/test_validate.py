@@ -6,7 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from furat.check.validate import CODES, validate_repo
+from furat.check.validate import validate_repo
+from furat.core.codes import CODES
 from furat.core.labels import load_labels
 from furat.core.schemas import load_schema
 from tests.conftest import DEFAULT_TARGET, FIXTURES, INVALID_CASES, place_case, run_furat

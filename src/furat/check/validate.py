@@ -22,67 +22,13 @@ from typing import Any
 
 import jsonschema
 
+from furat.core.codes import code as registered
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonpos import escape_pointer, pointer_lines
 from furat.core.labels import load_labels
 from furat.core.schemas import Schema, load_schema, schema_drift
 
-__all__ = ["CODES", "check_validate", "validate_paths", "validate_repo"]
-
-# code -> (tier, severity, what it means)
-CODES: dict[str, tuple[int, str, str]] = {
-    "io-error": (1, "error", "the file cannot be read"),
-    "bom": (1, "error", "the file starts with a UTF-8 byte order mark"),
-    "encoding": (1, "error", "the file is not UTF-8"),
-    "crlf": (1, "error", "the file has CR (Windows) line ends; use LF"),
-    "control-char": (1, "error", "the file contains a control character"),
-    "json-syntax": (1, "error", "the file is not valid JSON"),
-    "json-truncated": (1, "error", "the JSON ends before it is complete"),
-    "missing-field": (1, "error", "a required field is missing"),
-    "unknown-field": (1, "error", "a field the schema does not define"),
-    "wrong-type": (1, "error", "a value has the wrong JSON type"),
-    "negative-offset": (1, "error", "an offset is below zero"),
-    "unknown-label": (1, "error", "an entity label that schema/labels.json does not define"),
-    "unknown-unit": (1, "error", "a quantity unit that schema/labels.json does not define"),
-    "unknown-kind": (1, "error", "a quantity kind that schema/labels.json does not define"),
-    "unknown-target": (1, "error", "a stance target that schema/labels.json does not define"),
-    "unknown-stance": (1, "error", "a stance label that schema/labels.json does not define"),
-    "bad-id": (1, "error", "an id that does not have the required form"),
-    "schema": (1, "error", "another JSON Schema violation"),
-    "schema-drift": (1, "error", "the annotation schema's enums differ from schema/labels.json; run `furat schema`"),
-    "span-reversed": (2, "error", "a span ends before it starts"),
-    "span-empty": (2, "error", "a span is empty"),
-    "span-out-of-range": (2, "error", "a span ends past the end of the document text"),
-    "span-text-mismatch": (2, "error", "a span's text differs from the document text at its offsets"),
-    "span-whitespace": (2, "error", "a span starts or ends with white space"),
-    "quantity-crosses-sentence": (2, "error", "a quantity spans more than one sentence"),
-    "not-nfc": (2, "error", "a corpus text that is not in Unicode NFC"),
-    "segment-range": (2, "error", "a paragraph or sentence outside the text, empty, or out of order"),
-    "segment-tiling": (2, "error", "sentences do not tile their paragraph"),
-    "duplicate-id": (3, "error", "an id used twice in a file (ids are unique across the repository by construction)"),
-    "id-prefix": (3, "error", "an id that does not start with its document id"),
-    "dangling-holder": (3, "error", "a stance holder that is not an entity id of the file"),
-    "unknown-document": (3, "error", "annotations of a document that is not in corpus/"),
-    "document-mismatch": (3, "error", "a file whose name does not match the document it holds"),
-    "stale-sha256": (3, "error", "annotations made on another version of the corpus text"),
-    "seed-missing": (3, "error", "a manifest entry whose seed file does not exist"),
-    "seed-sha256-mismatch": (3, "error", "a seed that changed since it was recorded (seeds are never edited)"),
-    "corpus-stale": (
-        3,
-        "error",
-        "a corpus document made from another seed or other cleaning rules; run `furat ingest`",
-    ),
-    "corpus-orphan": (3, "error", "a corpus document with no manifest entry"),
-    "corpus-missing": (3, "error", "a manifest entry with no corpus document; run `furat ingest`"),
-    "entity-overlap": (4, "error", "entity spans overlap (the scheme is flat)"),
-    "low-gt-high": (4, "error", "a quantity's low bound is above its high bound"),
-    "value-outside-range": (4, "error", "a quantity's value lies outside [low, high]"),
-    "unit-kind-mismatch": (4, "error", "a quantity's unit does not belong to its kind"),
-    "duplicate-code": (4, "error", "a code defined twice in schema/labels.json"),
-    "quantity-no-number": (4, "warning", "a quantity with no value, low or high"),
-    "proclitic-in-span": (4, "warning", "an entity span that seems to include an attached proclitic (و ف ب ل ك + ال)"),
-    "span-inside-word": (4, "warning", "a span that starts or ends inside a word"),
-}
+__all__ = ["check_validate", "validate_paths", "validate_repo"]
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
@@ -132,7 +78,7 @@ class _Run:
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, file: _File | str, code: str, message: str, pointer: str = "", line: int | None = None) -> None:
-        _, severity, _ = CODES[code]
+        severity = registered(code).level
         rel = file.rel if isinstance(file, _File) else file
         if line is None:
             line = file.line(pointer) if isinstance(file, _File) else 0
@@ -259,7 +205,7 @@ def _check_labels(run: _Run, schema_dir: Path) -> None:
             run.add(file, "unknown-kind", f"unit {unit['code']!r} has unknown kind {unit['kind']!r}", f"/units/{index}")
     if schema_drift(schema_dir):
         rel = (schema_dir / "annotation.schema.json").relative_to(run.root).as_posix()
-        run.add(rel, "schema-drift", CODES["schema-drift"][2], line=1)
+        run.add(rel, "schema-drift", registered("schema-drift").meaning, line=1)
 
 
 def _check_corpus_doc(

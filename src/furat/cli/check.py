@@ -15,11 +15,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from furat.check.validate import validate_paths, validate_repo
 
     if args.list_codes:
-        from furat.check.validate import CODES
+        from furat.core.codes import CODES, STAGES
 
-        rows: list[list[object]] = [["code", "tier", "level", "meaning"]]
-        rows += [[code, f"L{tier}", level, meaning] for code, (tier, level, meaning) in CODES.items()]
-        print(_table(rows, left=4))
+        for stage in STAGES:
+            entries = [c for c in CODES.values() if c.stage == stage]
+            if entries:
+                rows: list[list[object]] = [["code", "tier", "level", "meaning", "what to do"]]
+                rows += [[c.code, f"L{c.tier}" if c.tier else "-", c.level, c.meaning, c.hint] for c in entries]
+                print(f"{stage}:")
+                print(_table(rows, left=5))
+                print()
+        print(f"{len(CODES)} codes")
         return 0
     root = root_of(args)
     if args.paths:
@@ -64,37 +70,19 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-DOCS_WITH_LABEL_TABLES = ("annotations/GUIDELINES.md",)
-
-
 def _cmd_docs(args: argparse.Namespace) -> int:
+    from furat.check.docs import fresh_documents
     from furat.core.jsonio import write_files_atomically
-    from furat.core.labels import label_tables, load_labels
-    from furat.core.markers import fill_markers
 
     root = root_of(args)
-    tables = label_tables(load_labels(root / "schema" / "labels.json"))
-    stale, updates = [], {}
-    for rel in DOCS_WITH_LABEL_TABLES:
-        path = root / rel
-        if not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8")
-        fresh = fill_markers(text, "labels", tables)
-        if fresh != text:
-            stale.append(rel)
-            updates[path] = fresh
+    stale = {rel: fresh for rel, (text, fresh) in fresh_documents(root).items() if fresh != text}
     if args.check:
         for rel in stale:
-            print(
-                Finding(
-                    rel, 0, "docs-stale", "its label tables differ from schema/labels.json; run `furat docs`"
-                ).text(),
-                file=sys.stderr,
-            )
+            message = "its generated tables differ from schema/labels.json or the code registry; run `furat docs`"
+            print(Finding(rel, 0, "docs-stale", message).text(), file=sys.stderr)
         return 1 if stale else 0
-    write_files_atomically(updates)
-    print(f"label tables: {len(updates)} file(s) updated")
+    write_files_atomically({root / rel: fresh for rel, fresh in stale.items()})
+    print(f"generated tables: {len(stale)} file(s) updated")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Findings: what a check found, as data (level, code, file, line, JSON pointer, message).
 
-Checks return findings; printing them as text, JSON or GitHub annotations is a separate step.
+Checks return findings; printing them as text, JSON, GitHub annotations or SARIF is a separate step.
+Every code is registered in ``furat.core.codes``; a finding with an unregistered code is a bug.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+from furat.core.codes import CODES, Level
 
 __all__ = ["Finding", "FuratError", "format_findings"]
 
@@ -18,8 +21,14 @@ class Finding:
     line: int
     code: str
     message: str
-    level: str = "error"  # "error" or "warning"
+    level: Level = "error"
     pointer: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"finding code {self.code!r} is not in the registry (furat.core.codes)")
+        if self.level not in ("error", "warning"):
+            raise ValueError(f"finding level {self.level!r} is neither 'error' nor 'warning'")
 
     def text(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
