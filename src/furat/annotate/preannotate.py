@@ -1,6 +1,6 @@
 """Pre-annotations for annotators to correct: quantities from the recognizer, entities from a gazetteer.
 
-The gazetteer is the names of the gold annotations plus a curated list (``furat/gazetteer.json``).
+The gazetteer is the names of the gold annotations plus a curated list (``furat/annotate/gazetteer.json``).
 A name matches as a whole word, after at most two attached proclitics (و ف ب ل ك), which stay
 outside the span as the guidelines say; overlapping matches keep the longest, leftmost one.
 """
