@@ -9,7 +9,6 @@ agreement statistics; these are computed here, from the files.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from furat.core.annotation import AnnotationSet, Entity, Quantity, Stance
+from furat.core.repo import Repo
 
 __all__ = [
     "LayerAgreement",
@@ -195,13 +195,13 @@ class PassesAgreement:
 def passes_agreement(root: Path) -> PassesAgreement:
     """Agreement between the first two passes (by annotator name) of every document that has two."""
     per_document: dict[str, tuple[str, str, LayerAgreement]] = {}
-    passes_dir = root / "annotations" / "passes"
-    for folder in sorted(p for p in passes_dir.glob("*") if p.is_dir()) if passes_dir.is_dir() else []:
-        files = sorted(folder.glob("*.json"))
-        if len(files) < 2:
+    repo = Repo(root)
+    for doc_id in repo.pass_documents():
+        passes = list(repo.passes(doc_id).items())
+        if len(passes) < 2:
             continue
-        a, b = (AnnotationSet.from_json(json.loads(f.read_text(encoding="utf-8"))) for f in files[:2])
-        per_document[folder.name] = (files[0].stem, files[1].stem, agreement(a, b))
+        (name_a, a), (name_b, b) = passes[:2]
+        per_document[doc_id] = (name_a, name_b, agreement(a, b))
     return PassesAgreement(per_document)
 
 
@@ -287,4 +287,3 @@ def agreement_table(root: Path) -> str:
         "`n` is the number of matched pairs. Quantities match by span and unit, stances by overlapping "
         "evidence and target; kappa is over the labels of matched stances."
     )
-

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from furat.core.annotation import AnnotationSet
 from furat.core.model import Document
+from furat.core.repo import Repo
 
 __all__ = ["Number", "coverage_report", "find_numbers", "quantity_coverage"]
 
@@ -122,9 +123,8 @@ def quantity_coverage(documents: list[Document], gold: dict[str, AnnotationSet])
 def coverage_report(root: Path) -> list[Number]:
     from furat.annotate.preannotate import load_gold
     from furat.core.findings import Finding, FuratError
-    from furat.corpus.ingest import build_corpus
 
     gold = load_gold(root)
     if not gold:
         raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
-    return quantity_coverage(build_corpus(root), gold)
+    return quantity_coverage(Repo(root).documents(), gold)

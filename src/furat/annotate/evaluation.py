@@ -18,6 +18,7 @@ from pathlib import Path
 from furat.annotate.agreement import SpanScore, agreement
 from furat.core.findings import Finding, FuratError
 from furat.core.model import Document
+from furat.core.repo import Repo
 from furat.corpus.segment import Span, sentence_spans
 
 __all__ = ["GOLD_DIR", "BoundaryScore", "pysbd_segmenter", "score_boundaries", "sentence_scores"]
@@ -133,12 +134,11 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     labels (entities) or equal units (quantities).
     """
     from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer, load_gold, predict
-    from furat.corpus.ingest import build_corpus
 
     gold = load_gold(root)
     if not gold:
         raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
-    documents = {doc.id: doc for doc in build_corpus(root)}
+    documents = {doc.id: doc for doc in Repo(root).documents()}
     total = None
     for doc_id, reference in gold.items():
         others = gold_gazetteer(a for d, a in gold.items() if d != doc_id)
@@ -169,4 +169,3 @@ def preannotator_table(root: Path) -> str:
         "from the gold of the other documents plus a curated list (leave one document out). Normalized values "
         f"are equal on {values} of the matched quantities."
     )
-

@@ -18,6 +18,7 @@ from typing import TypeVar
 from furat.annotate.quantities import find_quantities
 from furat.core.annotation import AnnotationSet, Entity, Quantity, text_sha256
 from furat.core.model import Document
+from furat.core.repo import Repo
 
 __all__ = ["MODEL_VERSION", "curated_gazetteer", "gold_gazetteer", "load_gold", "predict", "predictions"]
 
@@ -92,17 +93,11 @@ def _numbered(doc_id: str, letter: str, items: list[_Item]) -> Iterable[_Item]:
 
 def load_gold(root: Path) -> dict[str, AnnotationSet]:
     """The gold annotation files of the repository (``provenance.status`` gold), by document id."""
-    gold = {}
-    for path in sorted((root / "annotations").glob("*.json")):
-        annotations = AnnotationSet.from_json(json.loads(path.read_text(encoding="utf-8")))
-        if annotations.provenance.get("status") == "gold":
-            gold[annotations.document] = annotations
-    return gold
+    return Repo(root).gold_sets()
 
 
 def predictions(root: Path, documents: Iterable[Document] | None = None) -> dict[str, AnnotationSet]:
     """Pre-annotations of every corpus document, with the gazetteer of all gold and the curated list."""
-    from furat.corpus.ingest import build_corpus
-
-    gazetteer = {**curated_gazetteer(), **gold_gazetteer(load_gold(root).values())}
-    return {doc.id: predict(doc, gazetteer) for doc in (documents or build_corpus(root))}
+    repo = Repo(root)
+    gazetteer = {**curated_gazetteer(), **gold_gazetteer(repo.gold_sets().values())}
+    return {doc.id: predict(doc, gazetteer) for doc in (documents or repo.documents())}

@@ -21,14 +21,14 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 def _eval_sentences(root: Path, as_json: bool) -> int:
     from furat.annotate.evaluation import pysbd_segmenter, sentence_scores
-    from furat.corpus.ingest import build_corpus
+    from furat.core.repo import Repo
 
     systems = {}
     try:
         systems["pysbd"] = pysbd_segmenter()
     except ImportError:
         print("pysbd is not installed (pip install -e '.[test]'): scoring Furat alone", file=sys.stderr)
-    scores = sentence_scores(root, build_corpus(root), systems)
+    scores = sentence_scores(root, Repo(root).documents(), systems)
     if as_json:
         data = [
             {
@@ -89,14 +89,15 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
 
 def _agreement_diff(root: Path, document: str) -> int:
     from furat.annotate.agreement import disagreements
-    from furat.core.annotation import AnnotationSet
+    from furat.core.repo import Repo
 
-    folder = next((f for f in sorted((root / "annotations" / "passes").glob("*")) if f.name.startswith(document)), None)
-    files = sorted(folder.glob("*.json")) if folder else []
-    if len(files) < 2:
+    repo = Repo(root)
+    folder = next((d for d in repo.pass_documents() if d == document or d.startswith(document + "_")), None)
+    passes = list(repo.passes(folder).items()) if folder else []
+    if len(passes) < 2:
         raise FuratError([Finding(f"annotations/passes/{document}", 0, "passes-missing", "needs two passes")], 2)
-    a, b = (AnnotationSet.from_json(json.loads(f.read_text(encoding="utf-8"))) for f in files[:2])
-    for line in disagreements(a, b, (files[0].stem, files[1].stem)):
+    (name_a, a), (name_b, b) = passes[:2]
+    for line in disagreements(a, b, (name_a, name_b)):
         print(line)
     return 0
 
@@ -148,7 +149,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     from furat.core.annotation import AnnotationSet
     from furat.core.jsonio import dumps, write_files_atomically
     from furat.core.jsonpos import pointer_lines
-    from furat.corpus.ingest import build_corpus
+    from furat.core.repo import Repo
 
     root = root_of(args)
     source = Path(args.file)
@@ -159,7 +160,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         raise FuratError([Finding(args.file, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FuratError([Finding(args.file, getattr(exc, "lineno", 0), "json-syntax", str(exc))]) from None
-    documents = {doc.id: doc for doc in build_corpus(root)}
+    documents = {doc.id: doc for doc in Repo(root).documents()}
     doc = documents.get(data.get("document", ""))
     if doc is None:
         raise FuratError([Finding(args.file, 1, "unknown-document", f"no corpus document {data.get('document')!r}")])

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from furat.cli.common import Subparsers, root_of
-from furat.core.findings import Finding, FuratError, format_findings
+from furat.core.findings import format_findings
 from furat.core.model import Document
 from furat.core.tables import text_table as _table
 
@@ -26,14 +26,9 @@ def _summary(documents: Sequence[Document]) -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from furat.corpus.ingest import build_corpus
+    from furat.core.repo import Repo
 
-    documents = {doc.id: doc for doc in build_corpus(root_of(args))}
-    matches = [d for d in documents if d == args.document or d.startswith(args.document + "_")]
-    if len(matches) != 1:
-        known = ", ".join(documents)
-        raise FuratError([Finding(args.document, 0, "unknown-document", f"name one document of: {known}")], 2)
-    doc = documents[matches[0]]
+    doc = Repo(root_of(args)).find_document(args.document)
     print(f"{doc.id}: {doc.meta.title}")
     paragraph_ends = {p.end for p in doc.paragraphs}
     for index, sentence in enumerate(doc.sentences):
@@ -61,9 +56,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from furat.corpus.ingest import build_corpus
+    from furat.core.repo import Repo
 
-    print(_summary(build_corpus(root_of(args))))
+    print(_summary(Repo(root_of(args)).documents()))
     return 0
 
 

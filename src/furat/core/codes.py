@@ -44,9 +44,7 @@ class Code:
 CODES: dict[str, Code] = {}
 
 
-def register(
-    name: str, stage: Stage, tier: Tier | None, meaning: str, hint: str = "", level: Level = "error"
-) -> Code:
+def register(name: str, stage: Stage, tier: Tier | None, meaning: str, hint: str = "", level: Level = "error") -> Code:
     """Add a code to the registry (once: a second definition is a programming error)."""
     if name in CODES:
         raise ValueError(f"finding code {name!r} is registered twice")

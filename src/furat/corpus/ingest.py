@@ -22,10 +22,12 @@ from typing import Any
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import dumps, write_files_atomically
 from furat.core.model import Document, Meta, Removed, Segment
+from furat.core.repo import MANIFEST, META_FIELDS, RULES, ManifestEntry, Repo
 from furat.corpus.segment import sentence_spans
 from furat.corpus.textspan import TextBuilder, normalize_line
 
 __all__ = [
+    "RULES",
     "ManifestEntry",
     "Rules",
     "build_corpus",
@@ -38,20 +40,8 @@ __all__ = [
     "write_corpus",
 ]
 
-MANIFEST = "seeds/manifest.json"
-RULES = "seeds/cleaning.json"
 _FINAL_PUNCT = re.compile(r"[.!?؟…:\"»”)]\s*$")
 _WORD = re.compile(r"\w+")
-_META_FIELDS = ("title", "outlet", "author", "published", "section", "url")
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    id: str
-    file: str
-    sha256: str
-    line: int  # where the entry starts in manifest.json
-    meta: dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -153,39 +143,8 @@ def load_rules(root: Path) -> Rules:
 
 
 def load_manifest(root: Path) -> list[ManifestEntry]:
-    """The entries of ``seeds/manifest.json``, with the line each starts on."""
-    path = root / MANIFEST
-    try:
-        raw = path.read_text(encoding="utf-8")
-        data = json.loads(raw)
-    except FileNotFoundError:
-        raise FuratError(
-            [_finding(MANIFEST, 0, "io-error", "no manifest: seeds/manifest.json is missing")], 2
-        ) from None
-    except OSError as exc:
-        raise FuratError([_finding(MANIFEST, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
-    except UnicodeDecodeError as exc:
-        line = _line_of(path.read_bytes().decode("latin-1"), exc.start)
-        raise FuratError([_finding(MANIFEST, line, "encoding", "not UTF-8")]) from None
-    except json.JSONDecodeError as exc:
-        raise FuratError([_finding(MANIFEST, exc.lineno, "json-syntax", exc.msg)]) from None
-    entries = []
-    starts = [m.start() for m in re.finditer(r'"id"\s*:', raw)]
-    problems = []
-    for index, item in enumerate(data.get("documents", []) if isinstance(data, dict) else []):
-        line = _line_of(raw, starts[index]) if index < len(starts) else 0
-        missing = [k for k in ("id", "file", "sha256") if not isinstance(item.get(k), str)]
-        if missing:
-            msg = f"/documents/{index}: missing or not a string: {', '.join(missing)}"
-            problems.append(_finding(MANIFEST, line, "manifest-field", msg))
-            continue
-        meta = {k: item.get(k) for k in _META_FIELDS}
-        entries.append(ManifestEntry(item["id"], item["file"], item["sha256"], line, meta))
-    if not entries and not problems:
-        problems.append(_finding(MANIFEST, 1, "manifest-field", "/documents: no documents"))
-    if problems:
-        raise FuratError(problems)
-    return entries
+    """The entries of ``seeds/manifest.json``, with the line each starts on (read by ``Repo``)."""
+    return Repo(root).manifest
 
 
 def read_seed(root: Path, entry: ManifestEntry) -> str:
@@ -375,7 +334,7 @@ def build_document(entry: ManifestEntry, raw: str, rules: Rules) -> Document:
     _, source_map = builder.finish()
     meta: dict[str, Any] = {}
     problems = []
-    for key in (*_META_FIELDS, "issue", "dateline"):
+    for key in (*META_FIELDS, "issue", "dateline"):
         stated, extracted = entry.meta.get(key), found.meta.get(key)
         if stated is not None and extracted is not None and stated != extracted:
             line = found.meta_lines.get(key, 0)

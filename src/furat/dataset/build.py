@@ -136,7 +136,9 @@ def _write_data(
     labels = load_labels(root / "schema" / "labels.json")
     bio = {name: i for i, name in enumerate(bio_names(labels))}
     work = tmp / ".arrow"  # removed before the folder is renamed into place
-    spills = {(c, s): _Spill(work / f"{c}-{s}.arrow", features[c].arrow_schema) for c in CONFIGS for s in SPLITS}
+    spills: dict[tuple[str, str], _Spill] = {
+        (c, s): _Spill(work / f"{c}-{s}.arrow", features[c].arrow_schema) for c in CONFIGS for s in SPLITS
+    }
     summaries = []
     for split, doc, annotation_set in iter_documents(root, splits):
         rows, tokens = document_rows(doc, annotation_set, features, bio, notes)

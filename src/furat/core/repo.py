@@ -1,0 +1,291 @@
+"""``Repo``: the one way every stage reads the repository (ARCHITECTURE.md, "The repository").
+
+A Furat repository is a folder of files with fixed places::
+
+    seeds/manifest.json         one entry per document: id, seed file, sha256, split, story, metadata
+    seeds/cleaning.json         the cleaning rules of ``furat ingest``
+    seeds/<file>.txt            the raw articles, never edited
+    corpus/<doc_id>.json        the cleaned, segmented documents (what every offset points into)
+    annotations/<doc_id>.json   the adjudicated gold
+    annotations/passes/<doc_id>/<annotator>.json   each annotator's raw pass
+    schema/                     labels.json and the JSON Schemas
+
+Each part is loaded once per ``Repo`` and cached. A loader turns unreadable or malformed input into
+findings (``FuratError`` with the file, the line and a registered code), never into a traceback; and
+paths are built only from ids that match their pattern and stay inside the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from furat.core.annotation import AnnotationSet
+from furat.core.findings import Finding, FuratError
+from furat.core.labels import Labels, load_labels
+from furat.core.model import Document
+from furat.core.paths import repo_root
+from furat.core.schemas import Schema, load_schema
+
+__all__ = ["ID_PATTERN", "MANIFEST", "META_FIELDS", "RULES", "SPLITS", "ManifestEntry", "Repo", "Split"]
+
+MANIFEST = "seeds/manifest.json"
+RULES = "seeds/cleaning.json"
+Split = Literal["train", "validation", "test"]
+SPLITS: tuple[Split, ...] = ("train", "validation", "test")
+# A document id (schema/corpus.schema.json) and an annotator id: safe as one path component.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{2,63}$")
+_ANNOTATOR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_SEED_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+META_FIELDS = ("title", "outlet", "author", "published", "section", "url")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One document of ``seeds/manifest.json``, with the line its entry starts on."""
+
+    id: str
+    file: str
+    sha256: str
+    line: int
+    meta: dict[str, str | None]
+    split: str | None = None
+    story: str | None = None
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+class Repo:
+    """A Furat repository on disk: its parts by name, each read once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    @classmethod
+    def find(cls, given: str | None = None) -> Repo:
+        """The repository of ``--root`` when given, else the one found upwards (``no-repo``, exit 2)."""
+        return cls(repo_root(given))
+
+    # -- where things are ---------------------------------------------------------------------------
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / "schema"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def passes_dir(self) -> Path:
+        return self.annotations_dir / "passes"
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the repository, as findings name files."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def inside(self, path: Path) -> Path:
+        """``path``, after checking that it resolves inside the repository (else ``io-error``, exit 2)."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
+            message = f"{path} resolves outside the repository ({resolved}); refusing to use it"
+            raise FuratError([Finding(path.as_posix(), 0, "io-error", message)], 2)
+        return path
+
+    def doc_path(self, doc_id: str) -> Path:
+        return self.inside(self.corpus_dir / f"{_checked_id(doc_id)}.json")
+
+    def gold_path(self, doc_id: str) -> Path:
+        return self.inside(self.annotations_dir / f"{_checked_id(doc_id)}.json")
+
+    def pass_path(self, doc_id: str, annotator: str) -> Path:
+        if not _ANNOTATOR.match(annotator):
+            message = f"annotator id {annotator!r} is not a plain name (letters, digits, _ . -)"
+            raise FuratError([Finding("annotations/passes", 0, "bad-id", message)])
+        return self.inside(self.passes_dir / _checked_id(doc_id) / f"{annotator}.json")
+
+    # -- what is there ------------------------------------------------------------------------------
+    @cached_property
+    def labels(self) -> Labels:
+        return load_labels(self.schema_dir / "labels.json")
+
+    def schema(self, name: str) -> Schema:
+        return load_schema(self.schema_dir, name)
+
+    @cached_property
+    def manifest(self) -> list[ManifestEntry]:
+        """The entries of ``seeds/manifest.json`` in order; findings for a file or entry that is unusable."""
+        path = self.root / MANIFEST
+        try:
+            raw = path.read_text(encoding="utf-8")
+            data = json.loads(raw)
+        except FileNotFoundError:
+            raise FuratError(
+                [Finding(MANIFEST, 0, "io-error", "no manifest: seeds/manifest.json is missing")], 2
+            ) from None
+        except OSError as exc:
+            raise FuratError([Finding(MANIFEST, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
+        except UnicodeDecodeError as exc:
+            line = _line_of(path.read_bytes().decode("latin-1"), exc.start)
+            raise FuratError([Finding(MANIFEST, line, "encoding", "not UTF-8")]) from None
+        except json.JSONDecodeError as exc:
+            raise FuratError([Finding(MANIFEST, exc.lineno, "json-syntax", exc.msg)]) from None
+        documents = data.get("documents") if isinstance(data, dict) else None
+        if not isinstance(documents, list):
+            raise FuratError([Finding(MANIFEST, 1, "manifest-field", "/documents: not a list of documents")])
+        starts = [m.start() for m in re.finditer(r'"id"\s*:', raw)]
+        entries: list[ManifestEntry] = []
+        problems: list[Finding] = []
+        for index, item in enumerate(documents):
+            line = _line_of(raw, starts[index]) if index < len(starts) else 0
+            if not isinstance(item, dict):
+                problems.append(Finding(MANIFEST, line, "manifest-field", f"/documents/{index}: not an object"))
+                continue
+            missing = [k for k in ("id", "file", "sha256") if not isinstance(item.get(k), str)]
+            if missing:
+                msg = f"/documents/{index}: missing or not a string: {', '.join(missing)}"
+                problems.append(Finding(MANIFEST, line, "manifest-field", msg))
+                continue
+            if not ID_PATTERN.match(item["id"]):
+                msg = f"/documents/{index}/id: {item['id']!r} is not a document id ({ID_PATTERN.pattern})"
+                problems.append(Finding(MANIFEST, line, "bad-id", msg))
+                continue
+            if not _SEED_FILE.match(item["file"]) or ".." in item["file"]:
+                msg = f"/documents/{index}/file: {item['file']!r} is not a file name inside seeds/"
+                problems.append(Finding(MANIFEST, line, "manifest-field", msg))
+                continue
+            meta = {k: v if isinstance(v := item.get(k), str) else None for k in META_FIELDS}
+            split, story = item.get("split"), item.get("story")
+            entries.append(
+                ManifestEntry(
+                    item["id"],
+                    item["file"],
+                    item["sha256"],
+                    line,
+                    meta,
+                    split if isinstance(split, str) else None,
+                    story if isinstance(story, str) else None,
+                )
+            )
+        if not entries and not problems:
+            problems.append(Finding(MANIFEST, 1, "manifest-field", "/documents: no documents"))
+        if problems:
+            raise FuratError(problems)
+        return entries
+
+    @cached_property
+    def splits(self) -> list[tuple[str, str]]:
+        """(document id, split) in manifest order. Documents that share a ``story`` share a split."""
+        problems: list[Finding] = []
+        splits: list[tuple[str, str]] = []
+        stories: dict[str, tuple[str, str]] = {}  # story -> (split, first document)
+        for index, entry in enumerate(self.manifest):
+            pointer = f"/documents/{index}/split"
+            if entry.split not in SPLITS:
+                message = f"{entry.id}: split is {entry.split!r}; record one of {', '.join(SPLITS)}"
+                problems.append(Finding(MANIFEST, entry.line, "split-missing", message, pointer=pointer))
+                continue
+            if entry.story is not None:
+                first = stories.setdefault(entry.story, (entry.split, entry.id))
+                if first[0] != entry.split:
+                    message = (
+                        f"{entry.id} is in {entry.split} but {first[1]}, of the same story {entry.story!r}, "
+                        f"is in {first[0]}"
+                    )
+                    problems.append(Finding(MANIFEST, entry.line, "story-split", message, pointer=pointer))
+            splits.append((entry.id, entry.split))
+        if problems:
+            raise FuratError(problems)
+        return splits
+
+    def document(self, doc_id: str, *, lean: bool = False) -> Document:
+        """``corpus/<doc_id>.json``; ``lean`` leaves out the source map and removed lines."""
+        path = self.doc_path(doc_id)
+        data = self._json(path)
+        if lean:
+            data.pop("source_map", None)
+            data.pop("removed", None)
+        try:
+            return Document.from_json(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            message = f"not a corpus document ({exc}); run `furat validate`"
+            raise FuratError([Finding(self.rel(path), 0, "schema", message)]) from None
+
+    def documents(self) -> list[Document]:
+        """Every corpus document, in manifest order."""
+        return [self.document(entry.id) for entry in self.manifest]
+
+    def find_document(self, name: str) -> Document:
+        """The document named by its id or its number (``003``); ``unknown-document`` (exit 2) otherwise."""
+        ids = [entry.id for entry in self.manifest]
+        matches = [d for d in ids if d == name or d.startswith(name + "_")]
+        if len(matches) != 1:
+            raise FuratError([Finding(name, 0, "unknown-document", f"name one document of: {', '.join(ids)}")], 2)
+        return self.document(matches[0])
+
+    def gold(self, doc_id: str) -> AnnotationSet | None:
+        """``annotations/<doc_id>.json`` (whatever its status), or None when there is none."""
+        path = self.gold_path(doc_id)
+        return self.annotation_set(path) if path.is_file() else None
+
+    def gold_sets(self) -> dict[str, AnnotationSet]:
+        """Annotation files whose provenance status is ``gold``, by document id, in manifest order."""
+        out = {}
+        for entry in self.manifest:
+            annotations = self.gold(entry.id)
+            if annotations is not None and annotations.provenance.get("status") == "gold":
+                out[entry.id] = annotations
+        return out
+
+    def passes(self, doc_id: str) -> dict[str, AnnotationSet]:
+        """The raw passes of a document, by annotator (file name), sorted by annotator."""
+        folder = self.inside(self.passes_dir / _checked_id(doc_id))
+        files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        return {path.stem: self.annotation_set(path) for path in files}
+
+    def pass_documents(self) -> list[str]:
+        """Document ids that have a passes folder, sorted."""
+        if not self.passes_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.passes_dir.iterdir() if p.is_dir() and ID_PATTERN.match(p.name))
+
+    def annotation_set(self, path: Path) -> AnnotationSet:
+        """An annotation file, as the model; findings when it cannot be read or is not one."""
+        data = self._json(path)
+        try:
+            return AnnotationSet.from_json(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            message = f"not an annotation file ({exc}); run `furat validate`"
+            raise FuratError([Finding(self.rel(path), 0, "schema", message)]) from None
+
+    def _json(self, path: Path) -> Any:
+        rel = self.rel(path)
+        try:
+            return json.loads(self.inside(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise FuratError([Finding(rel, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
+        except UnicodeDecodeError:
+            raise FuratError([Finding(rel, 0, "encoding", "not UTF-8")]) from None
+        except json.JSONDecodeError as exc:
+            raise FuratError([Finding(rel, exc.lineno, "json-syntax", exc.msg)]) from None
+        except RecursionError:
+            raise FuratError([Finding(rel, 0, "json-syntax", "nested too deeply")]) from None
+
+
+def _checked_id(doc_id: str) -> str:
+    if not ID_PATTERN.match(doc_id):
+        message = f"{doc_id!r} is not a document id ({ID_PATTERN.pattern})"
+        raise FuratError([Finding(doc_id, 0, "bad-id", message)])
+    return doc_id
