@@ -25,8 +25,8 @@ import pytest
 
 from furat.core.findings import FuratError
 from furat.corpus.ingest import write_corpus
+from furat.studio.client import Studio, StudioSettings
 from furat.studio.server import Credentials, ServerProcess, free_port, start_server, stop_server, wait_ready
-from furat.studio.sync import Studio, StudioSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_VENV = Path(os.environ.get("FURAT_STUDIO_VENV") or ROOT / ".studio" / "venv")
@@ -150,9 +150,12 @@ def studio_env(settings: StudioSettings) -> dict[str, str]:
 def run_studio(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``furat studio ...`` as a user runs it (``python -m furat.studio.sync`` is the same command)."""
+    """``furat studio ...`` as a user runs it (``python -m furat`` is the same command).
+
+    A leading ``--root DIR`` is furat's own option: it goes before ``studio``."""
+    options = list(args[:2]) if args[:1] == ("--root",) else []
     return subprocess.run(
-        [sys.executable, "-m", "furat.studio.sync", *args],
+        [sys.executable, "-m", "furat", *options, "studio", *args[len(options) :]],
         cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
         capture_output=True,

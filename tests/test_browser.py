@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from furat.studio.sync import pull, push
+from furat.studio.pull import pull
+from furat.studio.push import push
 from tests.studio_fixtures import (
     ARTIFACTS,
     CHROMIUM,
@@ -141,7 +142,7 @@ def test_browser_annotator_labels_an_arabic_word_and_pull_gets_exactly_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Without pre-annotations, so that what is highlighted is what the annotator did.
-    monkeypatch.setattr("furat.studio.sync._predictions", lambda root: ({}, None))
+    monkeypatch.setattr("furat.studio.push._predictions", lambda root: ({}, None))
     doc_id = add_emoji_document(repo)
     text = corpus_text(repo, doc_id)
     (repo / "annotations").mkdir()

@@ -22,6 +22,7 @@ from furat.check.validate import validate_repo
 from furat.core.annotation import AnnotationSet, text_sha256
 from furat.core.findings import FuratError
 from furat.core.labels import load_labels
+from furat.studio.client import Studio, StudioSettings
 from furat.studio.config import EXTRA_COLORS, EXTRA_HOTKEYS, RTL_CSS, label_config
 from furat.studio.convert import (
     Problem,
@@ -33,7 +34,8 @@ from furat.studio.convert import (
     region_span,
     utf16_value,
 )
-from furat.studio.sync import Studio, StudioSettings, annotator_name, pull, push
+from furat.studio.pull import annotator_name, pull
+from furat.studio.push import push
 from tests.studio_fixtures import (
     Server,
     add_emoji_document,

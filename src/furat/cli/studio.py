@@ -12,19 +12,21 @@ from pathlib import Path
 from furat.cli.common import Subparsers, root_of
 from furat.core.findings import FuratError, format_findings
 from furat.core.paths import find_root
+from furat.studio.client import DEFAULT_PROJECT, STUDIO_DIR, StudioSettings, fail, port_from_env, settings_from_env
 from furat.studio.config import label_config
+from furat.studio.pull import pull
+from furat.studio.push import push
 from furat.studio.server import (
     LABEL_STUDIO_VERSION,
     Credentials,
-    _env,
     credentials,
     ensure_server_installed,
+    first_env,
     port_in_use,
     start_server,
     stop_server,
     wait_ready,
 )
-from furat.studio.sync import DEFAULT_PROJECT, STUDIO_DIR, StudioSettings, _fail, _port, pull, push, settings_from_env
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
@@ -88,15 +90,15 @@ def _cmd_up(args: argparse.Namespace) -> int:
     root = root_of(args)
     studio_dir = root / STUDIO_DIR
     creds = credentials(studio_dir)
-    stored = not (_env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD"))
-    port = args.port or _port()
+    stored = not (first_env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD"))
+    port = args.port or port_from_env()
     bind = os.environ.get("FURAT_STUDIO_BIND", "127.0.0.1")
     url = f"http://127.0.0.1:{port}"
-    settings = StudioSettings(url, creds.token, args.project or _env("FURAT_STUDIO_PROJECT") or DEFAULT_PROJECT)
+    settings = StudioSettings(url, creds.token, args.project or first_env("FURAT_STUDIO_PROJECT") or DEFAULT_PROJECT)
     if port_in_use("127.0.0.1", port):
         if not _answers_with_token(url, creds.token):
             message = f"port {port} is taken by another program; use --port or FURAT_STUDIO_PORT"
-            raise _fail("studio-port-in-use", message)
+            raise fail("studio-port-in-use", message)
         print(f"Label Studio is already running at {url}")
         if not args.no_push:
             push(root, settings)
@@ -106,7 +108,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     if args.no_install:
         executable = venv / "bin" / "label-studio"
         if not executable.is_file():
-            raise _fail("studio-install", f"{executable} is missing; run scripts/setup-studio (or drop --no-install)")
+            raise fail("studio-install", f"{executable} is missing; run scripts/setup-studio (or drop --no-install)")
     else:
         executable = ensure_server_installed(venv)
     log = studio_dir / "server.log"

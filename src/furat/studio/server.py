@@ -38,6 +38,7 @@ __all__ = [
     "ServerProcess",
     "credentials",
     "ensure_server_installed",
+    "first_env",
     "free_port",
     "port_in_use",
     "server_env",
@@ -61,7 +62,8 @@ class Credentials:
     token: str
 
 
-def _env(*names: str) -> str | None:
+def first_env(*names: str) -> str | None:
+    """The value of the first of ``names`` set (and not empty) in the environment."""
     for name in names:
         value = os.environ.get(name)
         if value:
@@ -78,9 +80,9 @@ def credentials(studio_dir: Path) -> Credentials:
             stored = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise _error("studio-credentials", f"{path} is not valid JSON ({exc}); delete it to make new ones") from exc
-    username = _env("FURAT_STUDIO_USERNAME", "LABEL_STUDIO_USERNAME") or stored.get("username") or DEFAULT_USERNAME
-    password = _env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD") or stored.get("password")
-    token = _env("FURAT_STUDIO_TOKEN", "LABEL_STUDIO_USER_TOKEN") or stored.get("token")
+    username = first_env("FURAT_STUDIO_USERNAME", "LABEL_STUDIO_USERNAME") or stored.get("username") or DEFAULT_USERNAME
+    password = first_env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD") or stored.get("password")
+    token = first_env("FURAT_STUDIO_TOKEN", "LABEL_STUDIO_USER_TOKEN") or stored.get("token")
     if not password or not token:  # make what is missing, once; values from the environment are not written
         made = dict(stored)
         made.setdefault("username", username)

@@ -1,0 +1,236 @@
+"""The Label Studio client: settings, the ``Studio`` wrapper of ``label-studio-sdk``, and error findings.
+
+Failures are findings with stable codes (``studio-unreachable``, ``studio-auth``, ``studio-timeout``,
+``studio-task-stale``, ``studio-conflict``, ...), never tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from furat.core.findings import Finding, FuratError
+from furat.studio.server import LABEL_STUDIO_VERSION, first_env
+
+__all__ = [
+    "CODES",
+    "DEFAULT_PORT",
+    "DEFAULT_PROJECT",
+    "STUDIO_DIR",
+    "Studio",
+    "StudioSettings",
+    "fail",
+    "finding",
+    "port_from_env",
+    "settings_from_env",
+]
+
+T = TypeVar("T")
+
+# code -> what it means (exit 2 for the server and the connection, 1 for the data)
+CODES: dict[str, str] = {
+    "studio-unreachable": "no Label Studio answers at the URL (not started, wrong URL or port)",
+    "studio-timeout": "Label Studio did not answer in time",
+    "studio-auth": "Label Studio refused the API token (or no token is set)",
+    "studio-server": "Label Studio answered with a server error",
+    "studio-rejected": "Label Studio rejected a request (the message says why)",
+    "studio-no-project": "the project does not exist on the server; run `furat studio push`",
+    "studio-install": "the Label Studio server could not be installed into .studio/venv",
+    "studio-start": "the Label Studio server exited while starting (see .studio/server.log)",
+    "studio-port-in-use": "the port is taken by another program",
+    "studio-credentials": ".studio/credentials.json cannot be read",
+    "studio-task-stale": "a task whose text no longer matches the corpus document",
+    "studio-gold-stale": "gold annotations made on another version of the text (not pushed)",
+    "studio-span-mismatch": "a region whose offsets do not land on the text it covers",
+    "studio-incomplete": "a region without what its layer needs (a unit, a target, a label, a link)",
+    "studio-conflict": "a file changed both locally and on the server since the last pull",
+}
+
+STUDIO_DIR = ".studio"
+DEFAULT_PORT = 8080
+DEFAULT_PROJECT = "Furat"
+_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+
+
+def finding(code: str, message: str, where: str = "furat studio", level: str = "error") -> Finding:
+    """A finding of ``furat studio`` with one of the codes in ``CODES``."""
+    return Finding(where, 0, code, message, level)
+
+
+def fail(code: str, message: str, where: str = "furat studio", exit_code: int = 2) -> FuratError:
+    """The error to raise for one finding (exit 2 for the server and the connection, 1 for the data)."""
+    return FuratError([finding(code, message, where)], exit_code)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudioSettings:
+    """Where the server is, how to authenticate, which project, and how patient to be."""
+
+    url: str
+    token: str
+    project: str = DEFAULT_PROJECT
+    timeout: float = 30.0
+    retry_delays: tuple[float, ...] = _RETRY_DELAYS
+
+
+def port_from_env() -> int:
+    """The local server's port: ``FURAT_STUDIO_PORT``, else 8080."""
+    raw = os.environ.get("FURAT_STUDIO_PORT", str(DEFAULT_PORT))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise fail("usage", f"FURAT_STUDIO_PORT={raw!r} is not a port number") from exc
+
+
+def settings_from_env(
+    root: Path, url: str | None = None, token: str | None = None, project: str | None = None
+) -> StudioSettings:
+    """Settings from arguments, then ``FURAT_STUDIO_*`` / ``LABEL_STUDIO_*`` variables, then ``.studio/``."""
+    url = url or first_env("FURAT_STUDIO_URL", "LABEL_STUDIO_URL") or f"http://127.0.0.1:{port_from_env()}"
+    token = token or first_env("FURAT_STUDIO_TOKEN", "LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN")
+    if not token:
+        stored = root / STUDIO_DIR / "credentials.json"
+        try:
+            token = json.loads(stored.read_text(encoding="utf-8")).get("token")
+        except (OSError, ValueError, AttributeError):
+            token = None
+    if not token:
+        message = "no API token: set FURAT_STUDIO_TOKEN, or start the local server with `furat studio up`"
+        raise fail("studio-auth", message)
+    try:
+        timeout = float(os.environ.get("FURAT_STUDIO_TIMEOUT", "30"))
+        retries = int(os.environ.get("FURAT_STUDIO_RETRIES", str(len(_RETRY_DELAYS))))
+    except ValueError as exc:
+        raise fail("usage", f"FURAT_STUDIO_TIMEOUT and FURAT_STUDIO_RETRIES take numbers: {exc}") from exc
+    delays = tuple(min(0.5 * 2**i, 8.0) for i in range(max(retries, 0)))
+    title = project or first_env("FURAT_STUDIO_PROJECT") or DEFAULT_PROJECT
+    return StudioSettings(url.rstrip("/"), token, title, timeout, delays)
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+
+def _sdk() -> Any:
+    import label_studio_sdk
+
+    return label_studio_sdk
+
+
+class Studio:
+    """``label-studio-sdk`` with Furat's error codes, and retries with backoff where they are safe."""
+
+    def __init__(self, settings: StudioSettings) -> None:
+        self.settings = settings
+        # The SDK's own retries would repeat a POST after a server error; ours know what is safe.
+        self.client: Any = _sdk().LabelStudio(
+            base_url=settings.url, api_key=settings.token, timeout=settings.timeout, max_retries=0
+        )
+
+    def call(self, what: str, fn: Callable[[], T], idempotent: bool = True) -> T:
+        """Run one request; retry connection failures (and, when ``idempotent``, timeouts and 5xx)."""
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        url = self.settings.url
+        delays = list(self.settings.retry_delays)
+        while True:
+            try:
+                return fn()
+            except httpx.ConnectError as exc:
+                if delays:  # nothing reached the server: always safe to repeat
+                    time.sleep(delays.pop(0))
+                    continue
+                message = f"no Label Studio at {url} ({what}: {exc}); start it with scripts/studio"
+                raise fail("studio-unreachable", message) from exc
+            except httpx.TimeoutException as exc:
+                if idempotent and delays:
+                    time.sleep(delays.pop(0))
+                    continue
+                wait = self.settings.timeout
+                message = f"no answer from {url} within {wait:g} s ({what}); FURAT_STUDIO_TIMEOUT sets the limit"
+                raise fail("studio-timeout", message) from exc
+            except httpx.HTTPError as exc:
+                if idempotent and delays:
+                    time.sleep(delays.pop(0))
+                    continue
+                raise fail("studio-unreachable", f"{url}: {what} failed: {exc}") from exc
+            except ApiError as exc:
+                status = exc.status_code or 0
+                if status in (401, 403):
+                    message = f"{url} refused the API token ({status}) for {what}; check FURAT_STUDIO_TOKEN"
+                    raise fail("studio-auth", message) from exc
+                if (status >= 500 or status == 429) and idempotent and delays:
+                    time.sleep(delays.pop(0))
+                    continue
+                body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, ensure_ascii=False, default=str)
+                code = "studio-server" if status >= 500 else "studio-rejected"
+                raise fail(code, f"{url}: {what} failed with HTTP {status}: {body[:500]}") from exc
+            except (ValueError, TypeError) as exc:  # an answer that is not Label Studio's JSON
+                message = f"{url} answered {what} with something that is not Label Studio's API: {exc}"[:600]
+                raise fail("studio-server", message) from exc
+
+    def version(self) -> str:
+        info = self.call("version", lambda: self.client.versions.get())
+        return str(getattr(info, "release", None) or LABEL_STUDIO_VERSION)
+
+    def whoami(self) -> Any:
+        return self.call("check the token", lambda: self.client.users.whoami())
+
+    def users(self) -> dict[int, str]:
+        """User id -> email (or username) of everyone in the organization."""
+        people = self.call("list users", lambda: list(self.client.users.list()))
+        return {int(u.id): str(u.email or u.username or f"user-{u.id}") for u in people}
+
+    def find_project(self, title: str, known_id: int | None = None) -> int | None:
+        """The id of the project called ``title``: the one remembered if it still is, else the oldest."""
+        from label_studio_sdk.core.api_error import ApiError
+
+        if known_id is not None:
+            try:
+                project = self.call("read the project", lambda: self.client.projects.get(id=known_id))
+                if project.title == title:
+                    return known_id
+            except FuratError as exc:
+                cause = exc.__cause__
+                if not (isinstance(cause, ApiError) and cause.status_code == 404):
+                    raise
+        projects = self.call("list projects", lambda: list(self.client.projects.list(title=title)))
+        ids = sorted(int(p.id) for p in projects if p.title == title)
+        return ids[0] if ids else None
+
+    def add_gold(self, task_id: int, data: dict[str, Any], results: list[dict[str, Any]]) -> None:
+        """Record the gold's provenance in the task and import the gold as its (ground truth) annotation."""
+        self.call("add gold to a task", lambda: self.client.tasks.update(id=str(task_id), data=data))
+        self.call(
+            "import gold as an annotation",
+            lambda: self.client.annotations.create(id=task_id, result=results, ground_truth=True),
+            idempotent=False,
+        )
+
+    def add_prediction(self, task_id: int, results: list[dict[str, Any]], model_version: str | None) -> None:
+        self.call(
+            "add a prediction",
+            lambda: self.client.predictions.create(task=task_id, result=results, model_version=model_version),
+            idempotent=False,
+        )
+
+    def prediction_versions(self, project_id: int) -> dict[int, set[str]]:
+        """Task id -> the model versions of its predictions."""
+        found = self.call("list predictions", lambda: list(self.client.predictions.list(project=project_id)))
+        versions: dict[int, set[str]] = {}
+        for p in found:
+            versions.setdefault(int(p.task), set()).add(str(p.model_version or ""))
+        return versions
+
+    def export(self, project_id: int) -> list[dict[str, Any]]:
+        """Every task of the project with its annotations and predictions (Label Studio's JSON export)."""
+        data = self.call("export the project", lambda: self.client.projects.exports.as_json(project_id))
+        return list(data)
