@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from furat.core.codes import Level
 from furat.core.findings import Finding, FuratError
 from furat.studio.server import LABEL_STUDIO_VERSION, first_env
 
 __all__ = [
-    "CODES",
     "DEFAULT_PORT",
     "DEFAULT_PROJECT",
     "STUDIO_DIR",
@@ -32,24 +32,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-# code -> what it means (exit 2 for the server and the connection, 1 for the data)
-CODES: dict[str, str] = {
-    "studio-unreachable": "no Label Studio answers at the URL (not started, wrong URL or port)",
-    "studio-timeout": "Label Studio did not answer in time",
-    "studio-auth": "Label Studio refused the API token (or no token is set)",
-    "studio-server": "Label Studio answered with a server error",
-    "studio-rejected": "Label Studio rejected a request (the message says why)",
-    "studio-no-project": "the project does not exist on the server; run `furat studio push`",
-    "studio-install": "the Label Studio server could not be installed into .studio/venv",
-    "studio-start": "the Label Studio server exited while starting (see .studio/server.log)",
-    "studio-port-in-use": "the port is taken by another program",
-    "studio-credentials": ".studio/credentials.json cannot be read",
-    "studio-task-stale": "a task whose text no longer matches the corpus document",
-    "studio-gold-stale": "gold annotations made on another version of the text (not pushed)",
-    "studio-span-mismatch": "a region whose offsets do not land on the text it covers",
-    "studio-incomplete": "a region without what its layer needs (a unit, a target, a label, a link)",
-    "studio-conflict": "a file changed both locally and on the server since the last pull",
-}
 
 STUDIO_DIR = ".studio"
 DEFAULT_PORT = 8080
@@ -57,8 +39,8 @@ DEFAULT_PROJECT = "Furat"
 _RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 
-def finding(code: str, message: str, where: str = "furat studio", level: str = "error") -> Finding:
-    """A finding of ``furat studio`` with one of the codes in ``CODES``."""
+def finding(code: str, message: str, where: str = "furat studio", level: Level = "error") -> Finding:
+    """A finding of ``furat studio``; its code is one of the ``studio`` stage in ``furat.core.codes``."""
     return Finding(where, 0, code, message, level)
 
 
