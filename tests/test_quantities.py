@@ -1,4 +1,5 @@
-"""The Arabic quantity recognizer: a table of real news sentences, the seed articles, offsets, the command."""
+"""The Arabic quantity recognizer: a table of real news sentences, the seed articles, offsets, the command
+(``furat quantities``, through the real parser)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from furat.annotate.quantities import Quantity, Span, _emitted_units, find_quantities, main
+from furat.annotate.quantities import Quantity, Span, find_quantities
+from furat.annotate.quantities.lexicon import emitted_units
+from furat.cli.main import main as furat_main
 from furat.core.labels import load_labels
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,7 +233,7 @@ def test_offsets_hold_on_generated_text(pieces: list[str], sep: str) -> None:
 
 def test_every_unit_the_recognizer_can_emit_is_in_labels() -> None:
     labels = load_labels()
-    emitted = _emitted_units()
+    emitted = emitted_units()
     assert emitted, "the lexicon emits units"
     assert emitted <= set(labels.unit_codes), emitted - set(labels.unit_codes)
     assert {"count", "fraction", "percent", "USD", "IQD", "km2", "times"} <= emitted
@@ -384,10 +387,10 @@ def test_seed_articles_mention_counts() -> None:
 # The command
 
 
-def test_main_prints_json_lines_from_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_prints_json_lines_from_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "article.txt"
     path.write_text("قتل 12 شخصا وفر نحو 600 مسلح خلال العامين الأخيرين.\n", encoding="utf-8")
-    assert main([str(path)]) == 0
+    assert furat_main(["quantities", str(path)]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     lines = out.splitlines()
@@ -409,30 +412,30 @@ def test_main_prints_json_lines_from_a_file(tmp_path: Path, capsys: pytest.Captu
     assert records[2]["kind"] == "duration" and records[2]["value"] == 2
 
 
-def test_main_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import io
     import sys
 
     stdin = io.TextIOWrapper(io.BytesIO("بلغت الكلفة 200 مليون دولار".encode()), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stdin)
-    assert main([]) == 0
+    assert furat_main(["quantities"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line)["value"] == 200_000_000
 
 
-def test_main_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nope.txt"
-    assert main([str(missing)]) == 2
+    assert furat_main(["quantities", str(missing)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [f"furat quantities: error[file-not-found] {missing}: no such file"]
     assert "Traceback" not in err
 
 
-def test_main_undecodable_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_undecodable_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("قتل 5".encode() + b"\xff\xfe")
-    assert main([str(bad)]) == 2
+    assert furat_main(["quantities", str(bad)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     (line,) = err.splitlines()
@@ -440,13 +443,17 @@ def test_main_undecodable_input(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "Traceback" not in err
 
 
-def test_main_directory_and_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(tmp_path)]) == 2
+def test_command_directory_and_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert furat_main(["quantities", str(tmp_path)]) == 2
     assert f"error[io-error] {tmp_path}:" in capsys.readouterr().err
-    assert main(["a.txt", "b.txt"]) == 2
-    assert "error[usage]" in capsys.readouterr().err
-    assert main(["--help"]) == 0
-    assert "furat quantities" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as usage:
+        furat_main(["quantities", "a.txt", "b.txt"])
+    assert usage.value.code == 2
+    assert "unrecognized arguments: b.txt" in capsys.readouterr().err  # one FILE at most
+    with pytest.raises(SystemExit) as shown:
+        furat_main(["quantities", "--help"])
+    assert shown.value.code == 0
+    assert "usage: furat quantities" in capsys.readouterr().out
 
 
 def test_a_falling_pair_is_not_a_range() -> None:

@@ -211,10 +211,36 @@ def _cmd_preannotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_quantities(args: argparse.Namespace) -> int:
-    from furat.annotate import quantities
+def _quantities_error(code: str, name: str, message: str) -> int:
+    print(f"furat quantities: error[{code}] {name}: {message}", file=sys.stderr)
+    return 2
 
-    return quantities.main([args.file] if args.file else [])
+
+def _cmd_quantities(args: argparse.Namespace) -> int:
+    """One JSON object per mention, per line, for FILE or standard input; 2 on I/O or encoding errors."""
+    from furat.annotate.quantities import find_quantities
+
+    if args.file and args.file != "-":
+        name = args.file
+        try:
+            data = Path(name).read_bytes()
+        except FileNotFoundError:
+            return _quantities_error("file-not-found", name, "no such file")
+        except IsADirectoryError:
+            return _quantities_error("io-error", name, "is a directory")
+        except OSError as exc:
+            return _quantities_error("io-error", name, exc.strerror or str(exc))
+    else:
+        name = "<stdin>"
+        data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _quantities_error("encoding", name, f"not valid UTF-8 (byte {exc.start})")
+    for q in find_quantities(text):
+        mention = {key: value for key, value in q.to_json().items() if key != "id"}
+        sys.stdout.write(json.dumps(mention, ensure_ascii=False) + "\n")
+    return 0
 
 
 def add_eval(subparsers: Subparsers) -> None:

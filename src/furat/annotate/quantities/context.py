@@ -1,0 +1,155 @@
+"""What the words around a number make of it: a bound, an approximation or a range opener before it
+(``prefix``), or a date, a time of day or an identifier (``number_context``, ``after_excludes``).
+
+Prefixes are matched on normalized words (``lexicon.normalize``), see annotations/GUIDELINES.md §3.2
+(span) and §3.3 (values); exclusions follow §3.1 and §3.8.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, NamedTuple
+
+from furat.annotate.quantities.lexicon import ID_HEADS, LETTER_NAMES, MONTHS, TIME_AFTER, YEAR_HEADS, bases, split_words
+from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
+
+__all__ = ["Context", "Prefix", "PrefixKind", "after_excludes", "head_word", "number_context", "prefix"]
+
+# --------------------------------------------------------------------------------------------------
+# Prefixes (bounds and approximations before the number), matched on normalized words
+
+_SUBJ = r"(?: \S+){0,2}?"
+_PREFIX_RE = re.compile(
+    r"(?:^| )(?P<pro>[وف]?[بلك]?)(?:"
+    rf"(?P<high>اقل من|ما يقل عن|ما يصل (?:الي|حتي)|(?:ما )?(?:لا|الا) (?:يزيد|تزيد)(?P<s1>{_SUBJ}) (?:علي|عن)"
+    rf"|(?:ما )?(?:لا|الا) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
+    rf"|(?P<low>اكثر من|ازيد من|(?:ما )?(?:يزيد|تزيد|يربو|تربو)(?P<s3>{_SUBJ}) (?:علي|عن)"
+    rf"|(?:ما )?(?:لا|الا) (?:يقل|تقل)(?P<s4>{_SUBJ}) عن|(?:يتجاوز|تتجاوز)(?P<s5>{_SUBJ}))"
+    r"|(?P<approx>نحو|حوالي|قرابه|زهاء|بحدود|في حدود|ما (?:يقارب|يناهز|يعادل)|يقارب|يناهز|"
+    r"ما يقرب من|يقرب من|تقريبا)"
+    r"|(?P<between>(?:ما )?بين)"
+    r"|(?P<from>من)"
+    r")$"
+)
+_SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5")
+_PREFIX_VERBS = frozenset(split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو"))
+
+_PREFIX_LAST = frozenset(
+    split_words("من عن علي الي حتي نحو حوالي الا قرابه زهاء بحدود حدود يقارب يناهز يعادل تقريبا بين يتجاوز تتجاوز")
+) | frozenset(
+    p + w for p in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل") for w in split_words("نحو حوالي قرابه زهاء بين بحدود")
+)
+
+
+# an upper bound, a lower bound, an approximation, a range opener (بين، من), or none
+PrefixKind = Literal["high", "low", "approx", "between", "from", ""]
+
+
+class Prefix(NamedTuple):
+    """The bound, approximation or range opener before a number."""
+
+    kind: PrefixKind
+    start: int  # span start if the prefix is inside the span, else -1
+    inside: bool
+
+    @property
+    def bound(self) -> bool:
+        """An approximation or a bound on one number (not a range opener)."""
+        return self.kind in ("approx", "low", "high")
+
+
+def prefix(text: str, prev: list[Tok]) -> Prefix:
+    """The prefix the words ``prev`` before a number end with (bound verbs may have a short subject)."""
+    last = prev[-1] if prev else None
+    no_verb = all(t.norm not in _PREFIX_VERBS for t in prev)  # لا تزيد مساحتها على
+    if last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST and no_verb:
+        return Prefix("", -1, False)
+    if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
+        prev = prev_tokens(text, prev[0].start, 3) + prev
+    words: list[Tok] = []
+    for t in reversed(prev):
+        if t.kind != "w":
+            break
+        words.append(t)
+        if t.nl or len(words) == 6:
+            break
+    if not words:
+        return Prefix("", -1, False)
+    words.reverse()
+    joined = " ".join(t.norm for t in words)
+    m = _PREFIX_RE.search(joined)
+    if m is None:
+        return Prefix("", -1, False)
+    kind: PrefixKind = ""
+    names: tuple[PrefixKind, ...] = ("high", "low", "approx", "between", "from")
+    for name in names:
+        if m.group(name) is not None:
+            kind = name
+            break
+    subject = any(m.group(g) for g in _SUBJECT_GROUPS)
+    # Which token does the match start in?
+    at = m.start("pro")
+    pos = 0
+    for t in words:
+        if pos == at:
+            start = t.start + raw_offset(t.text, len(m.group("pro")))
+            return Prefix(kind, start, not subject)
+        pos += len(t.norm) + 1
+    return Prefix("", -1, False)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exclusions: dates, times, identifiers
+
+Context = Literal["date", "id", ""]
+
+
+def head_word(t: Tok) -> str:
+    """A word without its proclitics, for the head-word lists (لعام → عام)."""
+    for _, base in bases(t.norm):
+        if base in ID_HEADS or base in YEAR_HEADS or base in MONTHS or base == "الساعه":
+            return base
+    return t.norm
+
+
+def _is_latin(t: Tok) -> bool:
+    return t.text[0].isascii() and t.text[0].isalpha()
+
+
+def number_context(prev: list[Tok], bare: bool) -> Context:
+    """What the words before a number make of it: "date" (a date, a year, a time of day), "id" (an
+    identifier, unless a unit follows: سعر الكيلو 15 دولارا) or ""."""
+    words: list[Tok] = []
+    for t in reversed(prev):
+        if t.kind == "p" and t.text in ":(#/" and not words:
+            continue  # العدد : 4384، كانون الثاني/يناير 2018
+        if t.kind != "w":
+            break
+        words.append(t)
+        if len(words) == 3:
+            break
+    if not words:
+        return ""
+    p1 = words[0]
+    head = head_word(p1)
+    if head in YEAR_HEADS or head in MONTHS or head == "الساعه":
+        return "date"
+    if len(words) > 1 and p1.norm in ("الاول", "الثاني") and words[1].norm in ("كانون", "تشرين"):
+        return "date"
+    if head in ID_HEADS or p1.text in LETTER_NAMES or _is_latin(p1):
+        return "id"
+    # قرار مجلس الأمن 2254: an identifier head a few words back, when nothing is counted
+    return "id" if bare and any(head_word(w) in ID_HEADS for w in words[1:]) else ""
+
+
+def after_excludes(fwd: Fwd, i: int) -> bool:
+    """Words after a number that make it a day of the month or a time of day (token ``i`` follows it)."""
+    n1 = fwd.word(i)
+    if n1 is None:
+        return False
+    if n1.norm in MONTHS or n1.norm in TIME_AFTER or n1.text in ("هـ", "ه") or _is_latin(n1):
+        return True
+    if n1.norm == "من":
+        n2 = fwd.word(i + 1)
+        return n2 is not None and (n2.norm in MONTHS or n2.norm in ("الشهر", "شهر"))
+    return False

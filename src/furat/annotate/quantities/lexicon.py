@@ -1,0 +1,384 @@
+"""The quantity recognizer's word tables, and the normalization their keys are written in.
+
+Every table is a module constant built once, at import, by a pure function that returns it (nothing
+here is filled in from elsewhere). Keys are written naturally in the source and normalized with
+``normalize`` when the tables are built: the tokenizer normalizes each word the same way before a
+lookup. The lists follow annotations/GUIDELINES.md §3 (what is and is not a quantity, units, currencies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal, NamedTuple
+
+__all__ = [
+    "CLITICS",
+    "CLITIC_ARTICLES",
+    "COUNTED_W_OK",
+    "COUNTED_Y_OK",
+    "CURRENCIES",
+    "CURRENCY_QUALIFIERS",
+    "DIGIT_TABLE",
+    "DUAL_COUNTS",
+    "DURATION_UNITS",
+    "GLUE",
+    "IDIOMS",
+    "ID_HEADS",
+    "LETTER_NAMES",
+    "MONTHS",
+    "NOT_COUNTED_DEF",
+    "NOT_NUMBER",
+    "NUMBER_WORDS",
+    "ORDINALS",
+    "PERIOD_AFTER",
+    "PLURAL_LOW",
+    "REMOVED",
+    "SINGLE_OK",
+    "SQUARE",
+    "SQUARED",
+    "STOP",
+    "TIME_AFTER",
+    "UNIT_WORDS",
+    "WA",
+    "YEAR_HEADS",
+    "YEAR_PREPOSITIONS",
+    "NumberCategory",
+    "NumberForm",
+    "NumberWord",
+    "UnitForm",
+    "UnitWord",
+    "bases",
+    "emitted_units",
+    "normalize",
+    "split_words",
+]
+
+# --------------------------------------------------------------------------------------------------
+# Normalization
+
+_NORM_TABLE = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ک": "ك",
+        "\u0640": None,
+        "\u0670": None,
+        **{chr(c): None for c in range(0x064B, 0x0660)},
+    }
+)
+DIGIT_TABLE = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")  # Arabic-Indic and Persian digits
+REMOVED = frozenset(chr(c) for c in (*range(0x064B, 0x0660), 0x0670, 0x0640))  # what ``normalize`` deletes
+
+
+def split_words(words: str) -> list[str]:
+    """A word list written as one string, split on spaces."""
+    return words.split()
+
+
+def normalize(word: str) -> str:
+    """Lookup form: no marks or tatweel, one alef, ي for ى, ه for ة."""
+    return word.translate(_NORM_TABLE)
+
+
+# --------------------------------------------------------------------------------------------------
+# Number words
+
+# d unit digit, t ten, T tens, h hundreds, s scale, v vague, f fraction, b few (بضع)
+NumberCategory = Literal["d", "t", "T", "h", "s", "v", "f", "b"]
+# scales and fractions: "1" singular, "2" dual, "p" plural; d: "teen" needs عشر, "one" is واحد; "" otherwise
+NumberForm = Literal["", "1", "2", "p", "teen", "one"]
+
+
+class NumberWord(NamedTuple):
+    cat: NumberCategory
+    val: float
+    form: NumberForm = ""
+    definite: bool = False
+
+
+def _number_words() -> dict[str, NumberWord]:
+    """Every number word (and its definite form where it has one) by its normalized spelling."""
+    table: dict[str, NumberWord] = {}
+
+    def add(words: str, entry: NumberWord, definite: bool = False) -> None:
+        for w in words.split():
+            table[normalize(w)] = entry._replace(val=float(entry.val))
+            if definite:
+                table[normalize("ال" + w)] = entry._replace(val=float(entry.val), definite=True)
+
+    add("واحد واحدا واحدة", NumberWord("d", 1, "one"))
+    add("أحد إحدى", NumberWord("d", 1, "teen"))
+    add("اثنان اثنين اثنتان اثنتين ثنتان ثنتين", NumberWord("d", 2))
+    add("اثنا اثني اثنتا اثنتي", NumberWord("d", 2, "teen"))
+    for v, forms in enumerate(
+        ("ثلاث ثلاثة", "أربع أربعة", "خمس خمسة", "ست ستة", "سبع سبعة", "ثمان ثماني ثمانية", "تسع تسعة"), 3
+    ):
+        add(forms, NumberWord("d", v), definite=True)
+    add("عشر عشرة", NumberWord("t", 10), definite=True)
+    for v, forms in enumerate(
+        (
+            "عشرون عشرين",
+            "ثلاثون ثلاثين",
+            "أربعون أربعين",
+            "خمسون خمسين",
+            "ستون ستين",
+            "سبعون سبعين",
+            "ثمانون ثمانين",
+            "تسعون تسعين",
+        ),
+        2,
+    ):
+        add(forms, NumberWord("T", v * 10), definite=True)
+    add("مئة مائة", NumberWord("h", 100))
+    add("مئتان مئتين مئتا مئتي مائتان مائتين مائتا مائتي", NumberWord("h", 200))
+    for v, stems in enumerate(
+        ("ثلاث ثلث", "أربع", "خمس", "ست", "سبع", "ثمان ثماني", "تسع"),
+        3,
+    ):
+        for stem in stems.split():
+            add(f"{stem}مئة {stem}مائة", NumberWord("h", v * 100))
+    add("ألف ألفا", NumberWord("s", 1e3, "1"))
+    add("ألفان ألفين ألفي", NumberWord("s", 1e3, "2"))
+    add("آلاف ألوف", NumberWord("s", 1e3, "p"), definite=True)
+    add("مليون مليونا", NumberWord("s", 1e6, "1"))
+    add("مليونان مليونين مليوني", NumberWord("s", 1e6, "2"))
+    add("ملايين", NumberWord("s", 1e6, "p"), definite=True)
+    add("مليار مليارا بليون بليونا", NumberWord("s", 1e9, "1"))
+    add("ملياران مليارين ملياري", NumberWord("s", 1e9, "2"))
+    add("مليارات بلايين", NumberWord("s", 1e9, "p"), definite=True)
+    add("تريليون ترليون", NumberWord("s", 1e12, "1"))
+    add("تريليونات ترليونات", NumberWord("s", 1e12, "p"))
+    add("عشرات", NumberWord("v", 20), definite=True)
+    add("مئات", NumberWord("v", 200), definite=True)
+    add("بضع بضعة", NumberWord("b", 3))
+    add("نصف", NumberWord("f", 0.5), definite=True)
+    add("ثلث", NumberWord("f", 1 / 3), definite=True)
+    add("ربع", NumberWord("f", 0.25), definite=True)
+    add("ثلثا ثلثي", NumberWord("f", 2 / 3), definite=True)
+    add("أرباع", NumberWord("f", 0.25, "p"))
+    add("أثلاث", NumberWord("f", 1 / 3, "p"))
+    return table
+
+
+NUMBER_WORDS = _number_words()
+
+# Vague low bounds for plural scales standing alone ("آلاف الأجانب").
+PLURAL_LOW = {1e3: 2e3, 1e6: 2e6, 1e9: 2e9, 1e12: 2e12}
+
+
+# --------------------------------------------------------------------------------------------------
+# Units
+
+UnitForm = Literal["1", "2", "p"]  # singular, dual, plural
+
+
+class UnitWord(NamedTuple):
+    code: str  # a unit code from labels.json, or "" for a currency with none
+    form: UnitForm
+    definite: bool = False
+
+
+def _unit_words() -> dict[str, UnitWord]:
+    """Every unit word by its normalized spelling."""
+    table: dict[str, UnitWord] = {}
+
+    def unit(code: str, singular: str = "", dual: str = "", plural: str = "", definite: str = "") -> None:
+        forms: tuple[tuple[UnitForm, str], ...] = (("1", singular), ("2", dual), ("p", plural))
+        for form, words in forms:
+            for w in words.split():
+                table[normalize(w)] = UnitWord(code, form)
+        for w in definite.split():  # definite forms: "2" duals and "p" plurals, told apart by their ending
+            n = normalize(w)
+            table[n] = UnitWord(code, "2" if n.endswith(("ين", "ان")) and not n.endswith("سنين") else "p", True)
+
+    unit("hour", "ساعة", "ساعتين ساعتان", "ساعات", "الساعتين الساعات")
+    unit("day", "يوم يوما", "يومين يومان", "أيام", "اليومين الأيام")
+    unit("week", "أسبوع أسبوعا", "أسبوعين أسبوعان", "أسابيع", "الأسبوعين الأسابيع")
+    unit("month", "شهر شهرا", "شهرين شهران", "أشهر شهور", "الشهرين الأشهر الشهور")
+    unit(
+        "year",
+        "سنة عام عاما",
+        "سنتين سنتان عامين عامان",
+        "سنوات سنين أعوام",
+        "السنتين العامين السنوات السنين الأعوام",
+    )
+    unit("km", "كيلومتر كيلومترا كم كلم", "كيلومترين", "كيلومترات")
+    unit("m", "متر مترا", "مترين", "أمتار")
+    unit("mi", "ميل ميلا", "ميلين", "أميال")
+    unit("ha", "هكتار هكتارا", "", "هكتارات")
+    unit("dunum", "دونم دونما", "دونمين", "دونمات دوانم")
+    unit("t", "طن طنا", "طنين", "أطنان", "الأطنان")
+    unit("kg", "كيلوغرام كيلوغراما كيلوجرام كيلوجراما كغ كلغ كجم", "", "كيلوغرامات كيلوجرامات")
+    unit("percent", "بالمئة بالمائة بالمية")
+    unit("times", "ضعف ضعفا مرة", "ضعفين ضعفان ضعفي مرتين مرتان", "أضعاف مرات")
+    unit("USD", "دولار دولارا", "دولارين", "دولارات", "الدولارات الدولار")
+    unit("IQD", "دينار دينارا", "دينارين", "دنانير", "الدنانير")
+    unit("SYP", "ليرة", "ليرتين", "ليرات", "الليرات")
+    unit("EUR", "يورو")
+    unit("EGP", "جنيه جنيها", "جنيهين", "جنيهات")
+    unit("SAR", "ريال ريالا", "ريالين", "ريالات")
+    # currencies with no code in labels.json: a mention in them is left out rather than mislabelled
+    unit("", "درهم درهما تومان روبل روبلا يوان روبية فرنك فرنكا شيكل شيكلا بيزو", "", "دراهم روبلات روبيات فرنكات")
+    return table
+
+
+UNIT_WORDS = _unit_words()
+
+CURRENCIES = frozenset({"USD", "IQD", "SYP", "EUR", "EGP", "SAR"})
+SQUARE = frozenset(normalize(w) for w in split_words("مربع مربعا مربعة المربع المربعة مربعين"))
+SQUARED = {"km": "km2", "m": "m2"}
+DURATION_UNITS = frozenset({"hour", "day", "week", "month", "year"})
+# Units that may stand alone after a bound word ("أكثر من أسبوع") or before واحد ("يوم واحد").
+SINGLE_OK = DURATION_UNITS | CURRENCIES | {"km", "m", "mi", "t", "kg"}
+
+
+def _currency_qualifiers() -> dict[str, dict[str, str | None]]:
+    """Currency adjectives by the currency word's default code: adjective → code, or None (not in labels)."""
+    table: dict[str, dict[str, str | None]] = {}
+
+    def qual(default: str, words: str, code: str | None) -> None:
+        for w in words.split():
+            for form in (w, "ال" + w):
+                table.setdefault(default, {})[normalize(form)] = code
+
+    qual("USD", "أمريكي أميركي أمريكيا أميركيا", "USD")
+    qual("USD", "كندي أسترالي استرالي سنغافوري نيوزيلندي", None)
+    qual("IQD", "عراقي", "IQD")
+    qual("IQD", "أردني", "JOD")
+    qual("IQD", "كويتي بحريني ليبي تونسي جزائري صربي", None)
+    qual("SYP", "سورية سوري", "SYP")
+    qual("SYP", "تركية تركي", "TRY")
+    qual("SYP", "لبنانية لبناني", "LBP")
+    qual("EGP", "مصري", "EGP")
+    qual("EGP", "إسترليني استرليني", "GBP")
+    qual("EGP", "سوداني جنوب", None)
+    qual("SAR", "سعودي", "SAR")
+    qual("SAR", "إيراني", "IRR")
+    qual("SAR", "قطري عماني يمني برازيلي", None)
+    return table
+
+
+CURRENCY_QUALIFIERS = _currency_qualifiers()
+
+
+# --------------------------------------------------------------------------------------------------
+# Word lists: counted nouns, heads of dates and identifiers, stop words
+
+DUAL_COUNTS = frozenset(
+    normalize(w)
+    for w in split_words(
+        "شخصين شخصان جنديين جنديان طفلين طفلان قتيلين قتيلان جريحين جريحان عنصرين عنصران ضابطين"
+        " ضابطان صاروخين صاروخان هجومين هجومان تفجيرين انفجارين سيارتين طائرتين قريتين مدينتين"
+        " دولتين بلدين منزلين امرأتين رجلين شقيقين عبوتين جبهتين غارتين مروحيتين دبابتين حافلتين"
+        " سجينين رهينتين قذيفتين"
+    )
+)
+
+MONTHS = frozenset(
+    normalize(w)
+    for w in split_words(
+        "يناير فبراير مارس أبريل إبريل ابريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر"
+        " اكتوبر نوفمبر ديسمبر كانون شباط آذار اذار نيسان أيار حزيران تموز آب أيلول تشرين محرم رجب شعبان"
+        " رمضان شوال"
+    )
+)
+YEAR_HEADS = frozenset(
+    normalize(w)
+    for w in split_words(
+        "عام العام عامي سنة السنة سنتي مطلع أوائل أواخر أواسط منتصف بداية بدايات نهاية نهايات خريف ربيع صيف شتاء"
+        " موازنة ميزانية انتخابات دستور مونديال أولمبياد"
+    )
+)
+ID_HEADS = frozenset(
+    normalize(w)
+    for w in split_words(
+        "اللواء لواء الفرقة فرقة الفوج فوج الكتيبة كتيبة السرية الفيلق فيلق القرار قرار القانون قانون"
+        " المادة مادة الفقرة فقرة البند بند العدد الصفحة صفحة ص رقم الرقم المرسوم مرسوم الطريق طريق"
+        " الشارع شارع الجزء المجلد الحلقة الطبعة الإصدار الغرفة المبنى الطابق البوابة الكيلو المرتبة"
+        " المركز الدرجة النقطة المرحلة الدورة الجولة الموديل طراز الطراز الهاتف هاتف واتساب تلفون جوال"
+        " موبايل الخط الآية سورة المقعد"
+    )
+)
+YEAR_PREPOSITIONS = frozenset(normalize(w) for w in split_words("في منذ حتى قبل بعد خلال مع مطلع"))
+LETTER_NAMES = frozenset(split_words("آي إف اف إم سو ميغ ميج تي بي جي إس إتش كا"))
+TIME_AFTER = frozenset(normalize(w) for w in split_words("صباحا صباح مساء مساءا ظهرا عصرا فجرا ليلا بتوقيت ص"))
+ORDINALS = frozenset(
+    normalize(w)
+    for w in split_words(
+        "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع حادية ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة"
+    )
+    for w in (w, "ال" + w)
+)
+PERIOD_AFTER = frozenset(normalize(w) for w in split_words("الأول الثاني الثالث الرابع الأخير الأولى نهائي النهائي"))
+NOT_COUNTED_DEF = frozenset(  # definite nouns a definite cardinal after them does not count
+    normalize(w)
+    for w in split_words(
+        "القرن مجموعة المجموعة العقد الذكرى العيد القمة الدورة الفصل الباب الجزء المرحلة الطابق الساعة"
+        " العام السنة اليوم الأسبوع الشهر المادة الفقرة البند الصف الحلقة"
+    )
+)
+STOP = frozenset(
+    normalize(w)
+    for w in split_words(
+        "في من إلى الى على عن مع أو أم ثم بل لكن أن إن أنه أنها إنه إنها ما لا لم لن قد كان كانت كانوا"
+        " يكون تكون هو هي هم هن هذا هذه ذلك تلك هؤلاء الذي التي الذين حيث إذ إذا أي كل بعض جميع غير سوى"
+        " فقط أيضا حتى منذ خلال بعد قبل نحو حوالي عند لدى بين تحت فوق دون ضد عبر وفق حسب بحسب وفقا مثل"
+        " كما أكثر أقل تقريبا يوميا سنويا شهريا أسبوعيا أخرى آخر آخرين آخرون أخريات فيما بينما لأن كي"
+        " لكي قال قالت ليس ليست هناك هنا الآن اليوم أمس غدا صباحا مساء ليلا نهارا مختلف عدة عدد أقصى"
+        " أدنى أول أولى إضافية إضافي فأكثر فما نقدا نقدًا فحسب معا جميعا كلهم منهم منها منه بينهم"
+        " أصل أجل إزاء لدي وسط داخل خارج قرب أمام وراء خلف حول ضمن عبر بشكل بنحو بحدود ألا إلا"
+        " شخصيا تماما أبدا حاليا مؤخرا سابقا لاحقا جديد جديدة كبير كبيرة صغير صغيرة عديدة متتالية"
+    )
+)
+COUNTED_W_OK = tuple(  # nouns that begin with و (other و-initial words are و + a verb: وقتل، وأصيب)
+    normalize(w)
+    for w in split_words(
+        "وزير وزرا وحد وثيق وثائق وفد وفود وكال وسيل وسائل وظيف وظائف ولاي وجب وسيط وسطاء وديع ودائع"
+        " وجهاء وافد ولد وكر أوكار ورش ورق وادي وفا وفي وقائع واقع"
+    )
+)
+COUNTED_Y_OK = frozenset(
+    normalize(w) for w in split_words("يزيدي يزيديا يزيديين يهودي يهوديا يهود يمني يمنيا يمنيين يتيم يتيما أيتام")
+)
+IDIOMS = tuple(normalize(p) for p in ("ألف ليلة وليلة", "ألف ليلة و ليلة"))
+NOT_NUMBER = frozenset(normalize(w) for w in split_words("لست لستم"))
+WA = "و"
+
+
+def emitted_units() -> frozenset[str]:
+    """Every unit code the recognizer can emit (a test checks them against labels.json)."""
+    codes = {u.code for u in UNIT_WORDS.values() if u.code} | set(SQUARED.values()) | {"count", "fraction", "percent"}
+    codes |= {c for table in CURRENCY_QUALIFIERS.values() for c in table.values() if c}
+    return frozenset(codes)
+
+
+def bases(word: str) -> Iterator[tuple[int, str]]:
+    """(letters stripped, remainder) for the word as written and without its proclitics."""
+    yield 0, word
+    n = len(word)
+    if n > 2 and word[0] in "وف":
+        yield 1, word[1:]
+        if n > 3 and word[1] in "بك":
+            yield 2, word[2:]
+        if n > 4 and word.startswith("لل", 1):
+            yield 3, "ال" + word[3:]
+        elif n > 3 and word[1] == "ل":
+            yield 2, word[2:]
+    if n > 2 and word[0] in "بك":
+        yield 1, word[1:]
+    if n > 3 and word.startswith("لل"):
+        yield 2, "ال" + word[2:]
+    elif n > 2 and word[0] == "ل":
+        yield 1, word[1:]
+
+
+# Punctuation and proclitics around digits
+
+GLUE = frozenset("-/:.#+_\u2013\u2014@&*=")  # punctuation that makes digits part of a code or a date
+CLITICS = frozenset(split_words("و ف ب ل ك وب ول وك فب فل فك"))
+CLITIC_ARTICLES = frozenset(split_words("ال وال فال بال كال وبال فبال لل ولل فلل"))

@@ -1,0 +1,318 @@
+"""Numbers: digits, number words and their evaluation, fractions and vague plurals.
+
+``number(fwd, i)`` reads the number at token ``i`` of a forward cursor (digits or words, with any
+scale word, ``ونصف`` and the like after it) into a ``Num``: its value, or for a vague quantity
+(عشرات، مئات الآلاف، بضعة) the low and high it implies (annotations/GUIDELINES.md §3.3 and §3.4).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+from furat.annotate.quantities.lexicon import (
+    DIGIT_TABLE,
+    NOT_NUMBER,
+    NUMBER_WORDS,
+    PERIOD_AFTER,
+    PLURAL_LOW,
+    WA,
+    NumberWord,
+    bases,
+)
+from furat.annotate.quantities.tokens import Fwd, Tok, raw_offset
+from furat.core.annotation import Span
+
+__all__ = [
+    "Num",
+    "NumKind",
+    "digits_value",
+    "half_after",
+    "is_year_like",
+    "lookup",
+    "number",
+    "scale_after",
+    "vague",
+    "words_number",
+]
+
+NumKind = Literal["digits", "words", "vague", "frac", "dual"]  # dual: a dual noun or unit (يومين), its own count
+
+
+class Num(NamedTuple):
+    start: int
+    end: int
+    nxt: int  # index of the next token
+    value: float | None  # None for vague quantities
+    low: float | None  # vague: smallest value implied
+    high: float | None
+    raw: float  # before the scale word
+    scale: float  # 1.0 when no scale word
+    kind: NumKind
+    unit: str | None = None
+    counted: Span | None = None
+    definite: bool = False
+    ident: bool = False  # after an identifier head (اللواء، الكيلو): kept only with a unit
+
+
+def digits_value(s: str) -> float | None:
+    """The value of a number written in digits: thousands separators, a decimal point or comma."""
+    s = s.translate(DIGIT_TABLE)
+    if "," in s:
+        head, _, tail = s.partition(",")
+        decimal_comma = len(tail) in (1, 2) and "," not in tail and "." not in tail  # 3,6 مليون
+        s = head + "." + tail if decimal_comma else s.replace(",", "")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def lookup(t: Tok) -> tuple[int, NumberWord] | None:
+    """The number-word entry for a word token, allowing proclitics; (letters stripped, entry)."""
+    if t.norm in NOT_NUMBER:
+        return None
+    for n, base in bases(t.norm):
+        e = NUMBER_WORDS.get(base)
+        if e is not None:
+            return n, e
+    return None
+
+
+def scale_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
+    """A scale word at token ``i``: (scale, next index, token) or (1.0, i, None)."""
+    t = fwd.word(i)
+    if t is not None:
+        e = NUMBER_WORDS.get(t.norm)
+        if e is not None and e.cat == "s" and e.form != "2" and not e.definite:
+            return e.val, i + 1, t
+    return 1.0, i, None
+
+
+def half_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
+    """``ونصف`` / ``وربع`` / ``و نصف`` at token ``i``: (fraction, next index, last token)."""
+    t = fwd.word(i)
+    if t is None:
+        return 0.0, i, None
+    if t.norm == WA:
+        t2 = fwd.word(i + 1)
+        if t2 is not None:
+            e = NUMBER_WORDS.get(t2.norm)
+            if e is not None and e.cat == "f" and e.form == "" and not e.definite:
+                return e.val, i + 2, t2
+        return 0.0, i, None
+    if t.norm.startswith(WA):
+        e = NUMBER_WORDS.get(t.norm[1:])
+        if e is not None and e.cat == "f" and e.form == "" and not e.definite:
+            return e.val, i + 1, t
+    return 0.0, i, None
+
+
+def _evaluate(parts: list[tuple[NumberWord, bool]]) -> tuple[float, int]:
+    """Value of a run of number words and how many of them form one valid number."""
+    total = 0.0
+    cur = 0.0
+    last_scale = float("inf")
+    prev_cat = ""
+    for k, (e, joined) in enumerate(parts):
+        cat, val = e.cat, e.val
+        ok = True
+        if k > 0 and e.definite:
+            ok = False
+        elif cat == "d":
+            if e.form == "teen" and (k + 1 >= len(parts) or parts[k + 1][0].cat != "t" or parts[k + 1][1]):
+                ok = False
+            elif k == 0:
+                cur = val
+            elif joined and cur % 10 == 0 and (cur > 0 or total > 0):
+                cur += val
+            else:
+                ok = False
+        elif cat == "t":
+            if k == 0:
+                cur = val
+            elif (not joined and prev_cat == "d" and cur % 100 < 10) or (  # ثلاثة عشر
+                joined and cur % 100 == 0 and (cur > 0 or total > 0)  # مئة وعشرة
+            ):
+                cur += val
+            else:
+                ok = False
+        elif cat == "T":
+            if k == 0:
+                cur = val
+            elif joined and ((prev_cat == "d" and cur % 100 < 10) or (cur % 100 == 0 and (cur > 0 or total > 0))):
+                cur += val
+            else:
+                ok = False
+        elif cat == "h":
+            if k == 0:
+                cur = val
+            elif not joined and val == 100 and prev_cat == "d" and 0 < cur < 10:
+                cur *= 100
+            elif joined and cur == 0 and total > 0:
+                cur = val
+            else:
+                ok = False
+        elif cat == "s":
+            if val >= last_scale or joined:
+                ok = False
+            elif e.form == "2":
+                if k == 0:
+                    total, cur, last_scale = 2 * val, 0.0, val
+                else:
+                    ok = False
+            elif cur == 0:
+                if k == 0 and e.form == "1":
+                    total, last_scale = val, val
+                else:
+                    ok = False
+            elif e.form == "p" and cur > 10:
+                ok = False
+            else:
+                total, cur, last_scale = total + cur * val, 0.0, val
+        elif cat == "f" and e.form == "" and joined and k > 0 and not e.definite:
+            if cur == 0 and total > 0 and last_scale != float("inf"):
+                total += val * last_scale
+            elif cur > 0:
+                cur += val
+            else:
+                ok = False
+            if ok:
+                return total + cur, k + 1
+        else:
+            ok = False
+        if not ok:
+            return total + cur, k
+        prev_cat = cat
+    return total + cur, len(parts)
+
+
+def _word_run(fwd: Fwd, i: int, first: NumberWord) -> tuple[list[tuple[NumberWord, bool]], list[int]]:
+    """The number words from token ``i``: entries (with "joined by و") and the token index after each."""
+    parts: list[tuple[NumberWord, bool]] = [(first, False)]
+    ends = [i + 1]
+    j = i + 1
+    while len(parts) < 12:
+        t = fwd.word(j)
+        if t is None:
+            break
+        if t.norm == WA:
+            t2 = fwd.word(j + 1)
+            e = NUMBER_WORDS.get(t2.norm) if t2 is not None else None
+            if e is None or e.definite:
+                break
+            parts.append((e, True))
+            j += 2
+        else:
+            e = NUMBER_WORDS.get(t.norm)
+            joined = False
+            if e is None and t.norm.startswith(WA):
+                e = NUMBER_WORDS.get(t.norm[1:])
+                joined = True
+            if e is None or e.definite:
+                break
+            parts.append((e, joined))
+            j += 1
+        ends.append(j)
+    return parts, ends
+
+
+def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -> Num | None:
+    """The number at token ``i`` (digits or words, with any scale word), or None."""
+    t = fwd.get(i)
+    if t is None:
+        return None
+    if t.kind == "n":
+        v = digits_value(t.text)
+        if v is None:
+            return None
+        scale, j, st = scale_after(fwd, i + 1)
+        if st is None:
+            return Num(t.start, t.end, j, v, None, None, v, 1.0, "digits")
+        frac, j2, ft = half_after(fwd, j)  # 3 ملايين ونصف
+        if ft is not None:
+            return Num(t.start, ft.end, j2, (v + frac) * scale, None, None, v + frac, scale, "digits")
+        return Num(t.start, st.end, j, v * scale, None, None, v, scale, "digits")
+    if t.kind != "w":
+        return None
+    if strip:
+        hit = lookup(t)
+    else:
+        e0 = NUMBER_WORDS.get(t.norm)
+        hit = None if e0 is None else (0, e0)
+    if hit is None:
+        return None
+    stripped, e = hit
+    start = t.start + raw_offset(t.text, stripped)
+    if e.cat == "v" or (e.cat == "s" and e.form == "p"):
+        return vague(fwd, i, start, e)
+    if e.cat == "b":  # بضع، بضعة آلاف
+        scale, j, st = scale_after(fwd, i + 1)
+        if st is not None and NUMBER_WORDS[st.norm].form != "p":
+            scale, j, st = 1.0, i + 1, None
+        end = st.end if st is not None else t.end
+        return Num(start, end, j, None, 3 * scale, 9 * scale, 3, scale, "vague")
+    if e.cat == "f":
+        return _fraction(fwd, i, start, e)
+    return words_number(fwd, i, e, start, split_last_and)
+
+
+def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bool = False) -> Num | None:
+    """A number written in words from token ``i`` (whose entry is ``e``)."""
+    parts, ends = _word_run(fwd, i, e)
+    value, n = _evaluate(parts)
+    if split_last_and and n > 1:
+        # inside "بين X و Y" with no Y after: give the last "و"-joined word back (بين خمسة وعشرين)
+        joins = [k for k in range(1, n) if parts[k][1]]
+        if joins:
+            value, n = _evaluate(parts[: joins[-1]])
+    if n == 0 or (e.form == "one" and n == 1):
+        return None  # واحد alone counts only after a unit
+    j = ends[n - 1]
+    last = fwd.get(j - 1)
+    assert last is not None
+    scales = [p.val for p, _ in parts[:n] if p.cat == "s"]
+    scale = max(scales, default=1.0)
+    raw = value / scale
+    nxt = fwd.word(j)
+    if not scales and nxt is not None:  # ثلاثة أرباع
+        fe = NUMBER_WORDS.get(nxt.norm)
+        if fe is not None and fe.cat == "f" and fe.form == "p":
+            return _fraction(fwd, j, start, fe._replace(val=value * fe.val, form=""))
+    return Num(start, last.end, j, value, None, None, raw, scale, "words", definite=e.definite and n == 1)
+
+
+def vague(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num:
+    """A plural of a power of ten (عشرات، آلاف) at token ``i``, with a second plural scale after it."""
+    t = fwd.get(i)
+    assert t is not None
+    low = e.val if e.cat == "v" else PLURAL_LOW[e.val]
+    end, j = t.end, i + 1
+    t2 = fwd.word(j)
+    if t2 is not None:  # عشرات الآلاف، مئات الملايين، مئات ملايين
+        e2 = NUMBER_WORDS.get(t2.norm)
+        if e2 is not None and e2.cat == "s" and e2.form == "p":
+            low, end, j = low * e2.val, t2.end, j + 1
+    return Num(start, end, j, None, low, None, low, 1.0, "vague", definite=e.definite)
+
+
+def _fraction(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num | None:
+    """A fraction word at token ``i``: a number before a scale (نصف مليون), else a fraction of a whole."""
+    t = fwd.get(i)
+    assert t is not None
+    nxt = fwd.word(i + 1)
+    if e.definite and nxt is not None and nxt.norm in PERIOD_AFTER:
+        return None  # النصف الأول، الربع الأخير: periods
+    if nxt is not None and nxt.norm in PERIOD_AFTER and nxt.norm.endswith("نهائي"):
+        return None  # ربع نهائي
+    scale, j, st = scale_after(fwd, i + 1)
+    if st is not None:  # نصف مليون
+        return Num(start, st.end, j, e.val * scale, None, None, e.val, scale, "words")
+    return Num(start, t.end, i + 1, e.val, None, None, e.val, 1.0, "frac", definite=e.definite)
+
+
+def is_year_like(num: Num) -> bool:
+    """A bare four-digit number from 1900 to 2100 (a year unless a unit, a counted noun or a bound says otherwise)."""
+    v = num.value
+    return num.kind == "digits" and num.scale == 1.0 and v is not None and v.is_integer() and 1900 <= v <= 2100

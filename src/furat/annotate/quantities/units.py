@@ -1,0 +1,108 @@
+"""What follows a number: its unit (with a currency's qualifier or a square) and the counted noun.
+
+See annotations/GUIDELINES.md §3.6 (the counted noun) and §3.9 (money and units).
+"""
+
+from __future__ import annotations
+
+from furat.annotate.quantities.lexicon import (
+    COUNTED_W_OK,
+    COUNTED_Y_OK,
+    CURRENCY_QUALIFIERS,
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINALS,
+    SQUARE,
+    SQUARED,
+    STOP,
+    UNIT_WORDS,
+    UnitForm,
+)
+from furat.annotate.quantities.tokens import Fwd, Tok
+from furat.core.annotation import Span
+
+__all__ = ["counted_noun", "counted_word_ok", "unit_at"]
+
+
+def unit_at(fwd: Fwd, i: int, definite_ok: bool = False) -> tuple[str, UnitForm, int, int] | None:
+    """A unit at token ``i``: (code, form, end offset, next index); code may be "" (unknown currency)."""
+    t = fwd.get(i)
+    if t is None or t.nl:
+        return None
+    if t.kind == "p":
+        if t.text in "%٪":
+            return "percent", "p", t.end, i + 1
+        if t.text == "$":
+            return "USD", "p", t.end, i + 1
+        if t.text == "€":
+            return "EUR", "p", t.end, i + 1
+        return None
+    if t.kind != "w":
+        return None
+    n = t.norm
+    if n == "في":
+        t2 = fwd.word(i + 1)
+        if t2 is not None and t2.norm in ("المئه", "المائه"):
+            return "percent", "p", t2.end, i + 2
+        return None
+    if n == "كيلو":
+        t2 = fwd.word(i + 1)
+        if t2 is not None and t2.norm in ("متر", "مترا", "مترات", "غرام", "غراما", "جرام", "جراما"):
+            n, t = ("كيلومتر" if "متر" in t2.norm else "كيلوغرام"), t2
+            i += 1
+    uw = UNIT_WORDS.get(n)
+    if uw is None or (uw.definite and not definite_ok):
+        return None
+    code, end, j = uw.code, t.end, i + 1
+    if code in SQUARED:
+        t2 = fwd.get(j)
+        if t2 is not None and not t2.nl:
+            squared_word = t2.kind == "w" and t2.norm in SQUARE  # كم مربع
+            squared_sign = not t2.gap and t2.text in ("2", "٢", "²")  # كم2
+            if squared_word or squared_sign:
+                code, end, j = SQUARED[code], t2.end, j + 1
+    if code in CURRENCY_QUALIFIERS:
+        t2 = fwd.word(j)
+        if t2 is not None and t2.norm in CURRENCY_QUALIFIERS[code]:
+            qcode = CURRENCY_QUALIFIERS[code][t2.norm]
+            code, end, j = qcode or "", t2.end, j + 1
+    return code, uw.form, end, j
+
+
+def counted_word_ok(t: Tok, definite_ok: bool) -> bool:
+    """Whether a word can be a counted noun: not a stop word, verb, particle, number, unit or ordinal."""
+    n = t.norm
+    if len(n) < 2 or n in STOP or n in MONTHS or n in NUMBER_WORDS or n in UNIT_WORDS:
+        return False
+    if not ("\u0621" <= t.text[0] <= "\u064a"):
+        return False
+    if n.startswith("ال") and not definite_ok:
+        return False
+    if n.startswith(("لل", "بال", "وال", "فال", "كال")):
+        return False
+    if n[0] == "و" and not n.startswith(COUNTED_W_OK):
+        return False
+    if n[0] == "ف" and len(n) > 3 and (n[1] in "اتيسن" or n.startswith("فال")) and not n.startswith("فت"):
+        return False
+    if n[0] == "ي" and n not in COUNTED_Y_OK:
+        return False
+    if n.endswith("وا") and len(n) > 3:
+        return False
+    if n[0] == "س" and n[1:2] in ("ي", "ت", "ن") and n.endswith(("ون", "ان")):
+        return False
+    return n not in ORDINALS
+
+
+def counted_noun(fwd: Fwd, i: int, definite_ok: bool) -> Span | None:
+    """The counted noun at token ``i`` (or after a partitive من there)."""
+    t = fwd.word(i)
+    if t is None:
+        return None
+    if t.norm == "من":
+        t2 = fwd.word(i + 1)
+        if t2 is not None and counted_word_ok(t2, True):
+            return Span(t2.start, t2.end, t2.text)
+        return None
+    if counted_word_ok(t, definite_ok):
+        return Span(t.start, t.end, t.text)
+    return None
