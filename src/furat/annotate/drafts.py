@@ -132,7 +132,9 @@ def resolve_draft(doc: Document, draft: Mapping[str, Any]) -> AnnotationSet:
         start, end = _locate(doc, item["s"], item["m"], f"/not_quantities/{i}")
         not_quantities.append(NotQuantity(start, end, doc.text[start:end], item["rule"]))
 
-    provenance = {k: draft[k] for k in ("status", "annotators", "method", "guidelines", "passes") if k in draft}
+    provenance = {
+        k: draft[k] for k in ("status", "annotators", "method", "guidelines", "passes", "layers") if k in draft
+    }
     return AnnotationSet(
         document=doc.id,
         text_sha256=text_sha256(doc.text),
