@@ -160,3 +160,18 @@ def test_preannotate_writes_valid_prediction_files(repo: Path, tmp_path: Path) -
     (repo / "annotations").mkdir()
     shutil.copyfile(files[0], repo / "annotations" / files[0].name)
     assert [f for f in validate_repo(repo) if f.level == "error"] == []
+
+
+def test_a_later_pass_of_one_layer_is_compared_on_that_layer(tmp_path: Path) -> None:
+    """Stance passes made beside the gold (provenance.layers) are the stance pair; the others keep the rest."""
+    import dataclasses
+
+    from furat.annotate.agreement import pass_pair
+
+    full = dataclasses.replace(EXAMPLE, provenance={"status": "pass", "annotators": []})
+    stance_only = dataclasses.replace(EXAMPLE, provenance={"status": "pass", "annotators": [], "layers": ["stances"]})
+    passes = {"agent-a": full, "agent-b": full, "stance-a": stance_only, "stance-b": stance_only}
+    assert pass_pair(passes, "entities") == ("agent-a", "agent-b")
+    assert pass_pair(passes, "stances") == ("stance-a", "stance-b")
+    assert pass_pair({"agent-a": full, "stance-a": stance_only}, "stances") == ("agent-a", "stance-a")
+    assert pass_pair({"stance-a": stance_only}, "stances") is None

@@ -9,8 +9,9 @@ agreement statistics; these are computed here, from the files.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -192,27 +193,77 @@ class PassesAgreement:
         return total
 
 
+LAYERS = ("entities", "quantities", "stances")
+
+
+def pass_layers(annotations: AnnotationSet) -> tuple[str, ...]:
+    """The layers a pass annotates: ``provenance.layers``, or all three when it does not say."""
+    declared = annotations.provenance.get("layers")
+    return tuple(declared) if isinstance(declared, list) and declared else LAYERS
+
+
+def pass_pair(passes: Mapping[str, AnnotationSet], layer: str) -> tuple[str, str] | None:
+    """The two passes (by annotator name) compared on ``layer``: the first two that annotate it.
+
+    Passes that declare their layers (``provenance.layers``: a pass of that layer alone, made later
+    beside the gold) are preferred to passes that annotated every layer at once.
+    """
+    covering = [name for name, a in passes.items() if layer in pass_layers(a)]
+    declared = [name for name in covering if "layers" in passes[name].provenance]
+    chosen = declared if len(declared) >= 2 else covering
+    return (chosen[0], chosen[1]) if len(chosen) >= 2 else None
+
+
 def passes_agreement(root: Path) -> PassesAgreement:
-    """Agreement between the first two passes (by annotator name) of every document that has two."""
+    """Agreement of the two independent passes of every document, layer by layer (``pass_pair``).
+
+    Entities and quantities are compared between the pair that annotated them, stances between the
+    pair that annotated stances; when those pairs differ, the annotators are given as ``a; stances: c``.
+    """
     per_document: dict[str, tuple[str, str, LayerAgreement]] = {}
     repo = Repo(root)
     for doc_id in repo.pass_documents():
-        passes = list(repo.passes(doc_id).items())
-        if len(passes) < 2:
+        passes = repo.passes(doc_id)
+        spans, stances = pass_pair(passes, "entities"), pass_pair(passes, "stances")
+        if stances is None:
             continue
-        (name_a, a), (name_b, b) = passes[:2]
-        per_document[doc_id] = (name_a, name_b, agreement(a, b))
+        if spans is None:  # passes of the stance layer alone (e.g. development texts)
+            result = _stances_only(agreement(passes[stances[0]], passes[stances[1]]))
+            per_document[doc_id] = (stances[0], stances[1], result)
+            continue
+        result = agreement(passes[spans[0]], passes[spans[1]])
+        if stances != spans:
+            other = agreement(passes[stances[0]], passes[stances[1]])
+            result = dataclasses.replace(result, stance_pairs=other.stance_pairs, stances=other.stances)
+            names = (f"{spans[0]}; stances: {stances[0]}", f"{spans[1]}; stances: {stances[1]}")
+        else:
+            names = spans
+        per_document[doc_id] = (names[0], names[1], result)
     return PassesAgreement(per_document)
 
 
+def _stances_only(result: LayerAgreement) -> LayerAgreement:
+    """``result`` with no entity or quantity comparison (the passes did not annotate those layers)."""
+    none = SpanScore(0, 0, 0)
+    return dataclasses.replace(
+        result,
+        entities_exact=none,
+        entities_overlap=none,
+        quantities_exact=none,
+        quantities_overlap=none,
+        quantity_values_agree=0,
+    )
+
+
 def agreement_rows(result: LayerAgreement) -> list[list[object]]:
-    """The table of one agreement result: a row per measure."""
+    """The table of one agreement result: a row per measure of a layer that was compared."""
 
     def kappa(value: float | None) -> object:
         return "-" if value is None else value
 
     values = result.quantity_value_agreement
-    return [
+    spans = result.entities_exact + result.entities_overlap + result.quantities_overlap
+    rows: list[list[object]] = [
         ["entities, exact span + label (F1)", result.entities_exact.f1, result.entities_exact.matched],
         ["entities, overlapping span + label (F1)", result.entities_overlap.f1, result.entities_overlap.matched],
         ["quantities, exact span + unit (F1)", result.quantities_exact.f1, result.quantities_exact.matched],
@@ -225,6 +276,8 @@ def agreement_rows(result: LayerAgreement) -> list[list[object]]:
         ["stances, overlapping evidence + target (F1)", result.stances.f1, result.stances.matched],
         ["stances, label agreement on matched (Cohen's kappa)", kappa(result.stance_kappa), len(result.stance_pairs)],
     ]
+    compared = spans.matched + spans.only_a + spans.only_b > 0
+    return rows if compared else rows[5:]
 
 
 _Item = Entity | Quantity | Stance
@@ -275,15 +328,24 @@ def agreement_table(root: Path) -> str:
     total = result.total
     if total is None:
         return "_No document has two annotation passes yet, so no agreement is reported._"
-    annotators = sorted({name for a, b, _ in result.per_document.values() for name in (a, b)})
+    repo = Repo(root)
+    used: dict[str, set[str]] = {}  # annotator -> guidelines versions of their passes
+    for doc_id in result.per_document:
+        passes = repo.passes(doc_id)
+        for layer in ("entities", "stances"):
+            for name in pass_pair(passes, layer) or ():
+                used.setdefault(name, set()).add(str(passes[name].provenance.get("guidelines", "?")))
+    annotators = [f"`{name}` ({', '.join(sorted(used[name]))})" for name in sorted(used)]
     lines = ["| measure | value | n |", "|---|---:|---:|"]
     for measure, value, n in agreement_rows(total):
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         lines.append(f"| {measure} | {shown} | {n} |")
     return (
         "\n".join(lines)
-        + f"\n\nComputed by `furat agreement` from the two passes ({', '.join(f'`{a}`' for a in annotators)}) of "
-        f"each of {len(result.per_document)} documents, before adjudication. Spans match one to one; "
+        + f"\n\nComputed by `furat agreement` from two independent passes of each of {len(result.per_document)} "
+        f"documents, before adjudication (annotators and the guidelines they followed: {', '.join(annotators)}). "
+        "Entities and quantities are compared between the passes that annotated them, stances between the "
+        "passes that annotated stances (a later pass of one layer is preferred). Spans match one to one; "
         "`n` is the number of matched pairs. Quantities match by span and unit, stances by overlapping "
         "evidence and target; kappa is over the labels of matched stances."
     )

@@ -88,16 +88,25 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
 
 
 def _agreement_diff(root: Path, document: str) -> int:
-    from furat.annotate.agreement import disagreements
+    import dataclasses
+
+    from furat.annotate.agreement import disagreements, pass_pair
     from furat.core.repo import Repo
 
     repo = Repo(root)
     folder = next((d for d in repo.pass_documents() if d == document or d.startswith(document + "_")), None)
-    passes = list(repo.passes(folder).items()) if folder else []
-    if len(passes) < 2:
+    passes = repo.passes(folder) if folder else {}
+    spans, stances = pass_pair(passes, "entities"), pass_pair(passes, "stances")
+    if spans is None or stances is None:
         raise FuratError([Finding(f"annotations/passes/{document}", 0, "passes-missing", "needs two passes")], 2)
-    (name_a, a), (name_b, b) = passes[:2]
-    for line in disagreements(a, b, (name_a, name_b)):
+    a, b = passes[spans[0]], passes[spans[1]]
+    if stances != spans:  # the stance layer has passes of its own
+        a, b = (dataclasses.replace(x, stances=()) for x in (a, b))
+    lines = disagreements(a, b, spans)
+    if stances != spans:
+        sa, sb = (dataclasses.replace(passes[n], entities=(), quantities=()) for n in stances)
+        lines += disagreements(sa, sb, stances)
+    for line in lines:
         print(line)
     return 0
 
