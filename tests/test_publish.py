@@ -62,6 +62,7 @@ def test_publish_builds_then_uploads_dist_dataset(tmp_path: Path, hub: FakeHub) 
     assert kwargs_b["files"] == [
         "DATASHEET.md",
         "README.md",
+        "croissant.json",
         *(f"data/{c}/{s}-00000-of-00001.parquet" for c in ("documents",) for s in ("test", "train", "validation")),
         "data/entities/test-00000-of-00001.parquet",
         "data/ner/test-00000-of-00001.parquet",
@@ -114,11 +115,12 @@ def test_dry_run_lists_what_would_be_uploaded_without_token_or_network(
     assert [line.split()[0] for line in out[1:-1]] == [
         "DATASHEET.md",
         "README.md",
+        "croissant.json",
         "data/documents/test-00000-of-00001.parquet",
         "data/documents/train-00000-of-00001.parquet",
         "data/documents/validation-00000-of-00001.parquet",
     ]
-    assert out[-1].startswith("5 files, ") and out[-1].endswith(" bytes -> datasets/furat-org/furat")
+    assert out[-1].startswith("6 files, ") and out[-1].endswith(" bytes -> datasets/furat-org/furat")
     assert hub.calls == []
 
 

@@ -6,6 +6,7 @@ What training code loads with ``datasets.load_dataset("dist/dataset", "<config>"
       README.md                                  the dataset card: YAML (configs, dataset_info, licence,
                                                  tasks) + a short guide + DATASHEET.md copied in
       DATASHEET.md                               the datasheet (the card's licence_link points at it)
+      croissant.json                             Croissant 1.0 + RAI metadata, label names included
       data/<config>/<split>-00000-of-00001.parquet
 
 Configs (DESIGN.md §4): ``documents``, ``entities``, ``quantities``, ``stance`` and ``ner``, each split
@@ -24,6 +25,7 @@ The build refuses to run unless ``furat validate`` reports no error, refreshes t
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -33,10 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from furat import __version__
 from furat.check.validate import check_validate
 from furat.core.findings import Finding
 from furat.core.labels import load_labels
 from furat.dataset.card import dataset_card
+from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
 from furat.dataset.features import bio_names, config_features
 from furat.dataset.rows import document_rows
 from furat.dataset.summary import (
@@ -225,6 +229,8 @@ def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = Non
             card = dataset_card(summary, infos, {c: counts.get(c, {}) for c in CONFIGS}, text, repo_id)
             (tmp / "README.md").write_text(card, encoding="utf-8")
             (tmp / "DATASHEET.md").write_text(text, encoding="utf-8")
+            croissant = croissant_metadata(features, data_files(tmp, counts), summary, __version__, repo_id)
+            (tmp / CROISSANT).write_text(json.dumps(croissant, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             _swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

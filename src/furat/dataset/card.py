@@ -24,6 +24,7 @@ def size_category(n: int) -> str:
     return next((name for bound, name in bounds if n < bound), "n>1B")
 
 
+TAGS = ("news", "arabic", "modern-standard-arabic", "stance-detection", "quantities", "numerals")
 LICENSE_NAME = "publishers-copyright"
 LICENSE_DETAILS = (
     "The article texts are copyrighted by their publishers. Furat has no licence from any publisher to "
@@ -81,7 +82,7 @@ def dataset_card(
         source_datasets=["original"],
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition", "multi-class-classification"],
-        tags=["news", "arabic", "modern-standard-arabic", "stance-detection", "quantities", "numerals"],
+        tags=list(TAGS),
     )
     DatasetInfosDict(dict(infos)).to_dataset_card_data(data)
     configs = {
