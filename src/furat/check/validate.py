@@ -1,4 +1,4 @@
-"""``furat validate``: schema and semantic checks of a contribution, as findings (DESIGN.md §8).
+"""``furat validate``: schema and semantic checks of a contribution, as findings (ARCHITECTURE.md, "Findings").
 
 Each check has a stable code and a tier: L1 shape (encoding, JSON, schema), L2 text (offsets and
 surfaces), L3 ids and references, L4 label vocabulary and guideline rules. A file that fails L1 is

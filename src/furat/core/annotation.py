@@ -1,7 +1,7 @@
 """Stand-off annotations: entity mentions, quantity mentions and stances, one typed layer each.
 
 Small frozen value objects; references point at ids (a stance's ``holder`` is an entity id).
-Offsets are half-open code point ranges into the corpus document's text (DESIGN.md §4).
+Offsets are half-open code point ranges into the corpus document's text (ARCHITECTURE.md, "Contracts").
 """
 
 from __future__ import annotations

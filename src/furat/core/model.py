@@ -1,6 +1,6 @@
 """The one data model every stage shares: corpus documents and their segments.
 
-Offsets are half-open code point ranges into ``Document.text`` (DESIGN.md §4).
+Offsets are half-open code point ranges into ``Document.text`` (ARCHITECTURE.md, "Contracts").
 """
 
 from __future__ import annotations

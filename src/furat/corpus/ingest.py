@@ -1,4 +1,4 @@
-"""Seeds -> corpus documents: read, clean, extract metadata, segment (DESIGN.md §2, §4).
+"""Seeds -> corpus documents: read, clean, extract metadata, segment (ARCHITECTURE.md, "Data flow").
 
 Raw articles in ``seeds/`` are never edited. How their lines are read (page furniture, bylines,
 dates, captions, pull quotes) is declared in ``seeds/cleaning.json``; this module applies it. The

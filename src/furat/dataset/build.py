@@ -9,7 +9,7 @@ What training code loads with ``datasets.load_dataset("dist/dataset", "<config>"
       croissant.json                             Croissant 1.0 + RAI metadata, label names included
       data/<config>/<split>-00000-of-00001.parquet
 
-Configs (DESIGN.md §4): ``documents``, ``entities``, ``quantities``, ``stance`` and ``ner``, each split
+Configs (ARCHITECTURE.md, "Contracts"): ``documents``, ``entities``, ``quantities``, ``stance`` and ``ner``, each split
 into ``train``/``validation``/``test`` by document, as ``seeds/manifest.json`` records it. Their
 ``datasets.Features`` are derived from the JSON Schemas in ``schema/`` (the contract) and every
 ``ClassLabel`` from ``schema/labels.json``; the Parquet files are written through ``datasets`` so the
