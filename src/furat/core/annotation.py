@@ -8,16 +8,33 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+HolderKind = Literal["entity", "author", "unnamed", "report"]
+Status = Literal["gold", "pass", "prediction", "example"]
+
+
+def check_span(kind: str, start: int, end: int, text: str) -> None:
+    """The invariant of every span: ``0 <= start < end`` and ``text`` is ``end - start`` code points long."""
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
+        raise ValueError(f"{kind} offsets must be integers: {start!r}, {end!r}")
+    if not 0 <= start < end:
+        raise ValueError(f"{kind} [{start}, {end}) is empty, reversed or negative")
+    if len(text) != end - start:
+        raise ValueError(f"{kind} [{start}, {end}) has text of {len(text)} code points: {text!r}")
+
 
 __all__ = [
     "SCHEMA_VERSION",
     "AnnotationSet",
     "Entity",
+    "HolderKind",
     "NotQuantity",
     "Quantity",
     "Span",
     "Stance",
+    "Status",
+    "check_span",
     "text_sha256",
 ]
 
@@ -35,6 +52,9 @@ class Span:
     end: int
     text: str
 
+    def __post_init__(self) -> None:
+        check_span("span", self.start, self.end, self.text)
+
     def to_json(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 
@@ -46,6 +66,9 @@ class Entity:
     end: int
     text: str
     label: str
+
+    def __post_init__(self) -> None:
+        check_span("entity", self.start, self.end, self.text)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "start": self.start, "end": self.end, "text": self.text, "label": self.label}
@@ -64,6 +87,9 @@ class Quantity:
     kind: str
     approximate: bool
     counted: Span | None = None
+
+    def __post_init__(self) -> None:
+        check_span("quantity", self.start, self.end, self.text)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +118,9 @@ class Stance:
     holder: str | None
     holder_kind: str | None = None
 
+    def __post_init__(self) -> None:
+        check_span("stance", self.start, self.end, self.text)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
@@ -115,6 +144,9 @@ class NotQuantity:
     end: int
     text: str
     rule: str
+
+    def __post_init__(self) -> None:
+        check_span("notquantity", self.start, self.end, self.text)
 
     def to_json(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "rule": self.rule}

@@ -6,7 +6,10 @@ Offsets are half-open code point ranges into ``Document.text`` (ARCHITECTURE.md,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+SegmentKind = Literal["", "title", "heading", "body"]
+RemovedRole = Literal["dropped", "meta", "caption", "pull_quote"]
 
 __all__ = ["Document", "Meta", "Removed", "Segment"]
 
@@ -18,7 +21,11 @@ class Segment:
     id: str
     start: int
     end: int
-    kind: str = ""
+    kind: SegmentKind = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"segment {self.id} [{self.start}, {self.end}) is empty, reversed or negative")
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "start": self.start, "end": self.end}
@@ -64,7 +71,7 @@ class Removed:
     """A seed line that is not in the text, with the rule that took it out."""
 
     line: int
-    role: str  # dropped, meta, caption, pull_quote
+    role: RemovedRole
     rule: str
     text: str
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import dumps, write_files_atomically
-from furat.core.model import Document, Meta, Removed, Segment
+from furat.core.model import Document, Meta, Removed, RemovedRole, Segment, SegmentKind
 from furat.core.repo import MANIFEST, META_FIELDS, RULES, ManifestEntry, Repo
 from furat.corpus.segment import sentence_spans
 from furat.corpus.textspan import TextBuilder, normalize_line
@@ -317,10 +317,10 @@ def clean_seed(
             builder.copy(newline, newline + 1)
         start = builder.clean_offset
         builder.extend(line.pieces)
-        paragraphs.append(Segment("", start, builder.clean_offset, line.role))
+        paragraphs.append(Segment("", start, builder.clean_offset, cast(SegmentKind, line.role)))
     for line in lines:
         if line.role in ("dropped", "meta", "caption", "pull_quote"):
-            removed.append(Removed(line.number, line.role, line.rule, line.text))
+            removed.append(Removed(line.number, cast(RemovedRole, line.role), line.rule, line.text))
     text, _ = builder.finish()
     return text, paragraphs, found, builder, removed
 
