@@ -110,6 +110,10 @@ def read_folder(root: Path, fmt: str, folder: Path) -> list[AnnotationSet]:
         raise FuratError([Finding(str(folder), 0, "io-error", "no such folder")], 2)
     sets: list[AnnotationSet] = []
     problems: list[Finding] = []
+
+    def shown(path: Path) -> str:  # findings name files as the user sees them from the repository
+        return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
     if fmt == "brat":
         from furat.export.brat import from_brat
 
@@ -118,16 +122,16 @@ def read_folder(root: Path, fmt: str, folder: Path) -> list[AnnotationSet]:
             stem = ann.name[: -len(".ann")]
             sidecar_path, txt = folder / f"{stem}.furat.json", folder / f"{stem}.txt"
             if not sidecar_path.is_file():
-                problems.append(Finding(str(ann), 0, "import-sidecar-missing", f"no {sidecar_path.name} beside it"))
+                problems.append(Finding(shown(ann), 0, "import-sidecar-missing", f"no {sidecar_path.name} beside it"))
                 continue
             try:
                 sidecar = json.loads(_read(sidecar_path))
                 text = txt.read_bytes().decode("utf-8")  # exactly, line ends included
-                sets.append(from_brat(str(ann), text, _read(ann), sidecar, labels))
+                sets.append(from_brat(shown(ann), text, _read(ann), sidecar, labels))
             except FuratError as exc:
                 problems += exc.findings
             except (OSError, ValueError) as exc:
-                problems.append(Finding(str(ann), 0, "import-syntax", f"cannot read the document: {exc}"))
+                problems.append(Finding(shown(ann), 0, "import-syntax", f"cannot read the document: {exc}"))
     else:
         from furat.export.cas import from_cas, load_type_system
 
@@ -139,17 +143,17 @@ def read_folder(root: Path, fmt: str, folder: Path) -> list[AnnotationSet]:
             except FuratError:
                 raise
             except Exception as exc:  # cassis: XML or type system errors
-                raise FuratError([Finding(str(folder / TYPE_SYSTEM), 0, "import-syntax", str(exc))]) from None
+                raise FuratError([Finding(shown(folder / TYPE_SYSTEM), 0, "import-syntax", str(exc))]) from None
         for xmi in xmis:
             try:
-                sets.append(from_cas(str(xmi), _read(xmi), ts))
+                sets.append(from_cas(shown(xmi), _read(xmi), ts))
             except FuratError as exc:
                 problems += exc.findings
     if problems:
         raise FuratError(problems)
     if not sets:
         what = "<doc>.ann" if fmt == "brat" else "<doc>.xmi"
-        raise FuratError([Finding(str(folder), 0, "import-empty", f"no {what} in the folder")], 2)
+        raise FuratError([Finding(shown(folder), 0, "import-empty", f"no {what} in the folder")], 2)
     return sets
 
 
@@ -162,8 +166,9 @@ def import_directory(root: Path, fmt: str, folder: Path, out: Path | None = None
     files = {out / f"{s.document}.json": dumps(s.to_json()) for s in sets}
     existing = [path for path in files if path.exists()]
     if existing and not force:
-        message = "exists; give --force to overwrite it"
-        raise FuratError([Finding(str(path), 0, "import-exists", message) for path in existing], 2)
+        message = "exists; give --force to overwrite it (nothing was written)"
+        shown = [str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in existing]
+        raise FuratError([Finding(path, 0, "import-exists", message) for path in shown], 2)
     try:
         write_files_atomically(files)
     except OSError as exc:

@@ -128,8 +128,8 @@ def spacy_docbin(items: list[Exported], report: LossReport) -> bytes:
     is a whitespace token, so ``doc.text`` is the Furat text and character offsets are Furat's.
     ``doc.ents`` holds the entities, aligned to tokens with ``alignment_mode="expand"``;
     ``doc.spans["quantities"]``, ``doc.spans["stances"]`` and ``doc.spans["not_quantities"]`` the
-    other layers; ``doc.user_data["furat"]`` the whole annotation file (ids, values, holders,
-    provenance) and the document id and split.
+    other layers; ``doc.user_data["furat"]`` the document id, its split and, under ``annotations``, the whole
+    annotation file as JSON text (ids, exact offsets, values, holders, provenance).
     """
     import spacy
     from spacy.tokens import Doc, DocBin, Span
@@ -178,7 +178,9 @@ def spacy_docbin(items: list[Exported], report: LossReport) -> bytes:
         for name, mentions in groups.items():
             group = [doc.char_span(a, b, label=label, alignment_mode="expand") for a, b, label in sorted(mentions)]
             doc.spans[name] = [span for span in group if span is not None]
-        doc.user_data["furat"] = {"document": item.doc.id, "split": item.split, "annotations": annotations.to_json()}
+        # msgpack would turn the file's lists into tuples: the annotation file goes in as its JSON text
+        annotation_file = json.dumps(annotations.to_json(), ensure_ascii=False)
+        doc.user_data["furat"] = {"document": item.doc.id, "split": item.split, "annotations": annotation_file}
         docbin.add(doc)
     data: bytes = docbin.to_bytes()
     return data
