@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,24 +50,26 @@ def _cas_round_trip(doc: Document, annotations: AnnotationSet) -> AnnotationSet:
     return from_cas("x.xmi", xmi, load_type_system(ts.to_xml()))
 
 
+RoundTrip = Callable[[Document, AnnotationSet], AnnotationSet]
+
 # Round trips: export, import, and the annotation file comes back equal.
 
 
 @pytest.mark.parametrize("doc_id", GOLD)
 @pytest.mark.parametrize("round_trip", [_brat_round_trip, _cas_round_trip], ids=["brat", "cas"])
-def test_round_trip_of_every_gold_document_is_lossless(doc_id: str, round_trip: object) -> None:
+def test_round_trip_of_every_gold_document_is_lossless(doc_id: str, round_trip: RoundTrip) -> None:
     _, doc, annotations = DOCUMENTS[doc_id]
     assert annotations is not None
-    back = round_trip(doc, annotations)  # type: ignore[operator]
+    back = round_trip(doc, annotations)
     assert back.to_json() == annotations.to_json()
 
 
 @pytest.mark.parametrize("fixture", VALID_FIXTURES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("round_trip", [_brat_round_trip, _cas_round_trip], ids=["brat", "cas"])
-def test_round_trip_of_the_valid_fixtures_is_lossless(fixture: Path, round_trip: object) -> None:
+def test_round_trip_of_the_valid_fixtures_is_lossless(fixture: Path, round_trip: RoundTrip) -> None:
     annotations = _annotations(fixture)
     _, doc, _ = DOCUMENTS[annotations.document]
-    assert round_trip(doc, annotations).to_json() == annotations.to_json()  # type: ignore[operator]
+    assert round_trip(doc, annotations).to_json() == annotations.to_json()
 
 
 @pytest.mark.parametrize("fmt", ["brat", "cas"])
@@ -134,6 +137,16 @@ def test_brat_offsets_are_code_points_into_the_txt() -> None:
     assert _brat_round_trip(doc, annotations).to_json() == annotations.to_json()
 
 
+def test_brat_cuts_a_span_at_a_line_break_into_fragments_and_joins_them_back() -> None:
+    text = "قال المتحدث\nإن داعش هزم"
+    meta = Meta("scratch", None, None, None, None, None, "scratch.txt", "0" * 64)
+    doc = Document("999_scratch", text, meta, (), ())
+    stance = Stance("999_scratch-t0001", 4, len(text), text[4:], "isis_defeated", "favor", None, "author")
+    annotations = AnnotationSet(doc.id, text_sha256(text), {"status": "example"}, stances=(stance,))
+    assert to_brat(doc, annotations)[".ann"].startswith("T1\tStance 4 11;12 23\tالمتحدث إن داعش هزم\n")
+    assert _brat_round_trip(doc, annotations).to_json() == annotations.to_json()
+
+
 def test_cassis_loads_the_written_xmi_with_its_type_system(tmp_path: Path) -> None:
     from cassis import load_cas_from_xmi, load_typesystem
 
@@ -191,6 +204,26 @@ def test_import_refuses_a_span_whose_text_does_not_match(tmp_path: Path, capsys:
     error = capsys.readouterr().err
     assert f"{ann}:{line + 1}: error[import-span-mismatch]" in error and "Traceback" not in error
     assert not out.exists()  # nothing written
+
+
+def test_import_refuses_a_type_furat_does_not_have(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder, doc_id = _exported_brat(tmp_path)
+    with (folder / f"{doc_id}.ann").open("a", encoding="utf-8") as handle:
+        handle.write("T9999\tWEAPON 0 1\t" + DOCUMENTS[doc_id][1].text[0] + "\n")
+    assert main(["--root", str(ROOT), "import", "--format", "brat", str(folder), "--out", str(tmp_path / "out")]) == 1
+    assert "error[import-unknown-type]" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_refuses_a_cas_whose_text_was_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "cas"
+    export_repository(ROOT, "cas", folder, [GOLD[0]])
+    xmi = folder / f"{GOLD[0]}.xmi"
+    first_word = DOCUMENTS[GOLD[0]][1].text.split()[0]
+    xmi.write_text(xmi.read_text("utf-8").replace(f'sofaString="{first_word}', 'sofaString="X', 1), "utf-8")
+    assert main(["--root", str(ROOT), "import", "--format", "cas", str(folder), "--out", str(tmp_path / "out")]) == 1
+    assert "error[import-text-changed]" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_import_gives_a_span_drawn_in_brat_a_fresh_id(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ A number without decimals is read back as an integer (annotation files write who
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 from furat.core.annotation import AnnotationSet, Entity, NotQuantity, Quantity, Span, Stance, text_sha256
@@ -135,7 +136,9 @@ def from_cas(path: str, xmi: str, ts: Any) -> AnnotationSet:
     from cassis import load_cas_from_xmi
 
     try:
-        cas = load_cas_from_xmi(xmi, typesystem=ts)
+        with warnings.catch_warnings():  # an offset cassis cannot map is caught below (fingerprint, range)
+            warnings.simplefilter("ignore", UserWarning)
+            cas = load_cas_from_xmi(xmi, typesystem=ts)
     except Exception as exc:  # cassis raises many kinds (XML, type system, value) on a bad file
         raise FuratError([Finding(path, 0, "import-syntax", f"cassis cannot read it: {exc}")]) from None
     text: str = cas.sofa_string or ""

@@ -138,10 +138,9 @@ def read_folder(root: Path, fmt: str, folder: Path) -> list[AnnotationSet]:
         xmis = sorted(folder.glob("*.xmi"))
         ts: Any = None
         if xmis:
+            xml = _read(folder / TYPE_SYSTEM)
             try:
-                ts = load_type_system(_read(folder / TYPE_SYSTEM))
-            except FuratError:
-                raise
+                ts = load_type_system(xml)
             except Exception as exc:  # cassis: XML or type system errors
                 raise FuratError([Finding(shown(folder / TYPE_SYSTEM), 0, "import-syntax", str(exc))]) from None
         for xmi in xmis:
