@@ -349,3 +349,25 @@ def agreement_table(root: Path) -> str:
         "`n` is the number of matched pairs. Quantities match by span and unit, stances by overlapping "
         "evidence and target; kappa is over the labels of matched stances."
     )
+
+
+STANCE_DEV = Path("tests") / "fixtures" / "stance_dev"
+
+
+def stance_dev_table(root: Path) -> str:
+    """The datasheet's table of stance agreement on the development texts (never part of the corpus)."""
+    dev = root / STANCE_DEV
+    total = passes_agreement(dev).total if (dev / "seeds" / "manifest.json").is_file() else None
+    if total is None:
+        return "_No development texts with two stance passes yet, so no figure is reported._"
+    documents = len(passes_agreement(dev).per_document)
+    lines = ["| measure | value | n |", "|---|---:|---:|"]
+    for measure, value, n in agreement_rows(total):
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        lines.append(f"| {measure} | {shown} | {n} |")
+    return (
+        "\n".join(lines)
+        + f"\n\nComputed by `furat --root {STANCE_DEV.as_posix()} agreement` from two independent stance passes "
+        f"of each of {documents} development texts, written for the purpose and never part of the corpus, "
+        "annotated from the guidelines alone, before any adjudication."
+    )

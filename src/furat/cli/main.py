@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from furat import __version__
-from furat.cli import annotate, bench, check, corpus, dataset, studio, view
+from furat.cli import annotate, bench, check, corpus, dataset, export, studio, view
 from furat.core.findings import FuratError, format_findings
 from furat.core.paths import repo_root
 
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         annotate.add_preannotate,
         annotate.add_quantities,
         view.add_view,
+        export.add_export,
+        export.add_import,
     ):
         add(sub)
     return parser

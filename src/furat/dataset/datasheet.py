@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from furat.annotate.agreement import agreement_table
+from furat.annotate.agreement import agreement_table, stance_dev_table
 from furat.annotate.evaluation import preannotator_table
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import write_files_atomically
@@ -188,6 +188,7 @@ TABLES: dict[str, TableFn] = {
     "stances": stances_table,
     "provenance": provenance_table,
     "agreement": agreement_table,
+    "stance_dev": stance_dev_table,
     "preannotator": preannotator_table,
 }
 
