@@ -39,7 +39,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     errors = [f for f in findings if f.level == "error"]
     warnings = [f for f in findings if f.level != "error"]
     shown = errors[: args.max_errors] if args.max_errors else errors
-    if args.format == "json":
+    if args.format in ("sarif", "summary"):
+        from furat.core.reports import markdown_summary, sarif
+
+        print((sarif if args.format == "sarif" else markdown_summary)([*errors, *warnings]))
+    elif args.format == "json":
         print(format_findings([*shown, *warnings], "json"))
     else:
         for group in (shown, warnings):
@@ -90,7 +94,12 @@ def add_validate(subparsers: Subparsers) -> None:
     """``furat validate``."""
     validate = subparsers.add_parser("validate", help="check labels, schemas, seeds, corpus and annotations")
     validate.add_argument("paths", nargs="*", metavar="PATH", help="only these corpus or annotation files")
-    validate.add_argument("--format", choices=["text", "json", "github"], default="text")
+    validate.add_argument(
+        "--format",
+        choices=["text", "json", "github", "sarif", "summary"],
+        default="text",
+        help="sarif: SARIF 2.1.0 for code scanning; summary: a Markdown table for a CI job summary",
+    )
     validate.add_argument("--max-errors", type=int, default=0, metavar="N", help="show at most N errors")
     validate.add_argument("--list-codes", action="store_true", help="list every finding code and what it means")
     validate.set_defaults(func=_cmd_validate)
