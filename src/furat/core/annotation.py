@@ -14,6 +14,19 @@ HolderKind = Literal["entity", "author", "unnamed", "report"]
 Status = Literal["gold", "pass", "prediction", "example"]
 
 
+HOLDER_KINDS: tuple[HolderKind, ...] = ("entity", "author", "unnamed", "report")
+
+
+def holder_kind(value: object) -> HolderKind | None:
+    """``value`` as a holder kind (or None); ``ValueError`` for anything else."""
+    if value is None:
+        return None
+    for kind in HOLDER_KINDS:
+        if value == kind:
+            return kind
+    raise ValueError(f"holder_kind {value!r} is not one of {', '.join(HOLDER_KINDS)}")
+
+
 def check_span(kind: str, start: int, end: int, text: str) -> None:
     """The invariant of every span: ``0 <= start < end`` and ``text`` is ``end - start`` code points long."""
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
@@ -25,6 +38,7 @@ def check_span(kind: str, start: int, end: int, text: str) -> None:
 
 
 __all__ = [
+    "HOLDER_KINDS",
     "SCHEMA_VERSION",
     "AnnotationSet",
     "Entity",
@@ -35,6 +49,7 @@ __all__ = [
     "Stance",
     "Status",
     "check_span",
+    "holder_kind",
     "text_sha256",
 ]
 
@@ -116,7 +131,7 @@ class Stance:
     target: str
     label: str
     holder: str | None
-    holder_kind: str | None = None
+    holder_kind: HolderKind | None = None
 
     def __post_init__(self) -> None:
         check_span("stance", self.start, self.end, self.text)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from furat.core.annotation import AnnotationSet, Entity, NotQuantity, Quantity, Span, Stance, text_sha256
+from furat.core.annotation import AnnotationSet, Entity, NotQuantity, Quantity, Span, Stance, holder_kind, text_sha256
 from furat.core.findings import Finding, FuratError
 from furat.core.labels import Labels
 from furat.core.model import Document
@@ -307,6 +307,11 @@ def from_brat(path: str, text: str, ann: str, sidecar: dict[str, Any], labels: L
                 reader.fail(span.line, "import-bad-value", "a Stance needs the attributes Target and Label")
                 continue
             holder = span.relations.get("Holder")
+            try:
+                kind = holder_kind(span.attributes.get("HolderKind"))
+            except ValueError as exc:
+                reader.fail(span.line, "import-bad-value", str(exc))
+                continue
             stances.append(
                 Stance(
                     str(span.note.get("id") or _fresh_id(doc_id, "t", taken)),
@@ -316,7 +321,7 @@ def from_brat(path: str, text: str, ann: str, sidecar: dict[str, Any], labels: L
                     str(span.attributes["Target"]),
                     str(span.attributes["Label"]),
                     tid_to_id[holder] if holder else None,
-                    span.attributes.get("HolderKind"),
+                    kind,
                 )
             )
         elif span.kind == NOT_QUANTITY:

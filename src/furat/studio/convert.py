@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from furat.core.annotation import AnnotationSet, Entity, NotQuantity, Quantity, Span, Stance
+from furat.core.annotation import AnnotationSet, Entity, NotQuantity, Quantity, Span, Stance, holder_kind
 from furat.corpus.textspan import code_points_to_utf16, utf16_to_code_points
 from furat.studio.config import (
     APPROXIMATE_CHOICE,
@@ -454,6 +454,11 @@ def build_layers(
             message = f"stance {surface!r} is linked to {len(holder_regions)} holders"
             problems.append(Problem("studio-incomplete", message))
             continue
+        try:
+            kind = holder_kind(_one(r.attrs.get(CONTROLS["holder_kind"])))
+        except ValueError as exc:
+            problems.append(Problem("studio-incomplete", f"stance {surface!r}: {exc}"))
+            continue
         stances.append(
             Stance(
                 id=ids[r.id],
@@ -463,7 +468,7 @@ def build_layers(
                 target=target,
                 label=label,
                 holder=ids[holder_regions[0]] if holder_regions else None,
-                holder_kind=_one(r.attrs.get(CONTROLS["holder_kind"])),
+                holder_kind=kind,
             )
         )
     return Layers(entities, tuple(quantities), tuple(stances), tuple(excluded), ids, problems)
