@@ -22,6 +22,7 @@ from typing import Any
 
 import jsonschema
 
+from furat.check.stance_rules import check_stance_rules
 from furat.core.codes import code as registered
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonpos import escape_pointer, pointer_lines
@@ -362,6 +363,7 @@ def _check_annotations(
         holder = stance["holder"]
         if holder is not None and holder not in entity_ids:
             add("dangling-holder", f"holder {holder!r} is not an entity id of this file", f"/stances/{index}/holder")
+    check_stance_rules(add, text, doc.sentence_starts, data)
     reach, reach_index = -1, -1  # the furthest end so far, and whose it is
     for start, end, index in sorted(spans):
         if start < reach:

@@ -127,6 +127,22 @@ _R(
     level="warning",
 )
 _R("span-inside-word", "check", 4, "a span that starts or ends inside a word", "check its edges", level="warning")
+_R(
+    "stance-duplicate",
+    "check",
+    4,
+    "two stances of one holder on one target in one sentence",
+    "keep one (GUIDELINES §4.7)",
+)
+_R("stance-not-clause", "check", 4, "stance evidence that looks like no clause", "GUIDELINES §4.5", level="warning")
+_R(
+    "stance-holder-unnamed",
+    "check",
+    4,
+    "an unnamed or report holder where the paragraph names a speaker",
+    "§4.6",
+    level="warning",
+)
 
 # -- corpus: seeds, rules, manifest, ingest --------------------------------------------------------
 _R("manifest-field", "corpus", 1, "a manifest entry with a missing or malformed field", "see manifest.schema.json")
