@@ -196,3 +196,13 @@ def test_the_datasheet_says_plainly_who_annotated_and_who_owns_the_text() -> Non
     assert "Furat has no licence from any of them to copy or redistribute their text, and grants none." in text
     assert "`license: other`" in text
     assert "Two of the five seed articles name no outlet; their outlet is unknown." in text
+
+
+def test_the_conventions_table_is_the_one_the_guidelines_state() -> None:
+    from furat.dataset.datasheet import conventions_table
+
+    guidelines = (ROOT / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
+    table = conventions_table(ROOT)
+    assert table.startswith("| convention | Furat | OntoNotes")
+    assert table in guidelines
+    assert section((ROOT / DATASHEET).read_text(encoding="utf-8"), "conventions") == table

@@ -180,6 +180,18 @@ def provenance_table(root: Path) -> str:
     return _table(["status", "annotation files", "annotators (kind: id)"], rows, right_from=1, right_to=1)
 
 
+def conventions_table(root: Path) -> str:
+    """The table of GUIDELINES §2.10 (Furat beside OntoNotes, ACE and Wojood), as the guidelines state it."""
+    path = root / "annotations" / "GUIDELINES.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return "_The annotation guidelines are not in this repository._"
+    section = re.search(r"^### 2\.10 .*?$(.*?)(?=^#{2,3} )", text, re.MULTILINE | re.DOTALL)
+    rows = [line for line in (section.group(1) if section else "").splitlines() if line.startswith("|")]
+    return "\n".join(rows) if rows else "_GUIDELINES §2.10 has no conventions table._"
+
+
 TABLES: dict[str, TableFn] = {
     "sources": sources_table,
     "documents": documents_table,
@@ -187,6 +199,7 @@ TABLES: dict[str, TableFn] = {
     "quantities": quantities_table,
     "stances": stances_table,
     "provenance": provenance_table,
+    "conventions": conventions_table,
     "agreement": agreement_table,
     "stance_dev": stance_dev_table,
     "preannotator": preannotator_table,
