@@ -79,7 +79,7 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
         }
         data["documents"] = score.documents
         data["quantity_value_agreement"] = score.quantity_value_agreement
-        data["unseen_quantities"] = _unseen_json(dev)
+        data["unseen_quantities"] = None if dev is None else _unseen_json(dev)
         print(json.dumps(data, indent=2))
         return 0
     print(
@@ -91,6 +91,8 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
     print(_table(rows))
     agree = score.quantity_value_agreement
     print(f"normalized values equal on matched quantities: {'-' if agree is None else f'{agree:.3f}'}")
+    if dev is None:
+        return 0
     print()
     print(f"quantity recognizer on the frozen development set ({dev.sentences} constructed sentences, not corpus)")
     rows = [["kind", "precision", "recall", "f1", "matched", "missed", "spurious"]]
