@@ -15,23 +15,29 @@ from furat.annotate.quantities.lexicon import (
     LETTER_NAMES,
     MONTHS,
     TIME_AFTER,
+    WA,
     YEAR_HEADS,
     bases,
     normalize,
     split_words,
 )
+from furat.annotate.quantities.numbers import Num, lookup, number
 from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
 
 __all__ = [
+    "NEGATIVE",
+    "SUM_WORDS",
     "Context",
     "Prefix",
     "PrefixKind",
     "after_excludes",
     "estimated",
     "head_word",
+    "length_of_time",
     "number_context",
     "postfix",
     "prefix",
+    "second_bound",
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -40,10 +46,12 @@ __all__ = [
 _SUBJ = r"(?: \S+){0,2}?"
 _PREFIX_RE = re.compile(
     r"(?:^| )(?P<pro>[وف]?[بلك]?)(?:"
-    rf"(?P<high>اقل من|ما يقل عن|(?:ما )?(?:يصل|تصل) (?:الي|حتي)|علي الاكثر|حتي"
+    rf"(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|لا اكثر من|تحت|دون|ما يقل عن"
+    rf"|(?:ما )?(?:يصل|تصل) (?:الي|حتي)|علي الاكثر|حتي"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يزيد|تزيد)(?P<s1>{_SUBJ}) (?:علي|عن)"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
-    rf"|(?P<low>اكثر من|ازيد من|علي الاقل|(?:ما )?(?:يزيد|تزيد|يربو|تربو)(?P<s3>{_SUBJ}) (?:علي|عن)"
+    rf"|(?P<low>(?:اكثر|اكبر|اعلي) من(?: او (?:يساوي|تساوي))?|لا اقل من|يفوق|تفوق|فوق|ازيد من|علي الاقل"
+    rf"|(?:ما )?(?:يزيد|تزيد|يربو|تربو)(?P<s3>{_SUBJ}) (?:علي|عن)"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يقل|تقل)(?P<s4>{_SUBJ}) عن|(?:يتجاوز|تتجاوز)(?P<s5>{_SUBJ}))"
     r"|(?P<approx>نحو|حوالي|قرابه|زهاء|بحدود|في حدود|ما (?:يقارب|يناهز|يعادل)|يقارب|تقارب|يناهز|تناهز|"
     r"ما يقرب من|يقرب من|تقريبا)"
@@ -57,7 +65,7 @@ _PREFIX_VERBS = frozenset(split_words("يزيد تزيد يقل تقل يتجا�
 _PREFIX_LAST = frozenset(
     split_words(
         "من عن علي الي حتي نحو حوالي الا قرابه زهاء بحدود حدود يقارب تقارب يناهز تناهز يعادل تقريبا بين يتجاوز"
-        " تتجاوز الاقل الاكثر"
+        " تتجاوز الاقل الاكثر يساوي تساوي تحت فوق دون يفوق تفوق"
     )
 ) | frozenset(
     p + w for p in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل") for w in split_words("نحو حوالي قرابه زهاء بين بحدود")
@@ -188,13 +196,16 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
     t = fwd.word(j)
     if t is None:
         return "", -1, j
-    if t.norm == "فاكثر":
+    if t.norm in ("فاكثر", "واكثر"):
         return "low", t.end, j + 1
     t2 = fwd.word(j + 1)
     if t2 is None:
         return "", -1, j
     pair = (t.norm, t2.norm)
-    if pair in (("علي", "الاقل"), ("او", "اكثر"), ("فما", "فوق"), ("او", "يزيد")):
+    t3 = fwd.word(j + 2)
+    if t.norm == "او" and t3 is not None and t3.norm == "من":
+        return "", -1, j  # 5000 أو أقل من 6000: a second comparison, not a bound on 5000
+    if pair in (("علي", "الاقل"), ("او", "اكثر"), ("او", "اكبر"), ("فما", "فوق"), ("او", "يزيد")):
         return "low", t2.end, j + 2
     if pair in (("علي", "الاكثر"), ("او", "اقل")):
         return "high", t2.end, j + 2
@@ -231,3 +242,52 @@ def estimated(text: str, start: int) -> bool:
                 continue
             return True
     return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Lengths of time, negatives, two-sided comparisons, unstated sums
+
+LENGTH_OPENERS = frozenset(normalize(w) for w in ("خلال", "لمدة", "طوال", "طيلة", "مدة", "غضون"))
+
+
+def length_of_time(fwd: Fwd, prev: list[Tok]) -> bool:
+    """A singular time unit after خلال، لمدة، طوال ... measuring a length of time (خلال أسبوع, §3.8), not
+    naming a period (خلال شهر رمضان، خلال عام 2014، خلال أسبوع الآلام)."""
+    if not prev or prev[-1].kind != "w" or all(b not in LENGTH_OPENERS for _, b in bases(prev[-1].norm)):
+        return False
+    nxt = fwd.get(1)
+    if nxt is None or nxt.nl or nxt.kind == "p":
+        return True
+    return nxt.kind == "w" and not nxt.norm.startswith("ال") and nxt.norm not in MONTHS and lookup(nxt) is None
+
+
+NEGATIVE = frozenset(("سالب", "ناقص"))
+SECOND_BOUND = re.compile(
+    r"^(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|(?:لا )?(?:يزيد|تزيد) عن|تحت|دون|علي الاكثر)$"
+    r"|^(?P<low>(?:اكثر|اكبر|اعلي) من(?: او (?:يساوي|تساوي))?|(?:لا )?(?:يقل|تقل) عن|فوق|علي الاقل)$"
+)
+
+
+def second_bound(fwd: Fwd, j: int) -> tuple[str, Num] | None:
+    """The other side of a two-sided comparison after a bounded number, at token ``j``:
+    ``أكبر من 10 [وأصغر من 20]``, ``فوق 1000 [وتحت 1500]``, ``على الأكثر 100 [وعلى الأقل 20]``."""
+    t = fwd.word(j)
+    if t is None or not t.norm.startswith(WA):
+        return None
+    words: list[str] = [] if t.norm == WA else [t.norm[1:]]
+    k = j + 1
+    while len(words) <= 4:
+        m = SECOND_BOUND.match(" ".join(words))
+        if m is not None:
+            num = number(fwd, k, strip=False)
+            if num is not None and num.value is not None and num.kind in ("digits", "words", "frac"):
+                return ("high" if m.group("high") else "low"), num
+        w = fwd.word(k)
+        if w is None:
+            return None
+        words.append(w.norm)
+        k += 1
+    return None
+
+
+SUM_WORDS = frozenset(normalize(w) for w in ("تقدر", "يقدر", "قيمة", "بقيمة", "قيمتها", "قيمته", "بمبلغ", "مبلغ"))

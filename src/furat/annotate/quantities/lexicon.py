@@ -166,6 +166,10 @@ def _number_words() -> dict[str, NumberWord]:
     add("ثلثا ثلثي", NumberWord("f", 2 / 3), definite=True)
     add("أرباع", NumberWord("f", 0.25, "p"))
     add("أثلاث", NumberWord("f", 1 / 3, "p"))
+    for denominator, words in ((5, "أخماس"), (6, "أسداس"), (7, "أسباع"), (8, "أثمان"), (9, "أتساع"), (10, "أعشار")):
+        add(words, NumberWord("f", 1 / denominator, "p"))  # ثلاثة أخماس، خمسة أثمان
+    add("ثلثان", NumberWord("f", 2 / 3))
+    add("صفر", NumberWord("d", 0))
     pronouns = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
     for stem, val in (("نصف", 0.5), ("ثلث", 1 / 3), ("ربع", 0.25), ("ثلثي", 2 / 3)):
         add(" ".join(stem + p for p in pronouns), NumberWord("f", val, "pron"))

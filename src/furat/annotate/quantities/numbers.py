@@ -59,10 +59,12 @@ class Num(NamedTuple):
 def digits_value(s: str) -> float | None:
     """The value of a number written in digits: thousands separators, a decimal point or comma."""
     s = s.translate(DIGIT_TABLE)
+    for sep in ("\u060c", " ", "\u202f", "\u00a0"):  # Arabic comma and spaces between digit groups
+        s = s.replace(sep, "")
     if "," in s:
-        head, _, tail = s.partition(",")
-        decimal_comma = len(tail) in (1, 2) and "," not in tail and "." not in tail  # 3,6 مليون
-        s = head + "." + tail if decimal_comma else s.replace(",", "")
+        parts = s.split(",")
+        thousands = "." in s or (all(len(p) == 3 for p in parts[1:]) and parts[0] != "0")
+        s = s.replace(",", "") if thousands else ".".join(parts) if len(parts) == 2 else ""  # 3,6 مليون
     elif s.count(".") > 1:
         s = s.replace(".", "")
     try:
@@ -169,7 +171,7 @@ def _evaluate(parts: list[tuple[NumberWord, bool]]) -> tuple[float, int]:
                     total, last_scale = val, val
                 else:
                     ok = False
-            elif e.form == "p" and cur > 10:
+            elif e.form == "p" and cur > 10 and cur != 100:  # مائة آلاف is read as مائة ألف
                 ok = False
             else:
                 total, cur, last_scale = total + cur * val, 0.0, val
@@ -229,6 +231,14 @@ def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -
         v = digits_value(t.text)
         if v is None:
             return None
+        h = fwd.word(i + 1)
+        if h is not None and h.norm in ("مئه", "مائه"):  # ٣ مئة و ٢١، 322 مائة
+            number_after = compound(fwd, Num(t.start, h.end, i + 2, v * 100, None, None, v * 100, 100.0, "digits"), 100)
+            scale, j, st = scale_after(fwd, number_after.nxt)
+            if st is None:
+                return number_after
+            assert number_after.value is not None
+            return Num(t.start, st.end, j, number_after.value * scale, None, None, number_after.value, scale, "digits")
         scale, j, st = scale_after(fwd, i + 1)
         if st is None:
             return Num(t.start, t.end, j, v, None, None, v, 1.0, "digits")
@@ -285,10 +295,21 @@ def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bo
     scale = max(scales, default=1.0)
     raw = value / scale
     nxt = fwd.word(j)
-    if not scales and nxt is not None:  # ثلاثة أرباع
+    if not scales and nxt is not None:  # ثلاثة أرباع؛ مائة وثلاثة أرباع = 100 + 3/4
         fe = NUMBER_WORDS.get(nxt.norm)
         if fe is not None and fe.cat == "f" and fe.form == "p":
-            return _fraction(fwd, j, start, fe._replace(val=value * fe.val, form=""))
+            head = 0.0
+            if n > 1 and parts[n - 1][1] and parts[n - 1][0].cat == "d":
+                head = value - parts[n - 1][0].val
+                value = parts[n - 1][0].val
+            frac = _fraction(fwd, j, start, fe._replace(val=value * fe.val, form=""))
+            if frac is None or head == 0.0:
+                return frac
+            assert frac.value is not None
+            total = head + frac.value
+            return frac._replace(value=total, raw=total, kind="words")
+    if n == 1 and e.cat == "d" and t_is_fraction_word(fwd, i, nxt):  # خمس الفطيرة: a fifth
+        return _fraction(fwd, i, start, NumberWord("f", 1 / e.val, definite=False))
     num = Num(start, last.end, j, value, None, None, raw, scale, "words", definite=e.definite and n == 1)
     return compound(fwd, num, min(scales)) if scales else num
 
@@ -309,6 +330,21 @@ def compound(fwd: Fwd, num: Num, last_scale: float) -> Num:
         if y.scale == 1.0:
             return num
         last_scale = y.scale
+
+
+_FRACTION_STEMS = frozenset(("خمس", "سبع", "تسع"))  # five/fifth, seven/seventh, nine/ninth: one spelling
+
+
+def t_is_fraction_word(fwd: Fwd, i: int, nxt: Tok | None) -> bool:
+    """Whether خمس/سبع/تسع at token ``i`` is a fraction: before a definite noun (a cardinal's counted noun
+    is indefinite: خمس سنوات) or at the end of the text."""
+    t = fwd.get(i)
+    if t is None or t.norm not in _FRACTION_STEMS:
+        return False
+    if nxt is None:
+        after = fwd.get(i + 1)
+        return after is None or (after.kind == "p" and after.text in ".؟?!")
+    return nxt.norm.startswith("ال") and NUMBER_WORDS.get(nxt.norm) is None
 
 
 def vague(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num:

@@ -84,13 +84,17 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from furat.annotate.quantities.context import (
+    NEGATIVE,
+    SUM_WORDS,
     Prefix,
     after_excludes,
     estimated,
     head_word,
+    length_of_time,
     number_context,
     postfix,
     prefix,
+    second_bound,
 )
 from furat.annotate.quantities.lexicon import (
     CLITIC_ARTICLES,
@@ -216,6 +220,11 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
             start, definite, prev = p.start + raw_offset(p.text, len(p.norm) - 2), True, prev[:-1]  # الـ19
         elif p.kind == "p" and p.text in "%٪$":
             start, unit, prev = p.start, ("USD" if p.text == "$" else "percent"), prev[:-1]
+        elif p.kind == "p" and p.text in "-\u2212" and (p.gap or len(prev) == 1):
+            num = number(fwd, 0)  # -5: a negative number (a hyphen between words or digits is glue)
+            if num is None or num.value is None:
+                return None, prev
+            return num._replace(start=p.start, value=-num.value, raw=-num.raw), prev[:-1]
         elif p.kind != "p" or p.text in GLUE:
             return None, prev  # F16، سو-24، /2019، 12:00، 1.2.2019
     n1 = fwd.get(1)
@@ -256,6 +265,8 @@ def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[T
                 return None, prev  # the second scale of مئات الملايين, left out with the first
         num = number(fwd, 0)
         if num is None and e.cat == "d" and e.form == "one":
+            if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE:  # سالب واحد
+                return Num(t0.start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "words"), prev
             return _one_after_unit(fwd, prev), prev[:-1]
         if num is not None and num.kind == "words" and prev and prev[-1].kind == "w":
             head = head_word(prev[-1])
@@ -301,26 +312,9 @@ def _unit_word_core(text: str, fwd: Fwd, prev: list[Tok], uw: UnitWord, start: i
             return Num(start, ft.end, j, 1.0 + frac, None, None, 1.0, 1.0, "dual", unit=uw.code)
         if prefix(text, prev).bound:  # أكثر من أسبوع
             return Num(start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "dual", unit=uw.code)
-        if uw.code in DURATION_UNITS and start == t0.start and _length_of_time(fwd, prev):  # خلال أسبوع
+        if uw.code in DURATION_UNITS and start == t0.start and length_of_time(fwd, prev):  # خلال أسبوع
             return Num(start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "dual", unit=uw.code)
     return None
-
-
-_LENGTH_OPENERS = frozenset(normalize(w) for w in ("خلال", "لمدة", "طوال", "طيلة", "مدة", "غضون"))
-
-
-def _length_of_time(fwd: Fwd, prev: list[Tok]) -> bool:
-    """A singular time unit after خلال، لمدة، طوال ... measuring a length of time (خلال أسبوع, §3.8), not
-    naming a period (خلال شهر رمضان، خلال عام 2014، خلال أسبوع الآلام)."""
-    if not prev or prev[-1].kind != "w" or all(b not in _LENGTH_OPENERS for _, b in bases(prev[-1].norm)):
-        return False
-    nxt = fwd.get(1)
-    if nxt is None or nxt.nl or nxt.kind == "p":
-        return True
-    return nxt.kind == "w" and not nxt.norm.startswith("ال") and nxt.norm not in MONTHS and lookup(nxt) is None
-
-
-_SUM_WORDS = frozenset(normalize(w) for w in ("تقدر", "يقدر", "قيمة", "بقيمة", "قيمتها", "قيمته", "بمبلغ", "مبلغ"))
 
 
 def _definite_after_noun(prev: list[Tok], num: Num) -> tuple[str | None, int, Span | None] | None:
@@ -362,7 +356,7 @@ def _range(fwd: Fwd, num: Num, pre: Prefix) -> _Range | None:
         return None
     y: Num | None = None
     kind = ""
-    if sep.kind == "p" and sep.text in "-\u2013\u2014" and num.kind == "digits":
+    if sep.kind == "p" and sep.text in "-\u2013\u2014~" and num.kind == "digits":
         kind, y = "-", number(fwd, j + 1, strip=False)
         if y is None or y.kind != "digits":
             return None
@@ -420,6 +414,9 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         num, prev = _word_core(text, fwd, prev)
     if num is None:
         return None
+    if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE and num.value is not None:
+        num = num._replace(start=prev[-1].start, value=-num.value, raw=-num.raw)  # سالب 5، ناقص واحد
+        prev = prev[:-1]
     # a definite number after a definite noun: الأشهر الستة، الدول الخمس، الساعات الـ48
     counted: Span | None = num.counted
     alone = False
@@ -492,7 +489,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     if alone and unit == "count" and num.kind == "digits":
         return None  # النسخة الـ25 من البطولة: an ordinal
     big = num.scale >= 1e6 or (num.low or 0) >= 1e6
-    if unit == "count" and counted is None and big and prev and prev[-1].kind == "w" and prev[-1].norm in _SUM_WORDS:
+    if unit == "count" and counted is None and big and prev and prev[-1].kind == "w" and prev[-1].norm in SUM_WORDS:
         return None  # تقدر بمئات الملايين: a sum whose currency is not stated (D29)
     after_preposition = bool(prev) and any(b in YEAR_PREPOSITIONS for _, b in bases(prev[-1].norm))
     until = counted is None and pre.kind == "high" and head_word(prev[-1]).endswith("حتي") if prev else False
@@ -507,10 +504,16 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         pass
     elif num.kind in ("vague", "most"):
         low, high = num.low, num.high
-    elif pre.kind == "low":
-        low = num.value
-    elif pre.kind == "high":
-        high = num.value
+    elif pre.kind in ("low", "high"):
+        low, high = (num.value, None) if pre.kind == "low" else (None, num.value)
+        other = second_bound(fwd, j)
+        first = num.value or 0.0
+        second = 0.0 if other is None or other[1].value is None else other[1].value
+        if other is not None and not (first < second if pre.kind == "low" else second < first):
+            other = None  # أكثر من 40 وأقل من 10: two comparisons, no range
+        if other is not None and other[0] != pre.kind and other[1].value is not None:
+            low, high = (low, other[1].value) if pre.kind == "low" else (other[1].value, high)
+            end, j = other[1].end, other[1].nxt
     else:
         value = num.value
     # تقريبا after the number, the unit or the counted noun
@@ -539,14 +542,20 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     return _Mention(start, end, value, low, high, unit, approx, counted)
 
 
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """The quantity mentions in ``text``, sorted by start, non-overlapping."""
     kinds = _unit_kinds()
     out: list[Quantity] = []
     last_end = 0
+    urls = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if "://" in text or "www." in text else []
     for m in _ANCHOR_RE.finditer(text):
         if m.start() < last_end:
             continue
+        if urls and any(a <= m.start() < b for a, b in urls):
+            continue  # digits inside a web address
         q = _parse_at(text, m.start())
         if q is None or q.start < last_end:
             continue
