@@ -198,6 +198,8 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
         return "", -1, j
     if t.norm in ("فاكثر", "واكثر"):
         return "low", t.end, j + 1
+    if t.norm not in ("علي", "او", "فما"):
+        return "", -1, j
     t2 = fwd.word(j + 1)
     if t2 is None:
         return "", -1, j
@@ -221,6 +223,7 @@ _ESTIMATE_CUES = frozenset(
 )
 _CLAUSE_END = re.compile(r"(?<![0-9٠-٩])\.|\.(?![0-9٠-٩])|[!?؟؛\n]")
 _WORDS = re.compile(r"[^\W\d_]+")
+_ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*ر")
 
 
 def estimated(text: str, start: int) -> bool:
@@ -228,11 +231,11 @@ def estimated(text: str, start: int) -> bool:
     قدّرت ...) before it in the same sentence (D64). The cue stays outside the span."""
     left = max(0, start - 300)
     window = text[left:start]
+    if _ROOT.search(window) is None:
+        return False  # no word of the root ق د ر: no cue (the common case, checked first)
     ends = [m.end() for m in _CLAUSE_END.finditer(window)]
     if ends:
         window = window[ends[-1] :]
-    if "قد" not in window:
-        return False
     words = [m.group() for m in _WORDS.finditer(normalize(window))]
     for k, word in enumerate(words):
         if any(base in _ESTIMATE_CUES for _, base in bases(word)):
