@@ -223,7 +223,7 @@ _ESTIMATE_CUES = frozenset(
 )
 _CLAUSE_END = re.compile(r"(?<![0-9٠-٩])\.|\.(?![0-9٠-٩])|[!?؟؛\n]")
 _WORDS = re.compile(r"[^\W\d_]+")
-_ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*ر")
+_ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*(?:ي)?ر")
 
 
 def estimated(text: str, start: int) -> bool:
