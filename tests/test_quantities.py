@@ -295,7 +295,7 @@ SEED_EXPECTED: list[tuple[str, float | None, float | None, float | None, str, bo
     ("نحو 5800 كيلومترا مربعا", 5800, None, None, "km2", True, None),
     ("أكثر من 43", None, 43, None, "count", False, "إرهابيا"),
     ("43", 43, None, None, "count", False, "عنصرا"),
-    ("بين 20 ألفًا و 30 ألف", None, 20_000, 30_000, "count", False, "مقاتل"),
+    ("بين 20 ألفًا و 30 ألف", None, 20_000, 30_000, "count", True, "مقاتل"),  # an estimate (D64)
     ("20-30 ألف", None, 20_000, 30_000, "count", False, "مقاتل"),
     ("5 – 6 أضعاف", None, 5, 6, "times", False, None),
     ("ربع", 0.25, None, None, "fraction", False, "أراضي"),
@@ -306,11 +306,16 @@ SEED_EXPECTED: list[tuple[str, float | None, float | None, float | None, str, bo
     ("77", 77, None, None, "count", False, "قرية"),
     ("الأشهر الستة", 6, None, None, "month", False, None),
     ("العامين", 2, None, None, "year", False, None),
-    ("مئات", None, 200, None, "count", True, "المسلحين"),
+    ("مئات", None, 200, 1_000, "count", True, "المسلحين"),  # D63
     ("أطنان", None, 2, None, "t", True, "الذهب"),
     ("بحدود 667 كيلومترا", 667, None, None, "km", True, None),
     ("أكثر من أسبوع", None, 1, None, "week", False, None),
-    ("مئات الملايين من الدولارات", None, 200_000_000, None, "USD", True, None),
+    ("مئات الملايين من الدولارات", None, 200_000_000, 1_000_000_000, "USD", True, None),
+    ("عدة مئات", None, 300, 900, "count", True, "المقاتلين"),  # D62
+    ("عدة", None, 3, 9, "count", True, "قوى"),
+    ("معظم", None, 0.5, None, "fraction", False, "أراضيه"),  # D65
+    ("غالبيتهم", None, 0.5, None, "fraction", False, None),
+    ("أغلبهم", None, 0.5, None, "fraction", False, None),
     ("اثنين", 2, None, None, "count", False, "عناصر"),
     ("خمسة", 5, None, None, "count", False, "دواعش"),
     ("3 أسابيع", 3, None, None, "week", False, None),

@@ -21,7 +21,18 @@ from furat.core.model import Document
 from furat.core.repo import Repo
 from furat.corpus.segment import Span, sentence_spans
 
-__all__ = ["GOLD_DIR", "BoundaryScore", "pysbd_segmenter", "score_boundaries", "sentence_scores"]
+__all__ = [
+    "GOLD_DIR",
+    "QUANTITY_DEV_FILE",
+    "BoundaryScore",
+    "DevQuantity",
+    "QuantityDevScore",
+    "load_quantity_dev",
+    "pysbd_segmenter",
+    "quantity_dev_scores",
+    "score_boundaries",
+    "sentence_scores",
+]
 
 GOLD_DIR = "tests/data/sentences"
 _SPACE = re.compile(r"\s+")
@@ -169,3 +180,138 @@ def preannotator_table(root: Path) -> str:
         "from the gold of the other documents plus a curated list (leave one document out). Normalized values "
         f"are equal on {values} of the matched quantities."
     )
+
+
+QUANTITY_DEV_FILE = "tests/data/quantities_dev.tsv"
+
+
+@dataclass(frozen=True)
+class DevQuantity:
+    """One expected mention of the quantity development set."""
+
+    sentence: int  # index of its sentence
+    start: int
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class QuantityDevScore:
+    """The recognizer against the frozen quantity development set (constructed sentences, not corpus)."""
+
+    sentences: int
+    quantities: SpanScore  # exact span and equal unit
+    values_right: int  # of the matched: value, low, high and approximate all equal
+    by_kind: dict[str, SpanScore]  # by the gold unit's kind
+
+    @property
+    def value_agreement(self) -> float | None:
+        matched = self.quantities.matched
+        return self.values_right / matched if matched else None
+
+
+def _cell_number(cell: str) -> float | None:
+    return float(cell) if cell else None
+
+
+def load_quantity_dev(path: Path) -> tuple[list[str], list[DevQuantity]]:
+    """The sentences of the development set and its expected mentions (offsets found in order)."""
+    sentences: list[str] = []
+    expected: list[DevQuantity] = []
+    ids: dict[str, int] = {}
+    header: list[str] | None = None
+    cursor = 0
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = cells
+            continue
+        if len(cells) != len(header):
+            message = f"{len(cells)} cells, want {len(header)}"
+            raise FuratError([Finding(path.as_posix(), lineno, "gold-mismatch", message)])
+        row = dict(zip(header, cells, strict=True))
+        if row["id"] not in ids:
+            ids[row["id"]] = len(sentences)
+            sentences.append(row["sentence"])
+            cursor = 0
+        index = ids[row["id"]]
+        if not row["text"]:
+            continue
+        start = sentences[index].find(row["text"], cursor)
+        if start < 0:
+            message = f"{row['text']!r} is not in the sentence of {row['id']} after offset {cursor}"
+            raise FuratError([Finding(path.as_posix(), lineno, "gold-mismatch", message)])
+        cursor = start + len(row["text"])
+        expected.append(
+            DevQuantity(
+                index,
+                start,
+                cursor,
+                _cell_number(row["value"]),
+                _cell_number(row["low"]),
+                _cell_number(row["high"]),
+                row["unit"] or "count",
+                row["approximate"] == "1",
+            )
+        )
+    return sentences, expected
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+def quantity_dev_scores(root: Path) -> QuantityDevScore | None:
+    """The quantity recognizer on the frozen development set ``tests/data/quantities_dev.tsv``.
+
+    The set is scored apart from the seed gold: its sentences were written for it and annotated by the
+    guidelines before the recognizer was tuned on them. A match is an exact span with an equal unit;
+    its value is right when value, low, high and approximate are equal. None when the repository has
+    no development set.
+    """
+    from furat.annotate.quantities import find_quantities
+    from furat.core.labels import load_labels
+
+    path = root / QUANTITY_DEV_FILE
+    if not path.is_file():
+        return None  # a repository without the development set (the corpus alone)
+    sentences, expected = load_quantity_dev(path)
+    kinds = load_labels().unit_kind
+    gold: dict[tuple[int, int, int], DevQuantity] = {(q.sentence, q.start, q.end): q for q in expected}
+    matched = values = spurious = 0
+    found: set[tuple[int, int, int]] = set()
+    spurious_by_kind: dict[str, int] = {}
+    matched_by_kind: dict[str, int] = {}
+    for index, sentence in enumerate(sentences):
+        for q in find_quantities(sentence):
+            g = gold.get((index, q.start, q.end))
+            if g is None or g.unit != q.unit:
+                spurious += 1
+                spurious_by_kind[q.kind] = spurious_by_kind.get(q.kind, 0) + 1
+                continue
+            matched += 1
+            found.add((index, q.start, q.end))
+            matched_by_kind[q.kind] = matched_by_kind.get(q.kind, 0) + 1
+            same = (q.value, q.low, q.high)
+            want = (g.value, g.low, g.high)
+            if all(_close(a, b) for a, b in zip(same, want, strict=True)) and q.approximate is g.approximate:
+                values += 1
+    by_kind: dict[str, SpanScore] = {}
+    for key, g in gold.items():
+        kind = kinds.get(g.unit, "not in labels.json")
+        missed = 0 if key in found else 1
+        prior = by_kind.get(kind, SpanScore(0, 0, 0))
+        by_kind[kind] = prior + SpanScore(0, missed, 0)
+    for kind in set(by_kind) | set(spurious_by_kind):
+        prior = by_kind.get(kind, SpanScore(0, 0, 0))
+        by_kind[kind] = prior + SpanScore(matched_by_kind.get(kind, 0), 0, spurious_by_kind.get(kind, 0))
+    score = SpanScore(matched, len(gold) - matched, spurious)
+    return QuantityDevScore(len(sentences), score, values, dict(sorted(by_kind.items())))

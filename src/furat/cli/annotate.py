@@ -6,10 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from furat.cli.common import Subparsers, root_of
 from furat.core.findings import Finding, FuratError, format_findings
 from furat.core.tables import text_table as _table
+
+if TYPE_CHECKING:
+    from furat.annotate.agreement import SpanScore
+    from furat.annotate.evaluation import QuantityDevScore
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -55,9 +60,10 @@ def _eval_sentences(root: Path, as_json: bool) -> int:
 
 
 def _eval_preannotator(root: Path, as_json: bool) -> int:
-    from furat.annotate.evaluation import preannotator_scores
+    from furat.annotate.evaluation import preannotator_scores, quantity_dev_scores
 
     score = preannotator_scores(root)
+    dev = quantity_dev_scores(root)
     layers = {"entities": score.entities, "quantities": score.quantities}
     if as_json:
         data: dict[str, object] = {
@@ -73,6 +79,7 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
         }
         data["documents"] = score.documents
         data["quantity_value_agreement"] = score.quantity_value_agreement
+        data["unseen_quantities"] = None if dev is None else _unseen_json(dev)
         print(json.dumps(data, indent=2))
         return 0
     print(
@@ -84,7 +91,30 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
     print(_table(rows))
     agree = score.quantity_value_agreement
     print(f"normalized values equal on matched quantities: {'-' if agree is None else f'{agree:.3f}'}")
+    if dev is None:
+        return 0
+    print()
+    print(f"quantity recognizer on the frozen development set ({dev.sentences} constructed sentences, not corpus)")
+    rows = [["kind", "precision", "recall", "f1", "matched", "missed", "spurious"]]
+    for name, s in [*dev.by_kind.items(), ("all", dev.quantities)]:
+        rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
+    print(_table(rows))
+    right = dev.value_agreement
+    print(f"value, bounds and approximation right on matched quantities: {'-' if right is None else f'{right:.3f}'}")
     return 0
+
+
+def _unseen_json(dev: QuantityDevScore) -> dict[str, object]:
+    def figures(s: SpanScore) -> dict[str, object]:
+        keys = ("precision", "recall", "f1", "matched", "missed", "spurious")
+        return dict(zip(keys, (s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b), strict=True))
+
+    return {
+        "sentences": dev.sentences,
+        "quantities": figures(dev.quantities),
+        "value_agreement": dev.value_agreement,
+        "by_kind": {kind: figures(s) for kind, s in dev.by_kind.items()},
+    }
 
 
 def _agreement_diff(root: Path, document: str) -> int:

@@ -10,10 +10,35 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from furat.annotate.quantities.lexicon import ID_HEADS, LETTER_NAMES, MONTHS, TIME_AFTER, YEAR_HEADS, bases, split_words
+from furat.annotate.quantities.lexicon import (
+    ID_HEADS,
+    LETTER_NAMES,
+    MONTHS,
+    TIME_AFTER,
+    WA,
+    YEAR_HEADS,
+    bases,
+    normalize,
+    split_words,
+)
+from furat.annotate.quantities.numbers import Num, lookup, number
 from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
 
-__all__ = ["Context", "Prefix", "PrefixKind", "after_excludes", "head_word", "number_context", "prefix"]
+__all__ = [
+    "NEGATIVE",
+    "SUM_WORDS",
+    "Context",
+    "Prefix",
+    "PrefixKind",
+    "after_excludes",
+    "estimated",
+    "head_word",
+    "length_of_time",
+    "number_context",
+    "postfix",
+    "prefix",
+    "second_bound",
+]
 
 # --------------------------------------------------------------------------------------------------
 # Prefixes (bounds and approximations before the number), matched on normalized words
@@ -21,11 +46,14 @@ __all__ = ["Context", "Prefix", "PrefixKind", "after_excludes", "head_word", "nu
 _SUBJ = r"(?: \S+){0,2}?"
 _PREFIX_RE = re.compile(
     r"(?:^| )(?P<pro>[وف]?[بلك]?)(?:"
-    rf"(?P<high>اقل من|ما يقل عن|ما يصل (?:الي|حتي)|(?:ما )?(?:لا|الا) (?:يزيد|تزيد)(?P<s1>{_SUBJ}) (?:علي|عن)"
-    rf"|(?:ما )?(?:لا|الا) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
-    rf"|(?P<low>اكثر من|ازيد من|(?:ما )?(?:يزيد|تزيد|يربو|تربو)(?P<s3>{_SUBJ}) (?:علي|عن)"
-    rf"|(?:ما )?(?:لا|الا) (?:يقل|تقل)(?P<s4>{_SUBJ}) عن|(?:يتجاوز|تتجاوز)(?P<s5>{_SUBJ}))"
-    r"|(?P<approx>نحو|حوالي|قرابه|زهاء|بحدود|في حدود|ما (?:يقارب|يناهز|يعادل)|يقارب|يناهز|"
+    rf"(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|لا اكثر من|تحت|دون|ما يقل عن"
+    rf"|(?:ما )?(?:يصل|تصل) (?:الي|حتي)|علي الاكثر|حتي"
+    rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يزيد|تزيد)(?P<s1>{_SUBJ}) (?:علي|عن)"
+    rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
+    rf"|(?P<low>(?:اكثر|اكبر|اعلي) من(?: او (?:يساوي|تساوي))?|لا اقل من|يفوق|تفوق|فوق|ازيد من|علي الاقل"
+    rf"|(?:ما )?(?:يزيد|تزيد|يربو|تربو)(?P<s3>{_SUBJ}) (?:علي|عن)"
+    rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يقل|تقل)(?P<s4>{_SUBJ}) عن|(?:يتجاوز|تتجاوز)(?P<s5>{_SUBJ}))"
+    r"|(?P<approx>نحو|حوالي|قرابه|زهاء|بحدود|في حدود|ما (?:يقارب|يناهز|يعادل)|يقارب|تقارب|يناهز|تناهز|"
     r"ما يقرب من|يقرب من|تقريبا)"
     r"|(?P<between>(?:ما )?بين)"
     r"|(?P<from>من)"
@@ -35,7 +63,10 @@ _SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5")
 _PREFIX_VERBS = frozenset(split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو"))
 
 _PREFIX_LAST = frozenset(
-    split_words("من عن علي الي حتي نحو حوالي الا قرابه زهاء بحدود حدود يقارب يناهز يعادل تقريبا بين يتجاوز تتجاوز")
+    split_words(
+        "من عن علي الي حتي نحو حوالي الا قرابه زهاء بحدود حدود يقارب تقارب يناهز تناهز يعادل تقريبا بين يتجاوز"
+        " تتجاوز الاقل الاكثر يساوي تساوي تحت فوق دون يفوق تفوق"
+    )
 ) | frozenset(
     p + w for p in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل") for w in split_words("نحو حوالي قرابه زهاء بين بحدود")
 )
@@ -153,3 +184,113 @@ def after_excludes(fwd: Fwd, i: int) -> bool:
         n2 = fwd.word(i + 1)
         return n2 is not None and (n2.norm in MONTHS or n2.norm in ("الشهر", "شهر"))
     return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Bounds after the number, and estimates (annotations/GUIDELINES.md §3.3, D64)
+
+
+def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
+    """A bound at token ``j`` after a number: على الأقل، أو أكثر، فأكثر، فما فوق (low), على الأكثر، أو أقل
+    (high); (kind, end offset, next index), or ("", -1, j)."""
+    t = fwd.word(j)
+    if t is None:
+        return "", -1, j
+    if t.norm in ("فاكثر", "واكثر"):
+        return "low", t.end, j + 1
+    if t.norm not in ("علي", "او", "فما"):
+        return "", -1, j
+    t2 = fwd.word(j + 1)
+    if t2 is None:
+        return "", -1, j
+    pair = (t.norm, t2.norm)
+    t3 = fwd.word(j + 2)
+    if t.norm == "او" and t3 is not None and t3.norm == "من":
+        return "", -1, j  # 5000 أو أقل من 6000: a second comparison, not a bound on 5000
+    if pair in (("علي", "الاقل"), ("او", "اكثر"), ("او", "اكبر"), ("فما", "فوق"), ("او", "يزيد")):
+        return "low", t2.end, j + 2
+    if pair in (("علي", "الاكثر"), ("او", "اقل")):
+        return "high", t2.end, j + 2
+    return "", -1, j
+
+
+_ESTIMATE_CUES = frozenset(
+    normalize(w)
+    for w in split_words(
+        "التقديرات تقديرات التقدير يقدر تقدر يقدرون تقدرها يقدرها يقدره قدرت قدروا قدرتها المقدر المقدرة"
+        " تقديراتها تقديراته تقديرها تقديره"
+    )
+)
+_CLAUSE_END = re.compile(r"(?<![0-9٠-٩])\.|\.(?![0-9٠-٩])|[!?؟؛\n]")
+_WORDS = re.compile(r"[^\W\d_]+")
+_ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*(?:ي)?ر")
+
+
+def estimated(text: str, start: int) -> bool:
+    """Whether the sentence states the number at ``start`` as an estimate: a cue (تشير التقديرات، يُقدَّر،
+    قدّرت ...) before it in the same sentence (D64). The cue stays outside the span."""
+    left = max(0, start - 300)
+    window = text[left:start]
+    if _ROOT.search(window) is None:
+        return False  # no word of the root ق د ر: no cue (the common case, checked first)
+    ends = [m.end() for m in _CLAUSE_END.finditer(window)]
+    if ends:
+        window = window[ends[-1] :]
+    words = [m.group() for m in _WORDS.finditer(normalize(window))]
+    for k, word in enumerate(words):
+        if any(base in _ESTIMATE_CUES for _, base in bases(word)):
+            after = words[k + 1] if k + 1 < len(words) else ""
+            # a cue whose complement is a word with ب (تقدر بمساحة بريطانيا) estimates that, not a later number
+            if len(after) > 2 and after[0] == "ب" and not after.startswith(("بنحو", "بحوالي", "بحدود", "بما")):
+                continue
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Lengths of time, negatives, two-sided comparisons, unstated sums
+
+LENGTH_OPENERS = frozenset(normalize(w) for w in ("خلال", "لمدة", "طوال", "طيلة", "مدة", "غضون"))
+
+
+def length_of_time(fwd: Fwd, prev: list[Tok]) -> bool:
+    """A singular time unit after خلال، لمدة، طوال ... measuring a length of time (خلال أسبوع, §3.8), not
+    naming a period (خلال شهر رمضان، خلال عام 2014، خلال أسبوع الآلام)."""
+    if not prev or prev[-1].kind != "w" or all(b not in LENGTH_OPENERS for _, b in bases(prev[-1].norm)):
+        return False
+    nxt = fwd.get(1)
+    if nxt is None or nxt.nl or nxt.kind == "p":
+        return True
+    return nxt.kind == "w" and not nxt.norm.startswith("ال") and nxt.norm not in MONTHS and lookup(nxt) is None
+
+
+NEGATIVE = frozenset(("سالب", "ناقص"))
+SECOND_BOUND = re.compile(
+    r"^(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|(?:لا )?(?:يزيد|تزيد) عن|تحت|دون|علي الاكثر)$"
+    r"|^(?P<low>(?:اكثر|اكبر|اعلي) من(?: او (?:يساوي|تساوي))?|(?:لا )?(?:يقل|تقل) عن|فوق|علي الاقل)$"
+)
+
+
+def second_bound(fwd: Fwd, j: int) -> tuple[str, Num] | None:
+    """The other side of a two-sided comparison after a bounded number, at token ``j``:
+    ``أكبر من 10 [وأصغر من 20]``, ``فوق 1000 [وتحت 1500]``, ``على الأكثر 100 [وعلى الأقل 20]``."""
+    t = fwd.word(j)
+    if t is None or not t.norm.startswith(WA):
+        return None
+    words: list[str] = [] if t.norm == WA else [t.norm[1:]]
+    k = j + 1
+    while len(words) <= 4:
+        m = SECOND_BOUND.match(" ".join(words))
+        if m is not None:
+            num = number(fwd, k, strip=False)
+            if num is not None and num.value is not None and num.kind in ("digits", "words", "frac"):
+                return ("high" if m.group("high") else "low"), num
+        w = fwd.word(k)
+        if w is None:
+            return None
+        words.append(w.norm)
+        k += 1
+    return None
+
+
+SUM_WORDS = frozenset(normalize(w) for w in ("تقدر", "يقدر", "قيمة", "بقيمة", "قيمتها", "قيمته", "بمبلغ", "مبلغ"))

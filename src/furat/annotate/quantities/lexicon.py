@@ -16,11 +16,14 @@ __all__ = [
     "CLITIC_ARTICLES",
     "COUNTED_W_OK",
     "COUNTED_Y_OK",
+    "CUBE",
+    "CUBED",
     "CURRENCIES",
     "CURRENCY_QUALIFIERS",
     "DIGIT_TABLE",
     "DUAL_COUNTS",
     "DURATION_UNITS",
+    "ENERGY",
     "GLUE",
     "IDIOMS",
     "ID_HEADS",
@@ -88,10 +91,11 @@ def normalize(word: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # Number words
 
-# d unit digit, t ten, T tens, h hundreds, s scale, v vague, f fraction, b few (بضع)
-NumberCategory = Literal["d", "t", "T", "h", "s", "v", "f", "b"]
-# scales and fractions: "1" singular, "2" dual, "p" plural; d: "teen" needs عشر, "one" is واحد; "" otherwise
-NumberForm = Literal["", "1", "2", "p", "teen", "one"]
+# d unit digit, t ten, T tens, h hundreds, s scale, v vague, f fraction, b few (بضع، عدة), m most (معظم)
+NumberCategory = Literal["d", "t", "T", "h", "s", "v", "f", "b", "m"]
+# scales and fractions: "1" singular, "2" dual, "p" plural; d: "teen" needs عشر, "one" is واحد; "pron": with
+# an attached pronoun (نصفهم، ثلثاهم، معظمهم), so no counted noun follows; "" otherwise
+NumberForm = Literal["", "1", "2", "p", "teen", "one", "pron"]
 
 
 class NumberWord(NamedTuple):
@@ -155,13 +159,25 @@ def _number_words() -> dict[str, NumberWord]:
     add("تريليونات ترليونات", NumberWord("s", 1e12, "p"))
     add("عشرات", NumberWord("v", 20), definite=True)
     add("مئات", NumberWord("v", 200), definite=True)
-    add("بضع بضعة", NumberWord("b", 3))
+    add("بضع بضعة عدة", NumberWord("b", 3))
     add("نصف", NumberWord("f", 0.5), definite=True)
     add("ثلث", NumberWord("f", 1 / 3), definite=True)
     add("ربع", NumberWord("f", 0.25), definite=True)
     add("ثلثا ثلثي", NumberWord("f", 2 / 3), definite=True)
     add("أرباع", NumberWord("f", 0.25, "p"))
     add("أثلاث", NumberWord("f", 1 / 3, "p"))
+    for denominator, words in ((5, "أخماس"), (6, "أسداس"), (7, "أسباع"), (8, "أثمان"), (9, "أتساع"), (10, "أعشار")):
+        add(words, NumberWord("f", 1 / denominator, "p"))  # ثلاثة أخماس، خمسة أثمان
+    add("ثلثان", NumberWord("f", 2 / 3))
+    add("صفر", NumberWord("d", 0))
+    pronouns = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
+    for stem, val in (("نصف", 0.5), ("ثلث", 1 / 3), ("ربع", 0.25), ("ثلثي", 2 / 3)):
+        add(" ".join(stem + p for p in pronouns), NumberWord("f", val, "pron"))
+    add(" ".join("ثلثا" + p for p in pronouns), NumberWord("f", 2 / 3, "pron"))  # ثلثاهم
+    # most (D65): more than half of a whole
+    add("معظم أغلب غالبية أغلبية الغالبية الأغلبية", NumberWord("m", 0.5))
+    for stem in ("معظم", "أغلب", "غالبيت", "أغلبيت"):
+        add(" ".join(stem + p for p in pronouns), NumberWord("m", 0.5, "pron"))
     return table
 
 
@@ -181,17 +197,20 @@ class UnitWord(NamedTuple):
     code: str  # a unit code from labels.json, or "" for a currency with none
     form: UnitForm
     definite: bool = False
+    family: str = ""  # the key of a currency's qualifiers when it has no default code (درهم)
 
 
 def _unit_words() -> dict[str, UnitWord]:
     """Every unit word by its normalized spelling."""
     table: dict[str, UnitWord] = {}
 
-    def unit(code: str, singular: str = "", dual: str = "", plural: str = "", definite: str = "") -> None:
+    def unit(
+        code: str, singular: str = "", dual: str = "", plural: str = "", definite: str = "", family: str = ""
+    ) -> None:
         forms: tuple[tuple[UnitForm, str], ...] = (("1", singular), ("2", dual), ("p", plural))
         for form, words in forms:
             for w in words.split():
-                table[normalize(w)] = UnitWord(code, form)
+                table[normalize(w)] = UnitWord(code, form, family=family)
         for w in definite.split():  # definite forms: "2" duals and "p" plurals, told apart by their ending
             n = normalize(w)
             table[n] = UnitWord(code, "2" if n.endswith(("ين", "ان")) and not n.endswith("سنين") else "p", True)
@@ -207,10 +226,21 @@ def _unit_words() -> dict[str, UnitWord]:
         "سنوات سنين أعوام",
         "السنتين العامين السنوات السنين الأعوام",
     )
+    unit("minute", "دقيقة", "دقيقتين دقيقتان", "دقائق", "الدقيقتين الدقائق")
+    unit("second", "ثانية", "ثانيتين ثانيتان", "ثوان ثواني ثوانٍ", "الثواني")
     unit("km", "كيلومتر كيلومترا كم كلم", "كيلومترين", "كيلومترات")
     unit("m", "متر مترا", "مترين", "أمتار")
+    unit("cm", "سنتيمتر سنتيمترا سنتمتر سنتمترا سم", "", "سنتيمترات سنتمترات")
+    unit("mm", "مليمتر مليمترا ملليمتر ملليمترا ملم مم", "", "مليمترات ملليمترات")
+    unit("l", "لتر لترا ليتر ليترا", "لترين ليترين", "لترات ليترات", "اللترات")
+    unit("bbl", "برميل برميلا", "برميلين برميلان", "براميل", "البراميل")
+    unit("kW", "كيلوواط كيلووات")
+    unit("MW", "ميغاواط ميغاوات ميجاواط ميجاوات")
+    unit("GW", "غيغاواط غيغاوات جيجاواط جيجاوات")
+    unit("g", "غرام غراما جرام جراما", "غرامين", "غرامات جرامات")
+    unit("celsius", "°")
     unit("mi", "ميل ميلا", "ميلين", "أميال")
-    unit("ha", "هكتار هكتارا", "", "هكتارات")
+    unit("ha", "هكتار هكتارا", "", "هكتارات", "الهكتارات")
     unit("dunum", "دونم دونما", "دونمين", "دونمات دوانم")
     unit("t", "طن طنا", "طنين", "أطنان", "الأطنان")
     unit("kg", "كيلوغرام كيلوغراما كيلوجرام كيلوجراما كغ كلغ كجم", "", "كيلوغرامات كيلوجرامات")
@@ -222,19 +252,29 @@ def _unit_words() -> dict[str, UnitWord]:
     unit("EUR", "يورو")
     unit("EGP", "جنيه جنيها", "جنيهين", "جنيهات")
     unit("SAR", "ريال ريالا", "ريالين", "ريالات")
-    # currencies with no code in labels.json: a mention in them is left out rather than mislabelled
-    unit("", "درهم درهما تومان روبل روبلا يوان روبية فرنك فرنكا شيكل شيكلا بيزو", "", "دراهم روبلات روبيات فرنكات")
+    unit("CNY", "يوان")
+    unit("JPY", "ين")
+    unit("RUB", "روبل روبلا", "", "روبلات")
+    unit("ILS", "شيكل شيكلا شيقل شيقلا شيكلات", "", "شواكل شيكلات")
+    # currencies whose default has no code: a qualifier names it (درهم إماراتي), or the mention is left out
+    unit("", "درهم درهما", "درهمين", "دراهم", family="dirham")
+    unit("", "فرنك فرنكا", "", "فرنكات", family="franc")
+    unit("", "روبية", "", "روبيات", family="rupee")
+    unit("", "تومان بيزو بوليفار")
     return table
 
 
 UNIT_WORDS = _unit_words()
 
-CURRENCIES = frozenset({"USD", "IQD", "SYP", "EUR", "EGP", "SAR"})
+CURRENCIES = frozenset({"USD", "IQD", "SYP", "EUR", "EGP", "SAR", "CNY", "JPY", "RUB", "ILS"})
 SQUARE = frozenset(normalize(w) for w in split_words("مربع مربعا مربعة المربع المربعة مربعين"))
 SQUARED = {"km": "km2", "m": "m2"}
-DURATION_UNITS = frozenset({"hour", "day", "week", "month", "year"})
+CUBE = frozenset(normalize(w) for w in split_words("مكعب مكعبا مكعبة المكعب المكعبة مكعبين"))
+CUBED = {"m": "m3"}
+ENERGY = {"kW": "kWh", "MW": "MWh", "GW": "GWh"}  # a power unit followed by ساعة (ميغاواط ساعة)
+DURATION_UNITS = frozenset({"hour", "day", "week", "month", "year", "minute", "second"})
 # Units that may stand alone after a bound word ("أكثر من أسبوع") or before واحد ("يوم واحد").
-SINGLE_OK = DURATION_UNITS | CURRENCIES | {"km", "m", "mi", "t", "kg"}
+SINGLE_OK = (DURATION_UNITS - {"second"}) | CURRENCIES | {"km", "m", "mi", "t", "kg"}
 
 
 def _currency_qualifiers() -> dict[str, dict[str, str | None]]:
@@ -250,16 +290,33 @@ def _currency_qualifiers() -> dict[str, dict[str, str | None]]:
     qual("USD", "كندي أسترالي استرالي سنغافوري نيوزيلندي", None)
     qual("IQD", "عراقي", "IQD")
     qual("IQD", "أردني", "JOD")
-    qual("IQD", "كويتي بحريني ليبي تونسي جزائري صربي", None)
+    qual("IQD", "كويتي", "KWD")
+    qual("IQD", "بحريني", "BHD")
+    qual("IQD", "ليبي", "LYD")
+    qual("IQD", "تونسي", "TND")
+    qual("IQD", "جزائري", "DZD")
+    qual("IQD", "صربي مقدوني", None)
     qual("SYP", "سورية سوري", "SYP")
     qual("SYP", "تركية تركي", "TRY")
     qual("SYP", "لبنانية لبناني", "LBP")
     qual("EGP", "مصري", "EGP")
     qual("EGP", "إسترليني استرليني", "GBP")
-    qual("EGP", "سوداني جنوب", None)
+    qual("EGP", "سوداني", "SDG")
+    qual("EGP", "جنوب", None)
     qual("SAR", "سعودي", "SAR")
     qual("SAR", "إيراني", "IRR")
-    qual("SAR", "قطري عماني يمني برازيلي", None)
+    qual("SAR", "قطري", "QAR")
+    qual("SAR", "عماني", "OMR")
+    qual("SAR", "يمني", "YER")
+    qual("SAR", "برازيلي", None)
+    qual("CNY", "صيني", "CNY")
+    qual("JPY", "ياباني", "JPY")
+    qual("RUB", "روسي", "RUB")
+    qual("ILS", "إسرائيلي", "ILS")
+    qual("dirham", "إماراتي اماراتي", "AED")
+    qual("dirham", "مغربي", "MAD")
+    qual("franc", "سويسري", "CHF")
+    qual("rupee", "هندية هندي", "INR")
     return table
 
 
@@ -301,7 +358,7 @@ ID_HEADS = frozenset(
         " المادة مادة الفقرة فقرة البند بند العدد الصفحة صفحة ص رقم الرقم المرسوم مرسوم الطريق طريق"
         " الشارع شارع الجزء المجلد الحلقة الطبعة الإصدار الغرفة المبنى الطابق البوابة الكيلو المرتبة"
         " المركز الدرجة النقطة المرحلة الدورة الجولة الموديل طراز الطراز الهاتف هاتف واتساب تلفون جوال"
-        " موبايل الخط الآية سورة المقعد"
+        " موبايل الخط الآية سورة المقعد الدقيقة الشوط"
     )
 )
 YEAR_PREPOSITIONS = frozenset(normalize(w) for w in split_words("في منذ حتى قبل بعد خلال مع مطلع"))
@@ -353,6 +410,7 @@ WA = "و"
 def emitted_units() -> frozenset[str]:
     """Every unit code the recognizer can emit (a test checks them against labels.json)."""
     codes = {u.code for u in UNIT_WORDS.values() if u.code} | set(SQUARED.values()) | {"count", "fraction", "percent"}
+    codes |= set(CUBED.values()) | set(ENERGY.values()) | {"kmh", "celsius"}
     codes |= {c for table in CURRENCY_QUALIFIERS.values() for c in table.values() if c}
     return frozenset(codes)
 

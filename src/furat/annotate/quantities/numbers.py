@@ -35,7 +35,8 @@ __all__ = [
     "words_number",
 ]
 
-NumKind = Literal["digits", "words", "vague", "frac", "dual"]  # dual: a dual noun or unit (يومين), its own count
+# dual: a dual noun or unit (يومين), its own count; most: معظم، أغلب، غالبية (more than half, D65)
+NumKind = Literal["digits", "words", "vague", "frac", "dual", "most"]
 
 
 class Num(NamedTuple):
@@ -52,15 +53,18 @@ class Num(NamedTuple):
     counted: Span | None = None
     definite: bool = False
     ident: bool = False  # after an identifier head (اللواء، الكيلو): kept only with a unit
+    closed: bool = False  # a pronoun is attached (نصفهم، معظمهم): no counted noun follows
 
 
 def digits_value(s: str) -> float | None:
     """The value of a number written in digits: thousands separators, a decimal point or comma."""
     s = s.translate(DIGIT_TABLE)
+    for sep in ("\u060c", " ", "\u202f", "\u00a0"):  # Arabic comma and spaces between digit groups
+        s = s.replace(sep, "")
     if "," in s:
-        head, _, tail = s.partition(",")
-        decimal_comma = len(tail) in (1, 2) and "," not in tail and "." not in tail  # 3,6 مليون
-        s = head + "." + tail if decimal_comma else s.replace(",", "")
+        parts = s.split(",")
+        thousands = "." in s or (all(len(p) == 3 for p in parts[1:]) and parts[0] != "0")
+        s = s.replace(",", "") if thousands else ".".join(parts) if len(parts) == 2 else ""  # 3,6 مليون
     elif s.count(".") > 1:
         s = s.replace(".", "")
     try:
@@ -167,7 +171,7 @@ def _evaluate(parts: list[tuple[NumberWord, bool]]) -> tuple[float, int]:
                     total, last_scale = val, val
                 else:
                     ok = False
-            elif e.form == "p" and cur > 10:
+            elif e.form == "p" and cur > 10 and cur != 100:  # مائة آلاف is read as مائة ألف
                 ok = False
             else:
                 total, cur, last_scale = total + cur * val, 0.0, val
@@ -227,13 +231,21 @@ def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -
         v = digits_value(t.text)
         if v is None:
             return None
+        h = fwd.word(i + 1)
+        if h is not None and h.norm in ("مئه", "مائه"):  # ٣ مئة و ٢١، 322 مائة
+            number_after = compound(fwd, Num(t.start, h.end, i + 2, v * 100, None, None, v * 100, 100.0, "digits"), 100)
+            scale, j, st = scale_after(fwd, number_after.nxt)
+            if st is None:
+                return number_after
+            assert number_after.value is not None
+            return Num(t.start, st.end, j, number_after.value * scale, None, None, number_after.value, scale, "digits")
         scale, j, st = scale_after(fwd, i + 1)
         if st is None:
             return Num(t.start, t.end, j, v, None, None, v, 1.0, "digits")
         frac, j2, ft = half_after(fwd, j)  # 3 ملايين ونصف
         if ft is not None:
             return Num(t.start, ft.end, j2, (v + frac) * scale, None, None, v + frac, scale, "digits")
-        return Num(t.start, st.end, j, v * scale, None, None, v, scale, "digits")
+        return compound(fwd, Num(t.start, st.end, j, v * scale, None, None, v, scale, "digits"), scale)
     if t.kind != "w":
         return None
     if strip:
@@ -247,12 +259,19 @@ def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -
     start = t.start + raw_offset(t.text, stripped)
     if e.cat == "v" or (e.cat == "s" and e.form == "p"):
         return vague(fwd, i, start, e)
-    if e.cat == "b":  # بضع، بضعة آلاف
-        scale, j, st = scale_after(fwd, i + 1)
-        if st is not None and NUMBER_WORDS[st.norm].form != "p":
-            scale, j, st = 1.0, i + 1, None
+    if e.cat == "b":  # بضع، بضعة آلاف، عدة مئات (D62: 3 to 9 times the scale)
+        scale, j, st = 1.0, i + 1, None
+        t1 = fwd.word(i + 1)
+        e1 = NUMBER_WORDS.get(t1.norm) if t1 is not None else None
+        if t1 is not None and e1 is not None and not e1.definite:
+            if e1.cat == "s" and e1.form in ("1", "p"):
+                scale, j, st = e1.val, i + 2, t1
+            elif e1.cat == "v":
+                scale, j, st = e1.val / 2, i + 2, t1  # عشرات → 10، مئات → 100
         end = st.end if st is not None else t.end
         return Num(start, end, j, None, 3 * scale, 9 * scale, 3, scale, "vague")
+    if e.cat == "m":  # معظم، أغلبهم، غالبية (D65): more than half of a whole
+        return Num(start, t.end, i + 1, None, 0.5, None, 0.5, 1.0, "most", closed=e.form == "pron")
     if e.cat == "f":
         return _fraction(fwd, i, start, e)
     return words_number(fwd, i, e, start, split_last_and)
@@ -276,11 +295,56 @@ def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bo
     scale = max(scales, default=1.0)
     raw = value / scale
     nxt = fwd.word(j)
-    if not scales and nxt is not None:  # ثلاثة أرباع
+    if not scales and nxt is not None:  # ثلاثة أرباع؛ مائة وثلاثة أرباع = 100 + 3/4
         fe = NUMBER_WORDS.get(nxt.norm)
         if fe is not None and fe.cat == "f" and fe.form == "p":
-            return _fraction(fwd, j, start, fe._replace(val=value * fe.val, form=""))
-    return Num(start, last.end, j, value, None, None, raw, scale, "words", definite=e.definite and n == 1)
+            head = 0.0
+            if n > 1 and parts[n - 1][1] and parts[n - 1][0].cat == "d":
+                head = value - parts[n - 1][0].val
+                value = parts[n - 1][0].val
+            frac = _fraction(fwd, j, start, fe._replace(val=value * fe.val, form=""))
+            if frac is None or head == 0.0:
+                return frac
+            assert frac.value is not None
+            total = head + frac.value
+            return frac._replace(value=total, raw=total, kind="words")
+    if n == 1 and e.cat == "d" and t_is_fraction_word(fwd, i, nxt):  # خمس الفطيرة: a fifth
+        return _fraction(fwd, i, start, NumberWord("f", 1 / e.val, definite=False))
+    num = Num(start, last.end, j, value, None, None, raw, scale, "words", definite=e.definite and n == 1)
+    return compound(fwd, num, min(scales)) if scales else num
+
+
+def compound(fwd: Fwd, num: Num, last_scale: float) -> Num:
+    """``num`` with the smaller numbers joined to it by و after its scale word: مليون و200 ألف، 5 آلاف و300."""
+    while True:
+        t = fwd.word(num.nxt)
+        if t is None or t.norm != WA:
+            return num
+        nxt = fwd.get(num.nxt + 1)
+        if nxt is None or nxt.nl or nxt.kind != "n":
+            return num
+        y = number(fwd, num.nxt + 1, strip=False)
+        if y is None or y.value is None or y.kind != "digits" or not y.value < last_scale or num.value is None:
+            return num
+        num = num._replace(end=y.end, nxt=y.nxt, value=num.value + y.value)
+        if y.scale == 1.0:
+            return num
+        last_scale = y.scale
+
+
+_FRACTION_STEMS = frozenset(("خمس", "سبع", "تسع"))  # five/fifth, seven/seventh, nine/ninth: one spelling
+
+
+def t_is_fraction_word(fwd: Fwd, i: int, nxt: Tok | None) -> bool:
+    """Whether خمس/سبع/تسع at token ``i`` is a fraction: before a definite noun (a cardinal's counted noun
+    is indefinite: خمس سنوات) or at the end of the text."""
+    t = fwd.get(i)
+    if t is None or t.norm not in _FRACTION_STEMS:
+        return False
+    if nxt is None:
+        after = fwd.get(i + 1)
+        return after is None or (after.kind == "p" and after.text in ".؟?!")
+    return nxt.norm.startswith("ال") and NUMBER_WORDS.get(nxt.norm) is None
 
 
 def vague(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num:
@@ -294,13 +358,16 @@ def vague(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num:
         e2 = NUMBER_WORDS.get(t2.norm)
         if e2 is not None and e2.cat == "s" and e2.form == "p":
             low, end, j = low * e2.val, t2.end, j + 1
-    return Num(start, end, j, None, low, None, low, 1.0, "vague", definite=e.definite)
+    # D63: at least two of the power of ten, fewer than ten of it
+    return Num(start, end, j, None, low, 5 * low, low, 1.0, "vague", definite=e.definite)
 
 
 def _fraction(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num | None:
     """A fraction word at token ``i``: a number before a scale (نصف مليون), else a fraction of a whole."""
     t = fwd.get(i)
     assert t is not None
+    if e.form == "pron":  # نصفهم، ثلثاهم
+        return Num(start, t.end, i + 1, e.val, None, None, e.val, 1.0, "frac", closed=True)
     nxt = fwd.word(i + 1)
     if e.definite and nxt is not None and nxt.norm in PERIOD_AFTER:
         return None  # النصف الأول، الربع الأخير: periods

@@ -29,10 +29,13 @@ Counted noun
 
 Values
     ``value`` for one stated number; ``approximate`` for نحو، حوالي، قرابة، زهاء، بحدود، في حدود،
-    ما يقارب، ما يقرب من ... and a following تقريبا. Lower bounds (أكثر من، أزيد من، ما يزيد على،
-    لا يقل عن، يتجاوز) set ``low`` only; upper bounds (أقل من، ما يصل إلى، لا يزيد/تزيد على، لا يتجاوز)
-    set ``high`` only. Ranges (بين X و Y، ما بين X و Y، من X إلى Y، X إلى Y، X-Y، X – Y، X أو Y) set
-    ``low`` and ``high``. A bound verb with up to two words of subject before the number
+    (ما) يقارب/تقارب، ما يقرب من ... and a following تقريبا. Lower bounds (أكثر من، أزيد من، ما يزيد على،
+    لا يقل عن، يتجاوز، على الأقل) set ``low`` only; upper bounds (أقل من، (ما) يصل/تصل إلى، حتى،
+    لا/لن يزيد على، لا/لن يتجاوز، على الأكثر) set ``high`` only. A bound after the number (على الأقل،
+    أو أكثر) is in the span right after the number or unit, outside it after the counted noun. Numbers
+    joined by و after a scale word are one number (مليون و200 ألف → 1 200 000). Ranges (بين X و Y،
+    ما بين X و Y، من X إلى Y، X إلى Y، X-Y، X – Y، X أو Y) set ``low`` and ``high``. A bound verb with up
+    to two words of subject before the number
     (``لا تزيد مساحتها على نصف كم مربع``، ``لا تتجاوز المهلة 6 أشهر``) still bounds it, but the span then
     starts at the number. Scale words multiply and distribute over a range (``20-30 ألف`` → 20000-30000;
     ``بين 5 و7 مليارات`` → 5e9-7e9). Duals are exact (``يومين`` = 2 days, ``ألفين`` = 2000, ``العامين``
@@ -41,18 +44,22 @@ Values
     otherwise they are fractions of a whole (``ربع أراضي سوريا`` → 0.25, unit ``fraction``).
 
 Vague quantities
-    A plural of a power of ten means "at least two of them": عشرات → low 20, مئات → low 200,
-    آلاف/الألوف → low 2000, ملايين → low 2 000 000, مليارات → low 2 000 000 000; ``high`` is null,
-    ``value`` null and ``approximate`` true. A second plural scale multiplies by its unit
-    (مئات الملايين → low 200 000 000; عشرات الآلاف → low 20 000). ``عدة مئات`` is read as مئات.
-    بضع/بضعة means 3 to 9 (low 3, high 9, times any plural scale). ``أطنان`` alone is a vague mass
-    (low 2 t). Bare plural time words (``قبل أيام``، ``منذ سنوات``) are not quantities.
+    A plural of a power of ten means "at least two, fewer than ten of them" (D63): عشرات → 20-100,
+    مئات → 200-1000, آلاف/الألوف → 2000-10000, ملايين، مليارات likewise; ``value`` null and
+    ``approximate`` true. A second plural scale multiplies (مئات الملايين → 2e8-1e9). عدة and بضع/بضعة
+    mean 3 to 9 times the scale after them, or 1 before a counted noun or unit (D62: عدة مئات → 300-900,
+    بضعة أيام → 3-9 days). ``أطنان`` alone is a vague mass (low 2 t). معظم، أغلب، غالبية (with or without
+    a pronoun) are more than half of a whole: unit ``fraction``, low 0.5 (D65). Bare plural time words
+    (``قبل أيام``) are not quantities. A number stated as an estimate (تشير التقديرات، يُقدَّر ... earlier in
+    the sentence) is approximate (D64).
 
 Units
-    Currencies are ISO codes: دولار → USD; دينار → IQD (this is an Iraqi-news corpus) unless أردني;
-    ليرة → SYP unless تركية/لبنانية; ريال → SAR unless إيراني; جنيه → EGP unless إسترليني; يورو → EUR.
-    A sum in a currency with no code in labels.json (درهم، دينار كويتي ...) is left out rather than
-    mislabelled. Anything counted that is not a unit is kind ``count``, unit ``count``.
+    Currencies are ISO codes: دولار → USD; دينار → IQD unless أردني، كويتي، تونسي ...; ليرة → SYP unless
+    تركية/لبنانية; ريال → SAR unless إيراني، قطري ...; جنيه → EGP unless إسترليني; يورو → EUR; يوان، ين،
+    روبل، شيكل. A sum in a currency with no code (درهم alone, دينار صربي ...) or with no currency at all
+    after تقدر/بقيمة (D29) is left out rather than mislabelled. Measures: درجة مئوية (and درجة after words
+    of heat; تحت الصفر negates), دقيقة، ثانية، لتر، برميل، متر مكعب، كم في الساعة / كم/ساعة، ميغاواط
+    (ساعة) ... as in labels.json. Anything counted that is not a unit is kind ``count``, unit ``count``.
 
 Not quantities
     Years and dates (``عام 2014``، ``في 2014``، ``كانون الأول 2017``، ``12 آذار 2019``، ``الـ19 من``,
@@ -76,7 +83,19 @@ import re
 from functools import cache
 from typing import Any, NamedTuple
 
-from furat.annotate.quantities.context import Prefix, after_excludes, head_word, number_context, prefix
+from furat.annotate.quantities.context import (
+    NEGATIVE,
+    SUM_WORDS,
+    Prefix,
+    after_excludes,
+    estimated,
+    head_word,
+    length_of_time,
+    number_context,
+    postfix,
+    prefix,
+    second_bound,
+)
 from furat.annotate.quantities.lexicon import (
     CLITIC_ARTICLES,
     CLITICS,
@@ -106,7 +125,6 @@ from furat.annotate.quantities.numbers import (
     is_year_like,
     lookup,
     number,
-    vague,
     words_number,
 )
 from furat.annotate.quantities.tokens import DIGIT_CLASS, MARKS, OPT_MARKS, Fwd, Tok, prev_tokens, raw_offset
@@ -202,6 +220,11 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
             start, definite, prev = p.start + raw_offset(p.text, len(p.norm) - 2), True, prev[:-1]  # الـ19
         elif p.kind == "p" and p.text in "%٪$":
             start, unit, prev = p.start, ("USD" if p.text == "$" else "percent"), prev[:-1]
+        elif p.kind == "p" and p.text in "-\u2212" and (p.gap or len(prev) == 1):
+            num = number(fwd, 0)  # -5: a negative number (a hyphen between words or digits is glue)
+            if num is None or num.value is None:
+                return None, prev
+            return num._replace(start=p.start, value=-num.value, raw=-num.raw), prev[:-1]
         elif p.kind != "p" or p.text in GLUE:
             return None, prev  # F16، سو-24، /2019، 12:00، 1.2.2019
     n1 = fwd.get(1)
@@ -236,20 +259,20 @@ def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[T
             return None, prev  # الحادي عشر
         if t0.norm in ("الاثنين", "الاحد"):
             return None, prev  # weekdays
+        if e.cat == "s" and e.form == "p" and prev and prev[-1].kind == "w":
+            before = lookup(prev[-1])
+            if before is not None and before[1].cat in ("v", "b"):
+                return None, prev  # the second scale of مئات الملايين, left out with the first
         num = number(fwd, 0)
         if num is None and e.cat == "d" and e.form == "one":
+            if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE:  # سالب واحد
+                return Num(t0.start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "words"), prev
             return _one_after_unit(fwd, prev), prev[:-1]
         if num is not None and num.kind == "words" and prev and prev[-1].kind == "w":
             head = head_word(prev[-1])
             if head in YEAR_HEADS or head in MONTHS:
                 return None, prev  # عام ألفين
         return num, prev
-    if t0.norm == "عده":  # عدة مئات، عدة آلاف
-        t1 = fwd.word(1)
-        e1 = NUMBER_WORDS.get(t1.norm) if t1 is not None else None
-        if e1 is not None and not e1.definite and (e1.cat == "v" or (e1.cat == "s" and e1.form == "p")):
-            return vague(fwd, 1, t0.start, e1), prev
-        return None, prev
     for stripped, base in bases(t0.norm):
         start = t0.start + raw_offset(t0.text, stripped)
         uw = UNIT_WORDS.get(base)
@@ -288,6 +311,8 @@ def _unit_word_core(text: str, fwd: Fwd, prev: list[Tok], uw: UnitWord, start: i
         if ft is not None:  # ساعة ونصف
             return Num(start, ft.end, j, 1.0 + frac, None, None, 1.0, 1.0, "dual", unit=uw.code)
         if prefix(text, prev).bound:  # أكثر من أسبوع
+            return Num(start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "dual", unit=uw.code)
+        if uw.code in DURATION_UNITS and start == t0.start and length_of_time(fwd, prev):  # خلال أسبوع
             return Num(start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "dual", unit=uw.code)
     return None
 
@@ -331,7 +356,7 @@ def _range(fwd: Fwd, num: Num, pre: Prefix) -> _Range | None:
         return None
     y: Num | None = None
     kind = ""
-    if sep.kind == "p" and sep.text in "-\u2013\u2014" and num.kind == "digits":
+    if sep.kind == "p" and sep.text in "-\u2013\u2014~" and num.kind == "digits":
         kind, y = "-", number(fwd, j + 1, strip=False)
         if y is None or y.kind != "digits":
             return None
@@ -389,6 +414,9 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         num, prev = _word_core(text, fwd, prev)
     if num is None:
         return None
+    if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE and num.value is not None:
+        num = num._replace(start=prev[-1].start, value=-num.value, raw=-num.raw)  # سالب 5، ناقص واحد
+        prev = prev[:-1]
     # a definite number after a definite noun: الأشهر الستة، الدول الخمس، الساعات الـ48
     counted: Span | None = num.counted
     alone = False
@@ -438,10 +466,10 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
                 frac, j2, ft = half_after(fwd, j)
                 if ft is not None:  # ثلاث سنوات ونصف
                     num, end, j = num._replace(value=num.value + frac), ft.end, j2
-    if unit is None and num.kind == "frac":
+    if unit is None and num.kind in ("frac", "most"):
         unit = "fraction"
     # the counted noun
-    if counted is None:
+    if counted is None and not num.closed:
         if unit is None:
             counted = counted_noun(fwd, j, definite_ok=num.kind in ("vague", "frac"))
         elif unit == "fraction":
@@ -458,9 +486,15 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         return None
     if num.ident and unit in ("count", "percent") and not ranged:
         return None  # اللواء 44، الفرقة 17 مدرعة
+    if alone and unit == "count" and num.kind == "digits":
+        return None  # النسخة الـ25 من البطولة: an ordinal
+    big = num.scale >= 1e6 or (num.low or 0) >= 1e6
+    if unit == "count" and counted is None and big and prev and prev[-1].kind == "w" and prev[-1].norm in SUM_WORDS:
+        return None  # تقدر بمئات الملايين: a sum whose currency is not stated (D29)
     after_preposition = bool(prev) and any(b in YEAR_PREPOSITIONS for _, b in bases(prev[-1].norm))
-    if is_year_like(num) and unit == "count" and not ranged and not pre.bound and after_preposition:
-        return None  # في 2014 اجتاح التنظيم
+    until = counted is None and pre.kind == "high" and head_word(prev[-1]).endswith("حتي") if prev else False
+    if is_year_like(num) and unit == "count" and not ranged and after_preposition and (not pre.bound or until):
+        return None  # في 2014 اجتاح التنظيم، حتى 2030
     # the prefix
     start = num.start
     if pre.inside and (pre.bound or (pre.kind == "between" and ranged) or (pre.kind == "from" and sep == "الي")):
@@ -468,24 +502,47 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     approx = num.kind == "vague" or pre.kind == "approx"
     if ranged:
         pass
-    elif num.kind == "vague":
+    elif num.kind in ("vague", "most"):
         low, high = num.low, num.high
-    elif pre.kind == "low":
-        low = num.value
-    elif pre.kind == "high":
-        high = num.value
+    elif pre.kind in ("low", "high"):
+        low, high = (num.value, None) if pre.kind == "low" else (None, num.value)
+        other = second_bound(fwd, j)
+        first = num.value or 0.0
+        second = 0.0 if other is None or other[1].value is None else other[1].value
+        if other is not None and not (first < second if pre.kind == "low" else second < first):
+            other = None  # أكثر من 40 وأقل من 10: two comparisons, no range
+        if other is not None and other[0] != pre.kind and other[1].value is not None:
+            low, high = (low, other[1].value) if pre.kind == "low" else (other[1].value, high)
+            end, j = other[1].end, other[1].nxt
     else:
         value = num.value
     # تقريبا after the number, the unit or the counted noun
+    if unit == "celsius":  # 4 درجات تحت الصفر
+        below, zero = fwd.word(j), fwd.word(j + 1)
+        if below is not None and zero is not None and below.norm == "تحت" and zero.norm == "الصفر":
+            value, low, high = (None if x is None else -x for x in (value, high, low))
+            end, j = zero.end, j + 2
     after = fwd.word(j)
     if after is not None and after.norm == "تقريبا":
         approx, end = True, after.end
     elif counted is not None and after is not None and after.start == counted.start:
         after2 = fwd.word(j + 1)
         approx = approx or (after2 is not None and after2.norm == "تقريبا")
+    # a bound after the number: inside the span right after it, outside after the counted noun
+    if value is not None:
+        at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
+        kind, bound_end, _ = postfix(fwd, at)
+        if kind:
+            low, high, value = (value, None, None) if kind == "low" else (None, value, None)
+            end = bound_end if at == j else end
+    if not approx and estimated(text, start):
+        approx = True  # D64
     if normalize(text[start : end + 16]).startswith(IDIOMS):
         return None  # ألف ليلة وليلة
     return _Mention(start, end, value, low, high, unit, approx, counted)
+
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -493,9 +550,12 @@ def find_quantities(text: str) -> list[Quantity]:
     kinds = _unit_kinds()
     out: list[Quantity] = []
     last_end = 0
+    urls = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if "://" in text or "www." in text else []
     for m in _ANCHOR_RE.finditer(text):
         if m.start() < last_end:
             continue
+        if urls and any(a <= m.start() < b for a, b in urls):
+            continue  # digits inside a web address
         q = _parse_at(text, m.start())
         if q is None or q.start < last_end:
             continue

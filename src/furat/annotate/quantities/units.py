@@ -8,10 +8,14 @@ from __future__ import annotations
 from furat.annotate.quantities.lexicon import (
     COUNTED_W_OK,
     COUNTED_Y_OK,
+    CUBE,
+    CUBED,
     CURRENCY_QUALIFIERS,
+    ENERGY,
     MONTHS,
     NUMBER_WORDS,
     ORDINALS,
+    REMOVED,
     SQUARE,
     SQUARED,
     STOP,
@@ -22,6 +26,34 @@ from furat.annotate.quantities.tokens import Fwd, Tok
 from furat.core.annotation import Span
 
 __all__ = ["counted_noun", "counted_word_ok", "unit_at"]
+
+_DEGREES = frozenset(("درجه", "درجات", "درجتين", "درجتان"))
+_CELSIUS = frozenset(("مئويه", "مئوي", "سيليزيه", "سلسيوس"))
+_PREFIXED = {"كيلو": "kW", "ميغا": "MW", "ميجا": "MW", "غيغا": "GW", "جيجا": "GW"}  # + واط
+_WATT = frozenset(("واط", "وات"))
+_HOUR = frozenset(("ساعه", "ساعي", "الساعه", "س"))
+
+
+def _heat_before(fwd: Fwd, start: int) -> bool:
+    """Whether the words just before ``start`` speak of heat (درجات الحرارة), so درجة is a degree Celsius."""
+    window = fwd.text[max(0, start - 60) : start]
+    return "حرار" in "".join(ch for ch in window if ch not in REMOVED).replace("ة", "ه")
+
+
+def _after_unit(fwd: Fwd, code: str, end: int, j: int) -> tuple[str, int, int]:
+    """A unit's compound tail: كم في الساعة / كم/ساعة (speed), ميغاواط ساعة (energy), متر مكعب (volume)."""
+    t2 = fwd.get(j)
+    if t2 is None or t2.nl:
+        return code, end, j
+    if code == "km":
+        t3 = fwd.get(j + 1)
+        if t3 is not None and t3.kind == "w" and t3.norm in _HOUR and (t2.norm == "في" or t2.text == "/"):
+            return "kmh", t3.end, j + 2
+    if code in ENERGY and t2.kind == "w" and t2.norm in _HOUR:
+        return ENERGY[code], t2.end, j + 1
+    if code in CUBED and t2.kind == "w" and t2.norm in CUBE:
+        return CUBED[code], t2.end, j + 1
+    return code, end, j
 
 
 def unit_at(fwd: Fwd, i: int, definite_ok: bool = False) -> tuple[str, UnitForm, int, int] | None:
@@ -36,6 +68,11 @@ def unit_at(fwd: Fwd, i: int, definite_ok: bool = False) -> tuple[str, UnitForm,
             return "USD", "p", t.end, i + 1
         if t.text == "€":
             return "EUR", "p", t.end, i + 1
+        if t.text == "°":
+            t2 = fwd.get(i + 1)
+            if t2 is not None and not t2.gap and t2.text in ("C", "م"):
+                return "celsius", "p", t2.end, i + 2
+            return "celsius", "p", t.end, i + 1
         return None
     if t.kind != "w":
         return None
@@ -50,10 +87,24 @@ def unit_at(fwd: Fwd, i: int, definite_ok: bool = False) -> tuple[str, UnitForm,
         if t2 is not None and t2.norm in ("متر", "مترا", "مترات", "غرام", "غراما", "جرام", "جراما"):
             n, t = ("كيلومتر" if "متر" in t2.norm else "كيلوغرام"), t2
             i += 1
+    if n in _PREFIXED:
+        t2 = fwd.word(i + 1)
+        if t2 is not None and t2.norm in _WATT:
+            code, end, j = _after_unit(fwd, _PREFIXED[n], t2.end, i + 2)
+            return code, "1", end, j
+    if n in _DEGREES:
+        t2 = fwd.word(i + 1)
+        form: UnitForm = "2" if n.endswith(("ين", "ان")) else "p" if n.endswith("ات") else "1"
+        if t2 is not None and t2.norm in _CELSIUS:
+            return "celsius", form, t2.end, i + 2
+        if _heat_before(fwd, t.start):
+            return "celsius", form, t.end, i + 1
+        return None
     uw = UNIT_WORDS.get(n)
     if uw is None or (uw.definite and not definite_ok):
         return None
     code, end, j = uw.code, t.end, i + 1
+    code, end, j = _after_unit(fwd, code, end, j)
     if code in SQUARED:
         t2 = fwd.get(j)
         if t2 is not None and not t2.nl:
@@ -61,10 +112,11 @@ def unit_at(fwd: Fwd, i: int, definite_ok: bool = False) -> tuple[str, UnitForm,
             squared_sign = not t2.gap and t2.text in ("2", "٢", "²")  # كم2
             if squared_word or squared_sign:
                 code, end, j = SQUARED[code], t2.end, j + 1
-    if code in CURRENCY_QUALIFIERS:
+    family = uw.family or code
+    if family in CURRENCY_QUALIFIERS:
         t2 = fwd.word(j)
-        if t2 is not None and t2.norm in CURRENCY_QUALIFIERS[code]:
-            qcode = CURRENCY_QUALIFIERS[code][t2.norm]
+        if t2 is not None and t2.norm in CURRENCY_QUALIFIERS[family]:
+            qcode = CURRENCY_QUALIFIERS[family][t2.norm]
             code, end, j = qcode or "", t2.end, j + 1
     return code, uw.form, end, j
 
