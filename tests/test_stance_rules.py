@@ -87,3 +87,13 @@ def test_the_development_passes_give_no_stance_finding(tmp_path: Path) -> None:
     dev = tmp_path / "stance_dev"
     shutil.copytree(FIXTURES / "stance_dev", dev)
     assert [f for f in validate_repo(dev) if f.code.startswith("stance-")] == []
+
+
+def test_a_file_made_under_guidelines_before_2_0_is_not_warned_but_still_checked(repo: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["provenance"]["guidelines"] = "GUIDELINES.md 1.1"
+        data["stances"] = []
+        _stance(data, "الحذر", holder_kind="unnamed")
+        _stance(data, "الحذر", holder_kind="unnamed")
+
+    assert _findings(repo, edit) == [("stance-duplicate", "/stances/1")]

@@ -101,8 +101,27 @@ def _named_speakers(text: str, entities: Sequence[dict[str, Any]]) -> list[tuple
     return found
 
 
+def _guidelines_version(data: dict[str, Any]) -> tuple[int, ...]:
+    """The guidelines version a file records (``"GUIDELINES.md 2.1"`` -> (2, 1)); () when it records none."""
+    provenance = data.get("provenance")
+    recorded = provenance.get("guidelines") if isinstance(provenance, dict) else None
+    match = re.search(r"(\d+(?:\.\d+)*)\s*$", recorded) if isinstance(recorded, str) else None
+    return tuple(int(part) for part in match.group(1).split(".")) if match else ()
+
+
+# The evidence and holder rules these warnings check came with guidelines 2.0; a pass made under an
+# earlier version is kept as it was made and is not warned about rules it could not follow.
+WARN_FROM = (2, 0)
+
+
 def check_stance_rules(add: Add, text: str, sentence_starts: Sequence[int], data: dict[str, Any]) -> None:
-    """Report the L4 stance findings of one annotation file through ``add(code, message, pointer)``."""
+    """Report the L4 stance findings of one annotation file through ``add(code, message, pointer)``.
+
+    The error (one stance per holder, target and sentence) holds for every file; the two heuristic
+    warnings only for files made under guidelines 2.0 or later (``WARN_FROM``) or recording no version.
+    """
+    version = _guidelines_version(data)
+    warn = not version or version >= WARN_FROM
     stances = [
         (index, stance)
         for index, stance in enumerate(data["stances"])
@@ -125,6 +144,8 @@ def check_stance_rules(add: Add, text: str, sentence_starts: Sequence[int], data
             add("stance-duplicate", message, pointer)
         else:
             seen[key] = index
+        if not warn:
+            continue
         if not is_clause(stance["text"]):
             add(
                 "stance-not-clause", f"evidence {stance['text']!r} looks like no clause (no verb or predicate)", pointer
