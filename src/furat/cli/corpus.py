@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from furat.cli.common import Subparsers, root_of
-from furat.core.findings import format_findings
+from furat.core.findings import Finding, format_findings
 from furat.core.model import Document
 from furat.core.tables import text_table as _table
 
@@ -49,7 +49,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             return 1
         print("corpus/ is up to date with seeds/ and seeds/cleaning.json")
         return 0
-    documents = write_corpus(root)
+    warnings: list[Finding] = []
+    documents = write_corpus(root, warnings)
+    if warnings:
+        print(format_findings(warnings), file=sys.stderr)
     print(f"wrote {len(documents)} documents to corpus/")
     print(_summary(documents))
     return 0

@@ -136,6 +136,15 @@ _R("seed-encoding", "corpus", 1, "a seed that is not UTF-8", "convert it to UTF-
 _R("seed-crlf", "corpus", 1, "a seed with CR line ends", "save it with LF line ends")
 _R("seed-empty", "corpus", 2, "a seed with no text, or none left after cleaning", "check the seed and the rules")
 _R("meta-conflict", "corpus", 3, "manifest metadata that differs from what the page states", "fix one of them")
+_R("rule-shape", "corpus", 1, "seeds/cleaning.json does not follow schema/cleaning.schema.json", "see CONTRIBUTING")
+_R(
+    "body-kept",
+    "corpus",
+    2,
+    "a cleaning rule matches a line that looks like body text; the line is kept",
+    "if it is furniture, add an override with its reason",
+    level="warning",
+)
 
 # -- annotate: drafts, agreement, coverage, evaluation -----------------------------------------------
 _R("draft-unresolved", "annotate", 2, "a draft mention that cannot be found in its sentence", "fix the brackets")
