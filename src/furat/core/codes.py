@@ -136,6 +136,7 @@ _R("seed-encoding", "corpus", 1, "a seed that is not UTF-8", "convert it to UTF-
 _R("seed-crlf", "corpus", 1, "a seed with CR line ends", "save it with LF line ends")
 _R("seed-empty", "corpus", 2, "a seed with no text, or none left after cleaning", "check the seed and the rules")
 _R("meta-conflict", "corpus", 3, "manifest metadata that differs from what the page states", "fix one of them")
+_R("seed-duplicate", "corpus", 3, "a page whose bytes are already a seed", "it is in the corpus already")
 _R("rule-shape", "corpus", 1, "seeds/cleaning.json does not follow schema/cleaning.schema.json", "see CONTRIBUTING")
 _R(
     "body-kept",

@@ -314,7 +314,8 @@ def _mark_pull_quotes(paragraphs: list[_Line], rules: Rules) -> bool:
     marked = False
     for line in paragraphs:
         words = line.words
-        if len(words) < rules.pull_quote_min_words or _FINAL_PUNCT.search(line.text):
+        quoted = line.text.strip('"«»“” ')  # a quotation set apart is a pull quote too
+        if len(words) < rules.pull_quote_min_words or _FINAL_PUNCT.search(quoted):
             continue
         for other in paragraphs:
             if other is line or other.role == "pull_quote":
