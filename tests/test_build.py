@@ -25,6 +25,7 @@ from furat.core.findings import FuratError
 from furat.core.model import Document, Segment
 from furat.corpus.segment import token_spans
 from furat.dataset.build import build_dataset
+from furat.dataset.card import LICENSE_NAME
 from furat.dataset.features import config_features
 from furat.dataset.loadback import summary_after_build
 from furat.dataset.rows import ner_tags
@@ -282,7 +283,8 @@ def test_the_card_yaml_parses_and_validates_with_huggingface_hub(built: dict[str
     assert isinstance(data, DatasetCardData)
     assert data.language == ["ar"]
     assert data.license == "other"
-    assert data["license_name"] == "publishers-copyright"  # extra fields of the card, read as items
+    assert data["license_name"] == LICENSE_NAME  # extra fields of the card, read as items
+    assert "CC BY 4.0" in data["license_details"] and "Apache-2.0" in data["license_details"]
     assert "no licence" in data["license_details"] and data["license_link"] == "DATASHEET.md"
     assert (built["repo"] / DIST / "DATASHEET.md").is_file()
     assert data.task_categories == ["token-classification", "text-classification"]
@@ -411,8 +413,9 @@ def test_build_command_writes_and_reports(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_bench_build_reports_figures_without_judging_them(tmp_path: Path) -> None:
-    figures = bench_build(ROOT, 5)
-    assert figures["documents"] == 5 and figures["rows"]["documents"] == 5
+    synthetic = 5  # documents the benchmark generates (not the corpus)
+    figures = bench_build(ROOT, synthetic)
+    assert figures["documents"] == synthetic and figures["rows"]["documents"] == synthetic
     assert figures["seconds"] > 0 and figures["build_peak_rss_mb"] > 0
     assert set(figures["rows"]) == set(CONFIGS)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from furat.core.findings import FuratError
+from furat.core.repo import Repo
 from furat.dataset.build import build_dataset
 from furat.dataset.datasheet import (
     DATASHEET,
@@ -19,6 +20,8 @@ from furat.dataset.datasheet import (
     render_tables,
     replace_tables,
 )
+from furat.dataset.prose import annotators_note, number_words, sample_note, sources_note
+from furat.dataset.summary import summarize
 from tests.conftest import call_furat as run
 from tests.test_build import ROOT, make_scratch
 
@@ -190,9 +193,18 @@ def test_the_datasheet_has_every_section_and_marker() -> None:
 
 def test_the_datasheet_says_plainly_who_annotated_and_who_owns_the_text() -> None:
     text = " ".join((ROOT / DATASHEET).read_text(encoding="utf-8").split())
-    assert "The annotations are made by AI agents: two independent passes per document" in text
-    assert "No human annotated any document." in text
-    assert "The copyright of the articles belongs to their publishers." in text
-    assert "Furat has no licence from any of them to copy or redistribute their text, and grants none." in text
-    assert "`license: other`" in text
-    assert "Two of the five seed articles name no outlet; their outlet is unknown." in text
+    assert annotators_note(ROOT) in text and "independent run of a large language model" in text
+    assert "the copyright stays with their publishers. Furat has no licence from them and grants none" in text
+    assert "Creative Commons Attribution 4.0" in text and "Apache-2.0" in text and "`license: other`" in text
+    assert "`furat remove DOC`" in text
+
+
+def test_the_sentences_that_count_the_data_follow_the_data() -> None:
+    summary = summarize(ROOT)
+    total = len(Repo(ROOT).manifest)
+    text = sources_note(ROOT, summary)
+    unnamed = sum(1 for d in summary.documents if not d.meta.outlet)
+    assert f"of the {number_words(total)} article" in text
+    assert ("name no outlet" in text) == (unnamed > 0)
+    assert all(d.meta.published in text for d in summary.documents if d.meta.published)
+    assert sample_note(ROOT, summary).startswith(f"With {number_words(total)} articles")

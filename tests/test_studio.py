@@ -22,6 +22,7 @@ from furat.check.validate import validate_repo
 from furat.core.annotation import AnnotationSet, text_sha256
 from furat.core.findings import FuratError
 from furat.core.labels import load_labels
+from furat.core.repo import Repo
 from furat.studio.client import Studio, StudioSettings
 from furat.studio.config import EXTRA_COLORS, EXTRA_HOTKEYS, RTL_CSS, label_config
 from furat.studio.convert import (
@@ -384,15 +385,16 @@ def test_studio_push_imports_gold_and_pull_gives_it_back_unchanged(
     shutil.copyfile(FIXTURE, repo / "annotations" / FIXTURE.name)
     settings = studio_server.settings(project_title(request))
     first = push(repo, settings, echo=_quiet)
-    assert (first.created_tasks, first.gold_imported) == (5, 1)
+    documents = len(Repo(repo).manifest)
+    assert (first.created_tasks, first.gold_imported) == (documents, 1)
     client = studio_server.client()
     tasks = _tasks(client, first.project)
     [annotation] = tasks["004_6a18982ae2c37ec8"]["annotations"]
     assert annotation["ground_truth"] is True
     if importlib.util.find_spec("furat.annotate.preannotate"):  # pre-annotations, once per model version
-        assert first.predictions_added == 5
+        assert first.predictions_added == documents
         versions = Studio(settings).prediction_versions(first.project)
-        assert all(len(v) == 1 for v in versions.values()) and len(versions) == 5
+        assert all(len(v) == 1 for v in versions.values()) and len(versions) == documents
     second = push(repo, settings, echo=_quiet)
     assert (second.created_tasks, second.gold_imported, second.predictions_added) == (0, 0, 0)
     assert _tasks(client, first.project) == tasks
