@@ -22,6 +22,7 @@ from typing import Any
 
 import jsonschema
 
+from furat.check.coverage import gold_checks
 from furat.core.codes import code as registered
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonpos import escape_pointer, pointer_lines
@@ -432,6 +433,7 @@ def _validate(root: Path, only: list[Path] | None) -> list[Finding]:
         file = run.read(path)
         if file is not None:
             _check_annotations(run, file, annotation_schema, docs, unit_kind)
+    run.findings += gold_checks(root, only)
     return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
 
 

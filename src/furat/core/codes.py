@@ -110,6 +110,7 @@ _R("corpus-orphan", "check", 3, "a corpus document with no manifest entry", "rem
 _R("corpus-missing", "check", 3, "a manifest entry with no corpus document", "run `furat ingest`")
 _R("split-missing", "check", 3, "a manifest entry without a valid split", "record train, validation or test")
 _R("story-split", "check", 3, "documents of one story in different splits", "put them in one split")
+_R("gold-provenance", "check", 3, "a gold file neither adjudicated from two passes nor decided", "see CONTRIBUTING")
 
 # -- L4: labels and guideline rules --------------------------------------------------------------
 _R("entity-overlap", "check", 4, "entity spans overlap (the scheme is flat)", "keep the outermost name")
