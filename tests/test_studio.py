@@ -23,7 +23,7 @@ from furat.core.annotation import AnnotationSet, text_sha256
 from furat.core.findings import FuratError
 from furat.core.labels import load_labels
 from furat.core.repo import Repo
-from furat.studio.client import Studio, StudioSettings
+from furat.studio.client import Studio, StudioSettings, record_server
 from furat.studio.config import EXTRA_COLORS, EXTRA_HOTKEYS, RTL_CSS, label_config
 from furat.studio.convert import (
     Problem,
@@ -170,6 +170,18 @@ def test_studio_unreachable_server_is_a_clear_error(repo: Path) -> None:
     assert result.returncode == 2
     assert "error[studio-unreachable]" in result.stderr and "Traceback" not in result.stderr
     assert not (repo / "annotations").exists()
+
+
+def test_push_and_pull_use_the_server_studio_up_started_and_say_where_they_looked(repo: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    record_server(repo, f"http://127.0.0.1:{port}")  # what `furat studio up --port N` records
+    env = {"FURAT_STUDIO_TOKEN": "x" * 40, "FURAT_STUDIO_RETRIES": "0"}
+    result = run_studio("--root", str(repo), "push", env=env)
+    assert result.returncode == 2 and "error[studio-unreachable]" in result.stderr
+    assert f"http://127.0.0.1:{port} (from the server `furat studio up` started" in result.stderr
+    assert "--url URL or FURAT_STUDIO_URL" in result.stderr and "check the token" not in result.stderr
 
 
 @pytest.fixture()

@@ -14,7 +14,7 @@ from pathlib import Path
 from furat.core.repo import Repo
 from furat.dataset.summary import SPLITS, Summary, summarize
 
-__all__ = ["annotators_note", "language_note", "number_words", "sample_note", "sources_note"]
+__all__ = ["annotators_note", "language_note", "number_words", "sample_note", "sources_note", "timeframe_note"]
 
 _NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 _MODEL = re.compile(r"\(([^()]+)\)")
@@ -63,6 +63,16 @@ def sample_note(root: Path, summary: Summary | None = None) -> str:
     small = min(sizes[split] for split in ("validation", "test"))
     verdict = "scores on them say little." if small < 20 else "read scores on them with their size in mind."
     return f"With {number_words(len(docs))} articles, the splits hold (documents): {held}; {verdict}"
+
+
+def timeframe_note(root: Path, summary: Summary | None = None) -> str:
+    """When the dated articles were published."""
+    dated = sorted(d.meta.published for d in (summary or summarize(root)).documents if d.meta.published)
+    if not dated:
+        return "No article states its publication date."
+    if len(dated) == 1:
+        return f"The one dated article was published on {dated[0]}."
+    return f"The {number_words(len(dated))} dated articles were published between {dated[0]} and {dated[-1]}."
 
 
 def language_note(root: Path, summary: Summary | None = None) -> str:
