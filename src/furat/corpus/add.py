@@ -27,6 +27,7 @@ from furat.corpus.rules import Rules
 __all__ = ["AddOptions", "Added", "add_pages", "deterministic_split", "remove_document", "review_text"]
 
 _NUMBERED = re.compile(r"^(\d{3,})_")
+_ISO_DATE = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 _LINKISH = re.compile(r"https?://|www\.|@\w|#\w")
 
 
@@ -125,6 +126,8 @@ def _add_one(
             found_from[key] = "given on the command line"
         elif value is not None:
             found_from[key] = f"line {found.meta_lines.get(key, 0)} of the page"
+    if options.published is not None and not _ISO_DATE.fullmatch(options.published):
+        raise FuratError([Finding(MANIFEST, 0, "usage", f"--published {options.published!r} is not YYYY-MM-DD")], 2)
     split = options.split
     if split is not None and split not in SPLITS:
         raise FuratError([Finding(MANIFEST, 0, "usage", f"--split must be one of {', '.join(SPLITS)}")], 2)
