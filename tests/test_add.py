@@ -68,13 +68,15 @@ def test_several_pages_at_once_get_distinct_numbers_and_one_story_one_split(scra
 def test_a_refused_page_writes_nothing(scratch: Path, tmp_path: Path) -> None:
     manifest = (scratch / "seeds" / "manifest.json").read_bytes()
     seeds = sorted(p.name for p in (scratch / "seeds").iterdir())
+    fresh = tmp_path / "fresh.txt"  # a page no repository holds yet
+    fresh.write_bytes((PAGES / "atlas_magazine.txt").read_bytes() + f"{tmp_path.name}\n".encode())
     cp1256 = tmp_path / "cp1256.txt"
     cp1256.write_bytes("عنوان\nنص المقال".encode("cp1256"))
     duplicate = ROOT / "seeds" / Repo(ROOT).manifest[0].file
     for page, code in ((cp1256, "seed-encoding"), (duplicate, "seed-duplicate")):
-        status, _, err = _furat(scratch, "add", str(PAGES / "atlas_magazine.txt"), str(page))
+        status, _, err = _furat(scratch, "add", str(fresh), str(page))
         assert status == 1 and f"error[{code}]" in err
-    status, _, err = _furat(scratch, "add", str(PAGES / "atlas_magazine.txt"), "--outlet", "مجلة أخرى")
+    status, _, err = _furat(scratch, "add", str(fresh), "--outlet", "مجلة أخرى")
     assert status == 1 and "error[meta-conflict]" in err
     assert (scratch / "seeds" / "manifest.json").read_bytes() == manifest
     assert sorted(p.name for p in (scratch / "seeds").iterdir()) == seeds

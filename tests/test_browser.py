@@ -227,8 +227,9 @@ def test_browser_predictions_show_the_first_time_a_new_task_is_opened(
     page.wait_for_url(lambda url: "/user/login" not in url)
     # Opened once, never reloaded: the pre-annotations are highlighted in the text.
     page.goto(f"{studio_server.url}/projects/{report.project}/data?task={task['id']}")
-    page.wait_for_selector(".lsf-richtext__container .htx-highlight", state="attached", timeout=WAIT_MS)
-    shown = page.locator(".lsf-richtext__container .htx-highlight").count()
+    page.wait_for_selector(".lsf-richtext__line", state="attached", timeout=WAIT_MS)
+    page.wait_for_selector(".htx-highlight", state="attached", timeout=WAIT_MS)
+    shown = page.locator(".htx-highlight").count()
     assert shown > 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "predictions-first-open.png"))

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from furat.cli.main import main
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import FuratError
 from furat.core.model import Document, Segment
+from furat.core.repo import Repo
 from furat.corpus.segment import token_spans
 from furat.dataset.build import build_dataset
 from furat.dataset.card import LICENSE_NAME
@@ -366,7 +368,8 @@ def test_a_failed_build_leaves_the_previous_one_and_no_temporary_folder(
 def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offline: None) -> None:
     repo = make_scratch(tmp_path / "repo", annotations=False)
     result = build_dataset(repo)
-    assert result.counts == {"documents": {"train": 3, "validation": 1, "test": 1}}
+    splits = Counter(entry.split for entry in Repo(repo).manifest)
+    assert result.counts == {"documents": {split: splits[split] for split in SPLITS}}
     assert sorted(p.name for p in (repo / DIST / "data").iterdir()) == ["documents"]
     card = (repo / DIST / "README.md").read_text(encoding="utf-8")
     from huggingface_hub import DatasetCard
@@ -375,7 +378,7 @@ def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offli
     assert "`entities`, `quantities`, `stance`, `ner` have no rows yet" in card
     summary = summary_after_build(repo)
     [line] = [line for line in summary.splitlines() if line.startswith("documents ")]
-    assert line.split()[1:4] == ["3", "1", "1"]
+    assert line.split()[1:4] == [str(splits[split]) for split in SPLITS]
     assert "not built (no rows yet: no annotation files): entities, quantities, stance, ner" in summary
 
 
@@ -397,8 +400,9 @@ def test_summary_after_build_loads_every_config_in_a_fresh_offline_process(built
 def test_the_summary_reads_splits_and_annotations(tmp_path: Path) -> None:
     repo = make_scratch(tmp_path / "repo")
     summary = summarize(repo)
-    assert [d.id[:3] for d in summary.documents] == ["000", "001", "002", "003", "004"]
-    assert [d.split for d in summary.documents] == ["train", "validation", "train", "train", "test"]
+    manifest = Repo(repo).manifest
+    assert [d.id for d in summary.documents] == [entry.id for entry in manifest]
+    assert [d.split for d in summary.documents] == [entry.split for entry in manifest]
     assert [d.id for d in summary.annotated] == ["004_6a18982ae2c37ec8"]
     assert summary.annotated[0].annotators == (("ai-agent", "furat-developers"),)
 

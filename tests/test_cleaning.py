@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from furat.core.findings import FuratError
 from furat.corpus.furniture import looks_like_body, timestamp, words
 from furat.corpus.ingest import build_corpus, clean_seed
 from furat.corpus.rules import Rules, load_rules
@@ -118,3 +119,14 @@ def test_an_edit_to_one_rule_changes_only_the_documents_it_decides(repo: Path) -
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     after = {doc.id: doc.meta.rules_sha256 for doc in build_corpus(repo)}
     assert {d for d in before if before[d] != after[d]} == decided_by_size_picker
+
+
+def test_a_rule_the_schema_does_not_know_is_refused_with_where_it_is(repo: Path) -> None:
+    path = repo / "seeds" / "cleaning.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["drop"][0]["heads_lists"] = True  # a misspelt option
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(FuratError) as raised:
+        load_rules(repo)
+    assert [(f.code, f.path) for f in raised.value.findings] == [("rule-shape", "seeds/cleaning.json")]
+    assert "/drop/0" in raised.value.findings[0].message

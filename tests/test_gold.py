@@ -20,9 +20,9 @@ def _gold(root: Path) -> dict[str, AnnotationSet]:
     }
 
 
-def test_every_document_has_gold_and_two_passes(root: Path, documents: dict[str, Document]) -> None:
+def test_every_document_with_passes_has_gold_from_two_of_them(root: Path, documents: dict[str, Document]) -> None:
     gold = _gold(root)
-    assert set(gold) == set(documents)
+    assert set(gold) == {doc_id[:3] for doc_id in Repo(root).pass_documents()} and set(gold) <= set(documents)
     for short, gold_set in gold.items():
         assert gold_set.provenance["status"] == "gold"
         passes = gold_set.provenance["passes"]

@@ -3,8 +3,8 @@
 A single submission (one annotator's work, from Label Studio or a draft) is a ``pass``. A file says
 ``status: gold`` only when its provenance records either
 
-- ``passes``: at least two distinct pass files of the document that exist in ``annotations/passes/``,
-  and, among its ``annotators``, the adjudicator (an annotator who made none of those passes); or
+- ``passes``: at least two distinct pass files of the document that exist in ``annotations/passes/``
+  (the passes it was adjudicated from); or
 - ``decision``: ``{"by": NAME, "reason": ...}``, the recorded decision of a named adjudicator to accept
   the file as gold without that adjudication.
 
@@ -44,10 +44,6 @@ def _problem(repo: Repo, doc_id: str, provenance: dict[str, object]) -> str:
             f"({folder}…) and no decision; a single submission is a `pass`: adjudicate two passes, or record "
             '"decision": {"by": NAME, "reason": ...}'
         )
-    annotators = provenance.get("annotators")
-    ids = {str(a.get("id")) for a in annotators if isinstance(a, dict)} if isinstance(annotators, list) else set()
-    if not ids - set(existing):
-        return f"status is gold from passes {', '.join(existing)} but no adjudicator is among its annotators"
     return ""
 
 
