@@ -95,3 +95,11 @@ def test_remove_takes_a_document_and_everything_made_from_it(scratch: Path) -> N
     for step in (("ingest", "--check"), ("validate",)):
         code, out, err = _furat(scratch, *step)
         assert code == 0, (step, out, err)
+
+
+def test_the_review_lists_short_lines_around_the_body_that_it_could_not_tell_from_furniture(scratch: Path) -> None:
+    code, out, err = _furat(scratch, "add", str(PAGES / "undecided" / "maghreb_news.txt"))
+    assert code == 0, err
+    suspects = out.split("kept lines that look like page furniture:")[1].split("could not decide")[0]
+    assert "محمد الإدريسي" in suspects and "الرباط" in suspects
+    assert "outlet: not found in the page; give --outlet" in out

@@ -95,10 +95,11 @@ def _suspects(document: Document, rules: Rules) -> list[str]:
     """Kept paragraphs shaped like furniture: short headings after the last body paragraph, links."""
     texts = [(p.kind, document.text[p.start : p.end]) for p in document.paragraphs]
     body = [i for i, (_, text) in enumerate(texts) if looks_like_body(text, rules.body_min_words)]
-    last = body[-1] if body else -1
+    first, last = (body[0], body[-1]) if body else (-1, -1)
     out = []
     for index, (kind, text) in enumerate(texts):
-        trailing = index > last and kind != "title" and len(words(text)) <= rules.heading_max_words
+        short = kind != "title" and len(words(text)) <= rules.heading_max_words
+        trailing = short and (index > last or index < first)  # before the first or after the last body line
         if trailing or _LINKISH.search(text) or (kind == "body" and not is_final(text) and index > last):
             out.append(f"paragraph {index}: {text}")
     return out
@@ -142,7 +143,11 @@ def _add_one(
     )
     warnings: list[Finding] = []
     document = build_document(manifest_entry, raw, rules, warnings)
-    undecided = [f"{key}: the page does not state it" for key in ("outlet", "published") if entry[key] is None]
+    undecided = [
+        f"{key}: not found in the page; give --{key} if the page states it"
+        for key in ("outlet", "published")
+        if entry[key] is None
+    ]
     if entry["published"] is None and found.hijri:
         undecided.append("published: the page states only a Hijri date; give --published YYYY-MM-DD")
     undecided += [f"line {w.line}: {w.message}" for w in warnings]
