@@ -209,27 +209,3 @@ def test_browser_annotator_labels_an_arabic_word_and_pull_gets_exactly_it(
         (start, start + len(word), word, "GPE")
     ]
     assert gold["provenance"]["annotators"] == [{"id": "admin-at-furat.local", "kind": "human"}]
-
-
-def test_browser_predictions_show_the_first_time_a_new_task_is_opened(
-    repo: Path, studio_server: Server, request: pytest.FixtureRequest, browser_page: Any
-) -> None:
-    settings = studio_server.settings(project_title(request))
-    report = push(repo, settings, echo=lambda _: None)
-    assert report.predictions_added > 0
-    tasks = studio_server.client().projects.exports.as_json(report.project)
-    task = next(t for t in tasks if t.get("predictions"))
-    page = browser_page
-    page.goto(f"{studio_server.url}/user/login/")
-    page.fill("input[name=email]", studio_server.creds.username)
-    page.fill("input[name=password]", studio_server.creds.password)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(lambda url: "/user/login" not in url)
-    # Opened once, never reloaded: the pre-annotations are highlighted in the text.
-    page.goto(f"{studio_server.url}/projects/{report.project}/data?task={task['id']}")
-    page.wait_for_selector(".lsf-richtext__line", state="attached", timeout=WAIT_MS)
-    page.wait_for_selector(".htx-highlight", state="attached", timeout=WAIT_MS)
-    shown = page.locator(".htx-highlight").count()
-    assert shown > 0
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "predictions-first-open.png"))
