@@ -73,8 +73,8 @@ def push(root: Path, settings: StudioSettings, echo: Callable[[str], None] = pri
     project_id = studio.find_project(settings.project, entry.project if entry else None)
     report = PushReport(project=-1, url=settings.url)
     predictions, model_version = _predictions(root)
-    # Label Studio shows a task's predictions the first time it is opened only when the project names
-    # their model version (else it picks one later, and a reload is needed).
+    # The project names the pre-annotations' model version and turns predictions on, so the labeling
+    # view has them to show (Label Studio's model_version and show_collab_predictions).
     shown = {"show_collab_predictions": True, "model_version": model_version} if predictions else {}
     if project_id is None:
         created = studio.call(
