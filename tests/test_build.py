@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from furat.cli.main import main
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import FuratError
 from furat.core.model import Document, Segment
+from furat.core.repo import Repo
 from furat.corpus.segment import token_spans
 from furat.dataset.build import build_dataset
+from furat.dataset.card import LICENSE_NAME
 from furat.dataset.features import config_features
 from furat.dataset.loadback import summary_after_build
 from furat.dataset.rows import ner_tags
@@ -282,7 +285,8 @@ def test_the_card_yaml_parses_and_validates_with_huggingface_hub(built: dict[str
     assert isinstance(data, DatasetCardData)
     assert data.language == ["ar"]
     assert data.license == "other"
-    assert data["license_name"] == "publishers-copyright"  # extra fields of the card, read as items
+    assert data["license_name"] == LICENSE_NAME  # extra fields of the card, read as items
+    assert "CC BY 4.0" in data["license_details"] and "Apache-2.0" in data["license_details"]
     assert "no licence" in data["license_details"] and data["license_link"] == "DATASHEET.md"
     assert (built["repo"] / DIST / "DATASHEET.md").is_file()
     assert data.task_categories == ["token-classification", "text-classification"]
@@ -364,7 +368,8 @@ def test_a_failed_build_leaves_the_previous_one_and_no_temporary_folder(
 def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offline: None) -> None:
     repo = make_scratch(tmp_path / "repo", annotations=False)
     result = build_dataset(repo)
-    assert result.counts == {"documents": {"train": 3, "validation": 1, "test": 1}}
+    splits = Counter(entry.split for entry in Repo(repo).manifest)
+    assert result.counts == {"documents": {split: splits[split] for split in SPLITS}}
     assert sorted(p.name for p in (repo / DIST / "data").iterdir()) == ["documents"]
     card = (repo / DIST / "README.md").read_text(encoding="utf-8")
     from huggingface_hub import DatasetCard
@@ -373,7 +378,7 @@ def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offli
     assert "`entities`, `quantities`, `stance`, `ner` have no rows yet" in card
     summary = summary_after_build(repo)
     [line] = [line for line in summary.splitlines() if line.startswith("documents ")]
-    assert line.split()[1:4] == ["3", "1", "1"]
+    assert line.split()[1:4] == [str(splits[split]) for split in SPLITS]
     assert "not built (no rows yet: no annotation files): entities, quantities, stance, ner" in summary
 
 
@@ -395,8 +400,9 @@ def test_summary_after_build_loads_every_config_in_a_fresh_offline_process(built
 def test_the_summary_reads_splits_and_annotations(tmp_path: Path) -> None:
     repo = make_scratch(tmp_path / "repo")
     summary = summarize(repo)
-    assert [d.id[:3] for d in summary.documents] == ["000", "001", "002", "003", "004"]
-    assert [d.split for d in summary.documents] == ["train", "validation", "train", "train", "test"]
+    manifest = Repo(repo).manifest
+    assert [d.id for d in summary.documents] == [entry.id for entry in manifest]
+    assert [d.split for d in summary.documents] == [entry.split for entry in manifest]
     assert [d.id for d in summary.annotated] == ["004_6a18982ae2c37ec8"]
     assert summary.annotated[0].annotators == (("ai-agent", "furat-developers"),)
 
@@ -411,8 +417,9 @@ def test_build_command_writes_and_reports(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_bench_build_reports_figures_without_judging_them(tmp_path: Path) -> None:
-    figures = bench_build(ROOT, 5)
-    assert figures["documents"] == 5 and figures["rows"]["documents"] == 5
+    synthetic = 5  # documents the benchmark generates (not the corpus)
+    figures = bench_build(ROOT, synthetic)
+    assert figures["documents"] == synthetic and figures["rows"]["documents"] == synthetic
     assert figures["seconds"] > 0 and figures["build_peak_rss_mb"] > 0
     assert set(figures["rows"]) == set(CONFIGS)
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from furat.dataset.build import build_dataset
+from furat.dataset.card import LICENSE_NAME
 from furat.dataset.croissant import CROISSANT, ENUMERATIONS
 from furat.dataset.summary import CONFIGS, DIST
 from tests.test_build import OFFLINE, ROOT, make_scratch
@@ -63,7 +64,7 @@ def test_conforms_and_validates_without_errors(dataset: Any, metadata: dict[str,
     assert "http://mlcommons.org/croissant/RAI/1.0" in metadata["conformsTo"]
     assert not dataset.metadata.ctx.issues.errors
     assert metadata["inLanguage"] == "ar"
-    assert metadata["license"]["name"] == "publishers-copyright"
+    assert metadata["license"]["name"] == LICENSE_NAME
     assert all(metadata[key] for key in ("rai:dataCollection", "rai:annotatorDemographics", "rai:dataLimitations"))
 
 

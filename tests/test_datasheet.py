@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from furat.core.findings import FuratError
+from furat.core.repo import Repo
 from furat.dataset.build import build_dataset
 from furat.dataset.datasheet import (
     DATASHEET,
@@ -19,6 +20,8 @@ from furat.dataset.datasheet import (
     render_tables,
     replace_tables,
 )
+from furat.dataset.prose import annotators_note, number_words, sample_note, sources_note
+from furat.dataset.summary import count_tokens, summarize
 from tests.conftest import call_furat as run
 from tests.test_build import ROOT, make_scratch
 
@@ -55,7 +58,15 @@ def test_check_fails_on_a_stale_table_and_passes_after_furat_datasheet(
     example = json.loads((repo / "annotations" / "004_6a18982ae2c37ec8.json").read_text(encoding="utf-8"))
     orgs = sum(1 for e in example["entities"] if e["label"] == "ORG")
     assert f"| `ORG` (Organization) | 0 | 0 | {orgs} | {orgs} |" in section(text, "entities")
-    assert "| **total** | 5 | 1 | 125 |" in section(text, "documents")
+    assert _total_row(repo, annotated=1) in section(text, "documents")
+
+
+def _total_row(repo: Path, annotated: int) -> str:
+    """The documents table's total row, counted here from the corpus files."""
+    documents = Repo(repo).documents()
+    sentences = sum(len(doc.sentences) for doc in documents)
+    tokens = sum(count_tokens(doc) for doc in documents)
+    return f"| **total** | {len(documents)} | {annotated} | {sentences} | {tokens} |"
 
 
 def test_only_the_tables_change(tmp_path: Path) -> None:
@@ -86,7 +97,7 @@ def test_tables_come_from_the_data(tmp_path: Path) -> None:
         "| بعد تضييق الخناق عليهم في سوريا.. العراق الملاذ الأخير لداعش |"
     )
     assert "| `003_12e1ca8b4bf916c9` | train | ألترا صوت | فريق التحرير | 2019-01-22 |" in tables["sources"]
-    assert tables["documents"].splitlines()[-1] == "| **total** | 5 | 1 | 125 | 4188 |"
+    assert tables["documents"].splitlines()[-1] == _total_row(repo, annotated=1)
     assert "| `count` (Count) | 0 | 0 | 2 | 2 |" in tables["quantities"]
     assert "| `fraction` (Fraction) | 0 | 0 | 1 | 1 |" in tables["quantities"]
     against = [line for line in tables["stances"].splitlines() if "`isis_defeated`" in line and "`against`" in line]
@@ -190,12 +201,21 @@ def test_the_datasheet_has_every_section_and_marker() -> None:
 
 def test_the_datasheet_says_plainly_who_annotated_and_who_owns_the_text() -> None:
     text = " ".join((ROOT / DATASHEET).read_text(encoding="utf-8").split())
-    assert "The annotations are made by AI agents: two independent passes per document" in text
-    assert "No human annotated any document." in text
-    assert "The copyright of the articles belongs to their publishers." in text
-    assert "Furat has no licence from any of them to copy or redistribute their text, and grants none." in text
-    assert "`license: other`" in text
-    assert "Two of the five seed articles name no outlet; their outlet is unknown." in text
+    assert annotators_note(ROOT) in text and "independent run of a large language model" in text
+    assert "the copyright stays with their publishers. Furat has no licence from them and grants none" in text
+    assert "Creative Commons Attribution 4.0" in text and "Apache-2.0" in text and "`license: other`" in text
+    assert "`furat remove DOC`" in text
+
+
+def test_the_sentences_that_count_the_data_follow_the_data() -> None:
+    summary = summarize(ROOT)
+    total = len(Repo(ROOT).manifest)
+    text = sources_note(ROOT, summary)
+    unnamed = sum(1 for d in summary.documents if not d.meta.outlet)
+    assert f"of the {number_words(total)} article" in text
+    assert ("name no outlet" in text) == (unnamed > 0)
+    assert all(d.meta.published in text for d in summary.documents if d.meta.published)
+    assert sample_note(ROOT, summary).startswith(f"With {number_words(total)} articles")
 
 
 def test_the_conventions_table_is_the_one_the_guidelines_state() -> None:

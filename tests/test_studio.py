@@ -22,7 +22,8 @@ from furat.check.validate import validate_repo
 from furat.core.annotation import AnnotationSet, text_sha256
 from furat.core.findings import FuratError
 from furat.core.labels import load_labels
-from furat.studio.client import Studio, StudioSettings
+from furat.core.repo import Repo
+from furat.studio.client import Studio, StudioSettings, record_server
 from furat.studio.config import EXTRA_COLORS, EXTRA_HOTKEYS, RTL_CSS, label_config
 from furat.studio.convert import (
     Problem,
@@ -169,6 +170,18 @@ def test_studio_unreachable_server_is_a_clear_error(repo: Path) -> None:
     assert result.returncode == 2
     assert "error[studio-unreachable]" in result.stderr and "Traceback" not in result.stderr
     assert not (repo / "annotations").exists()
+
+
+def test_push_and_pull_use_the_server_studio_up_started_and_say_where_they_looked(repo: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    record_server(repo, f"http://127.0.0.1:{port}")  # what `furat studio up --port N` records
+    env = {"FURAT_STUDIO_TOKEN": "x" * 40, "FURAT_STUDIO_RETRIES": "0"}
+    result = run_studio("--root", str(repo), "push", env=env)
+    assert result.returncode == 2 and "error[studio-unreachable]" in result.stderr
+    assert f"http://127.0.0.1:{port} (from the server `furat studio up` started" in result.stderr
+    assert "--url URL or FURAT_STUDIO_URL" in result.stderr and "check the token" not in result.stderr
 
 
 @pytest.fixture()
@@ -384,15 +397,16 @@ def test_studio_push_imports_gold_and_pull_gives_it_back_unchanged(
     shutil.copyfile(FIXTURE, repo / "annotations" / FIXTURE.name)
     settings = studio_server.settings(project_title(request))
     first = push(repo, settings, echo=_quiet)
-    assert (first.created_tasks, first.gold_imported) == (5, 1)
+    documents = len(Repo(repo).manifest)
+    assert (first.created_tasks, first.gold_imported) == (documents, 1)
     client = studio_server.client()
     tasks = _tasks(client, first.project)
     [annotation] = tasks["004_6a18982ae2c37ec8"]["annotations"]
     assert annotation["ground_truth"] is True
     if importlib.util.find_spec("furat.annotate.preannotate"):  # pre-annotations, once per model version
-        assert first.predictions_added == 5
+        assert first.predictions_added == documents
         versions = Studio(settings).prediction_versions(first.project)
-        assert all(len(v) == 1 for v in versions.values()) and len(versions) == 5
+        assert all(len(v) == 1 for v in versions.values()) and len(versions) == documents
     second = push(repo, settings, echo=_quiet)
     assert (second.created_tasks, second.gold_imported, second.predictions_added) == (0, 0, 0)
     assert _tasks(client, first.project) == tasks

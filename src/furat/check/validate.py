@@ -22,6 +22,7 @@ from typing import Any
 
 import jsonschema
 
+from furat.check.coverage import gold_checks
 from furat.check.stance_rules import check_stance_rules
 from furat.core.codes import code as registered
 from furat.core.findings import Finding, FuratError
@@ -398,8 +399,6 @@ def _check_quantity(
 
 
 def _validate(root: Path, only: list[Path] | None) -> list[Finding]:
-    from furat.corpus.ingest import RULES
-
     root = root.resolve()
     run = _Run(root)
     schema_dir = root / "schema"
@@ -415,10 +414,7 @@ def _validate(root: Path, only: list[Path] | None) -> list[Finding]:
         wanted = {p.resolve() for p in only}
         reported = wanted & set(corpus_paths)
         annotation_paths = sorted(wanted - reported)
-    try:
-        rules_sha: str | None = hashlib.sha256((root / RULES).read_bytes()).hexdigest()
-    except OSError:
-        rules_sha = None
+    rules_sha: str | None = None  # each document records the rules that decided it: `furat ingest --check`
 
     corpus_schema = load_schema(schema_dir, "corpus")
     docs: dict[str, _Doc] = {}
@@ -439,6 +435,7 @@ def _validate(root: Path, only: list[Path] | None) -> list[Finding]:
         file = run.read(path)
         if file is not None:
             _check_annotations(run, file, annotation_schema, docs, unit_kind)
+    run.findings += gold_checks(root, only)
     return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from furat.cli.common import Subparsers, root_of
-from furat.core.findings import format_findings
+from furat.core.findings import Finding, format_findings
 from furat.core.model import Document
 from furat.core.tables import text_table as _table
 
@@ -49,7 +49,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             return 1
         print("corpus/ is up to date with seeds/ and seeds/cleaning.json")
         return 0
-    documents = write_corpus(root)
+    warnings: list[Finding] = []
+    documents = write_corpus(root, warnings)
+    if warnings:
+        print(format_findings(warnings), file=sys.stderr)
     print(f"wrote {len(documents)} documents to corpus/")
     print(_summary(documents))
     return 0
@@ -80,3 +83,57 @@ def add_summary(subparsers: Subparsers) -> None:
     """``furat summary``."""
     summary = subparsers.add_parser("summary", help="documents, sentences and tokens of the corpus")
     summary.set_defaults(func=_cmd_summary)
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from furat.corpus.add import AddOptions, add_pages, review_text
+
+    options = AddOptions(
+        outlet=args.outlet,
+        url=args.url,
+        published=args.published,
+        author=args.author,
+        split=args.split,
+        story=args.story,
+        id=args.id,
+    )
+    added = add_pages(root_of(args), [Path(f) for f in args.files], options)
+    for one in added:
+        print(review_text(one))
+        print()
+    print(f"added {len(added)} document(s); review the lines above, then run scripts/test")
+    return 0
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    from furat.corpus.add import remove_document
+
+    removed = remove_document(root_of(args), args.document)
+    print("removed:")
+    for item in removed:
+        print(f"  {item}")
+    print("then run `furat datasheet` (its tables count the documents) and scripts/test")
+    return 0
+
+
+def add_add(subparsers: Subparsers) -> None:
+    """``furat add``."""
+    add = subparsers.add_parser("add", help="add raw pages to seeds/, the manifest and corpus/, with a review")
+    add.add_argument("files", nargs="+", metavar="FILE", help="raw pages: UTF-8 text, LF line ends")
+    add.add_argument("--outlet", help="the outlet's name, as the page states it")
+    add.add_argument("--url", help="where the page came from (needed to honour a takedown)")
+    add.add_argument("--published", metavar="YYYY-MM-DD", help="the publication date, when the page does not state it")
+    add.add_argument("--author", help="the author, as the page states it")
+    add.add_argument("--split", choices=("train", "validation", "test"), help="default: the story's, else by hash")
+    add.add_argument("--story", metavar="KEY", help="pages of one story share this key and their split")
+    add.add_argument("--id", metavar="ID", help="the document id (default NNN_<first 16 hex of sha256>)")
+    add.set_defaults(func=_cmd_add)
+
+
+def add_remove(subparsers: Subparsers) -> None:
+    """``furat remove``."""
+    remove = subparsers.add_parser("remove", help="take a document down: seed, manifest entry, corpus, annotations")
+    remove.add_argument("document", help="a document id, or its number (e.g. 003)")
+    remove.set_defaults(func=_cmd_remove)

@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         corpus.add_ingest,
         corpus.add_show,
         corpus.add_summary,
+        corpus.add_add,
+        corpus.add_remove,
         annotate.add_eval,
         annotate.add_agreement,
         annotate.add_coverage,

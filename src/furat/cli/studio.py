@@ -12,7 +12,15 @@ from pathlib import Path
 from furat.cli.common import Subparsers, root_of
 from furat.core.findings import FuratError, format_findings
 from furat.core.paths import find_root
-from furat.studio.client import DEFAULT_PROJECT, STUDIO_DIR, StudioSettings, fail, port_from_env, settings_from_env
+from furat.studio.client import (
+    DEFAULT_PROJECT,
+    STUDIO_DIR,
+    StudioSettings,
+    fail,
+    port_from_env,
+    record_server,
+    settings_from_env,
+)
 from furat.studio.config import label_config
 from furat.studio.pull import pull
 from furat.studio.push import push
@@ -100,6 +108,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
             message = f"port {port} is taken by another program; use --port or FURAT_STUDIO_PORT"
             raise fail("studio-port-in-use", message)
         print(f"Label Studio is already running at {url}")
+        record_server(root, url)
         if not args.no_push:
             push(root, settings)
         print(_banner(url, creds, root, stored))
@@ -118,6 +127,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
     try:
         wait_ready(url, timeout=args.timeout, process=server.process, log=log)
+        record_server(root, url)
         if not args.no_push:
             push(root, settings)
     except (FuratError, KeyboardInterrupt):

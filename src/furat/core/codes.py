@@ -110,6 +110,7 @@ _R("corpus-orphan", "check", 3, "a corpus document with no manifest entry", "rem
 _R("corpus-missing", "check", 3, "a manifest entry with no corpus document", "run `furat ingest`")
 _R("split-missing", "check", 3, "a manifest entry without a valid split", "record train, validation or test")
 _R("story-split", "check", 3, "documents of one story in different splits", "put them in one split")
+_R("gold-provenance", "check", 3, "a gold file neither adjudicated from two passes nor decided", "see CONTRIBUTING")
 
 # -- L4: labels and guideline rules --------------------------------------------------------------
 _R("entity-overlap", "check", 4, "entity spans overlap (the scheme is flat)", "keep the outermost name")
@@ -152,6 +153,16 @@ _R("seed-encoding", "corpus", 1, "a seed that is not UTF-8", "convert it to UTF-
 _R("seed-crlf", "corpus", 1, "a seed with CR line ends", "save it with LF line ends")
 _R("seed-empty", "corpus", 2, "a seed with no text, or none left after cleaning", "check the seed and the rules")
 _R("meta-conflict", "corpus", 3, "manifest metadata that differs from what the page states", "fix one of them")
+_R("seed-duplicate", "corpus", 3, "a page whose bytes are already a seed", "it is in the corpus already")
+_R("rule-shape", "corpus", 1, "seeds/cleaning.json does not follow schema/cleaning.schema.json", "see CONTRIBUTING")
+_R(
+    "body-kept",
+    "corpus",
+    2,
+    "a cleaning rule matches a line that looks like body text; the line is kept",
+    "if it is furniture, add an override with its reason",
+    level="warning",
+)
 
 # -- annotate: drafts, agreement, coverage, evaluation -----------------------------------------------
 _R("draft-unresolved", "annotate", 2, "a draft mention that cannot be found in its sentence", "fix the brackets")

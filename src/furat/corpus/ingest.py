@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
@@ -23,6 +21,8 @@ from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import dumps, write_files_atomically
 from furat.core.model import Document, Meta, Removed, RemovedRole, Segment, SegmentKind
 from furat.core.repo import MANIFEST, META_FIELDS, RULES, ManifestEntry, Repo
+from furat.corpus.furniture import is_final, looks_like_body, parse_date, timestamp, words
+from furat.corpus.rules import Rule, Rules, load_rules, rules_hash
 from furat.corpus.segment import sentence_spans
 from furat.corpus.textspan import TextBuilder, normalize_line
 
@@ -40,33 +40,7 @@ __all__ = [
     "write_corpus",
 ]
 
-_FINAL_PUNCT = re.compile(r"[.!?؟…:\"»”)]\s*$")
-_WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class _Rule:
-    rule: str
-    pattern: re.Pattern[str]
-    field: str = ""
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The compiled cleaning rules of ``seeds/cleaning.json``."""
-
-    header_max_words: int
-    heading_max_words: int
-    drop: tuple[_Rule, ...]
-    header: tuple[_Rule, ...]
-    captions: tuple[_Rule, ...]
-    credits: tuple[_Rule, ...]
-    self_reference: tuple[_Rule, ...]
-    pull_quote_min_words: int
-    pull_quote_min_overlap: float
-    months: dict[str, int]
-    overrides: dict[str, dict[int, str]]
-    sha256: str  # of seeds/cleaning.json: corpus documents record it, so stale ones are caught
+_FINAL_PUNCT = re.compile(r"[.!?؟…:\"»”)]\s*$")  # what ends a paragraph rather than a heading
 
 
 @dataclass
@@ -81,7 +55,7 @@ class _Line:
 
     @cached_property
     def words(self) -> list[str]:
-        return _WORD.findall(self.text)
+        return words(self.text)
 
 
 @dataclass
@@ -89,6 +63,13 @@ class _Extracted:
     meta: dict[str, str | None] = field(default_factory=dict)
     meta_lines: dict[str, int] = field(default_factory=dict)
     captions: list[str] = field(default_factory=list)
+    fired: set[str] = field(default_factory=set)  # the rules that decided a line (rules_hash)
+    findings: list[Finding] = field(default_factory=list)  # warnings: body text a rule would remove
+    hijri: bool = False  # a timestamp stated a Hijri date
+
+    def decided_by(self, name: str) -> None:
+        """Record that the rule (or setting) ``name`` decided a line."""
+        self.fired.add(name)
 
 
 def _finding(path: str, line: int, code: str, message: str) -> Finding:
@@ -97,49 +78,6 @@ def _finding(path: str, line: int, code: str, message: str) -> Finding:
 
 def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
-
-
-def load_rules(root: Path) -> Rules:
-    """Compile ``seeds/cleaning.json``; a bad pattern or a malformed file is an error naming it."""
-    path = root / RULES
-    try:
-        raw = path.read_bytes()
-        data = json.loads(raw.decode("utf-8"))
-    except OSError as exc:
-        raise FuratError([_finding(RULES, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
-        raise FuratError([_finding(RULES, line, "json-syntax", str(exc))]) from None
-
-    def compile_rules(key: str) -> tuple[_Rule, ...]:
-        rules = []
-        for item in data.get(key, []):
-            try:
-                pattern = re.compile(item["pattern"])
-            except re.error as exc:
-                msg = f"/{key}: rule {item.get('rule')!r} has a bad pattern: {exc}"
-                raise FuratError([_finding(RULES, 0, "rule-pattern", msg)]) from None
-            rules.append(_Rule(item["rule"], pattern, item.get("field", "")))
-        return tuple(rules)
-
-    overrides = {
-        seed: {int(line): spec["role"] for line, spec in lines.items()}
-        for seed, lines in data.get("overrides", {}).items()
-    }
-    return Rules(
-        header_max_words=data["header_max_words"],
-        heading_max_words=data["heading_max_words"],
-        drop=compile_rules("drop"),
-        header=compile_rules("header"),
-        captions=compile_rules("captions"),
-        credits=compile_rules("credits"),
-        self_reference=compile_rules("self_reference"),
-        pull_quote_min_words=data["pull_quote"]["min_words"],
-        pull_quote_min_overlap=data["pull_quote"]["min_overlap"],
-        months=data["months"],
-        overrides=overrides,
-        sha256=hashlib.sha256(raw).hexdigest(),
-    )
 
 
 def load_manifest(root: Path) -> list[ManifestEntry]:
@@ -201,95 +139,183 @@ def _cut(line: _Line, keep: int) -> None:
     line.__dict__.pop("words", None)
 
 
-def _iso_date(match: re.Match[str], months: dict[str, int]) -> str | None:
-    try:
-        return date(int(match["year"]), months[match["month"]], int(match["day"])).isoformat()
-    except (KeyError, ValueError):
-        return None
-
-
-def _header_rule(line: _Line, rules: Rules, found: _Extracted) -> bool:
+def _header_rule(line: _Line, rules: Rules, found: _Extracted, title_found: bool) -> bool:
     for rule in rules.header:
+        if (rule.before_title and title_found) or (rule.after_title and not title_found):
+            continue
+        if rule.max_words is not None and len(line.words) > rule.max_words:
+            continue
         match = rule.pattern.match(line.text)
         if not match:
             continue
         values: dict[str, str | None] = {}
         if rule.field == "published":
-            values["published"] = _iso_date(match, rules.months)
-        elif rule.field == "outlet+author":
-            values = {"outlet": match["outlet"].strip(), "author": match["author"].strip()}
+            values["published"] = parse_date(match, rules.months)
+            found.decided_by("months")
         elif rule.field == "place+outlet":
             values = {"dateline": line.text, "outlet": match["outlet"].strip()}
+        elif rule.field == "dateline":
+            values = {"dateline": line.text}
         else:
-            values[rule.field] = match["value"].strip()
+            for group, value in match.groupdict().items():
+                values[rule.field if group == "value" else group] = value.strip() if value else None
         for key, value in values.items():
             if value and key not in found.meta:
                 found.meta[key] = value
                 found.meta_lines[key] = line.number
         line.role, line.rule = "meta", rule.rule
+        found.decided_by(rule.rule)
         return True
     return False
+
+
+def _fits(rule: Rule, line: _Line, title_found: bool) -> bool:
+    if (rule.before_title and title_found) or (rule.after_title and not title_found):
+        return False
+    return rule.max_words is None or len(line.words) <= rule.max_words
+
+
+def _keep_body(line: _Line, rule: str, seed_file: str, found: _Extracted) -> None:
+    """A removal rule matched a line that looks like body text: keep it, and say so."""
+    message = (
+        f"rule {rule!r} matches a line that looks like body text ({len(line.words)} words, ending a sentence); "
+        "it is kept. If it is page furniture, add an override with its reason to seeds/cleaning.json"
+    )
+    where = f"seeds/{seed_file}"
+    found.findings.append(Finding(path=where, line=line.number, code="body-kept", message=message, level="warning"))
+    found.decided_by("body")
+
+
+def _furniture(line: _Line, rules: Rules, title_found: bool) -> Rule | None:
+    """The first drop or button rule that takes the line out."""
+    for rule in (*rules.drop, *rules.buttons):
+        if _fits(rule, line, title_found) and rule.pattern.search(line.text):
+            return rule
+    return None
+
+
+def _caption(line: _Line, rules: Rules, title_found: bool) -> Rule | None:
+    return next((r for r in rules.captions if _fits(r, line, title_found) and r.pattern.match(line.text)), None)
 
 
 def _classify(lines: list[_Line], seed_file: str, rules: Rules) -> _Extracted:
     found = _Extracted()
     overrides = rules.overrides.get(seed_file, {})
-    in_header, tail = True, False
+    in_header = True
+    in_list: Rule | None = None  # the rule whose list of links the lines are in
+    seen: set[str] = set()
     for line in lines:
         if not line.text:
             line.role = "blank"
             continue
-        if tail:
-            line.role, line.rule = "dropped", "related-list"
-            continue
+        repeated = line.text in seen
+        seen.add(line.text)
+        title_found = "title" in found.meta
         if line.number in overrides:
             line.role, line.rule = overrides[line.number], "override"
+            found.decided_by("override")
             if line.role == "caption":
                 found.captions.append(line.text)
             continue
-        drop = next((r for r in rules.drop if r.pattern.search(line.text)), None)
-        if drop:
-            line.role, line.rule = "dropped", drop.rule
-            # A bare "read also:" or "related articles" header heads a list of links to the end.
-            after_colon = line.text.partition(":")[2].strip()
-            tail = drop.rule in ("read-also", "related-header") and not after_colon
+        body_like = looks_like_body(line.text, rules.body_min_words)
+        drop = _furniture(line, rules, title_found)
+        caption = _caption(line, rules, title_found) if drop is None else None
+        if in_list is not None:  # a list of links ends at a line that is not a link, or that a rule takes
+            if drop is None and caption is None and not body_like and len(line.words) <= in_list.item_max_words:
+                line.role, line.rule = "dropped", in_list.items_rule
+                continue
+            in_list = None
+        if drop is not None or caption is not None:
+            rule = cast(Rule, drop or caption)
+            if body_like:
+                _keep_body(line, rule.rule, seed_file, found)
+            else:
+                found.decided_by(rule.rule)
+                if drop is not None:
+                    line.role, line.rule = "dropped", drop.rule
+                    if drop.heads_list and not line.text.partition(":")[2].strip():
+                        in_list = drop
+                else:
+                    line.role, line.rule = "caption", rule.rule
+                    found.captions.append(line.text)
+                continue
+        elif repeated and len(line.words) <= rules.repeated_max_words and not is_final(line.text):
+            line.role, line.rule = "dropped", "repeated"
+            found.decided_by("repeated")
             continue
-        caption = next((r for r in rules.captions if r.pattern.match(line.text)), None)
-        if caption:
-            line.role, line.rule = "caption", caption.rule
-            found.captions.append(line.text)
-            continue
-        for credit in rules.credits:
-            match = credit.pattern.search(line.text)
-            if match:
-                found.captions.append(match["credit"])
-                _cut(line, match.start())
-        if len(line.words) > rules.header_max_words:
+        if not body_like:
+            for credit in rules.credits:
+                match = credit.pattern.search(line.text)
+                if match:
+                    found.captions.append(match["credit"])
+                    found.decided_by(credit.rule)
+                    _cut(line, match.start())
+        if title_found and len(line.words) > rules.header_max_words:  # a long title does not end the header
             in_header = False
-        if in_header and _header_rule(line, rules, found):
+        if in_header and _header_rule(line, rules, found, title_found):
             continue
-        if "title" not in found.meta:
+        if not body_like and _timestamp(line, rules, found):
+            continue
+        if not title_found:
+            if in_header and len(line.words) < rules.title_min_words and not is_final(line.text):
+                line.role, line.rule = "dropped", "header-label"
+                found.decided_by("title-min-words")
+                continue
             found.meta["title"] = line.text
             found.meta_lines["title"] = line.number
             line.role = "title"
         elif len(line.words) <= rules.heading_max_words and not _FINAL_PUNCT.search(line.text):
             line.role = "heading"
-    _mark_pull_quotes([ln for ln in lines if ln.role in ("body", "heading")], rules)
-    for line in lines:
-        if line.role == "body" and "outlet" not in found.meta:
+    if _mark_pull_quotes([ln for ln in lines if ln.role in ("body", "heading")], rules):
+        found.decided_by("pull-quote")
+    _body_meta(lines, rules, found)
+    return found
+
+
+def _timestamp(line: _Line, rules: Rules, found: _Extracted) -> bool:
+    is_stamp, published, hijri = timestamp(line.text, rules.timestamps, rules.months)
+    if not is_stamp:
+        return False
+    found.decided_by(rules.timestamps.rule)
+    found.hijri = found.hijri or hijri
+    line.role, line.rule = "dropped", rules.timestamps.rule
+    if published:
+        found.decided_by("months")
+        if "published" not in found.meta:
+            found.meta["published"] = published
+            found.meta_lines["published"] = line.number
+            line.role = "meta"
+    return True
+
+
+def _body_meta(lines: list[_Line], rules: Rules, found: _Extracted) -> None:
+    """Metadata that body text states: the outlet naming itself, a dateline opening the first paragraph."""
+    body = [ln for ln in lines if ln.role == "body"]
+    if body and "dateline" not in found.meta:
+        for rule in rules.body_dateline:
+            match = rule.pattern.match(body[0].text)
+            if match:
+                found.meta["dateline"] = match["place"].strip()
+                found.meta_lines["dateline"] = body[0].number
+                found.decided_by(rule.rule)
+                break
+    for line in body:
+        if "outlet" not in found.meta:
             for rule in rules.self_reference:
                 match = rule.pattern.search(line.text)
                 if match:
                     found.meta["outlet"] = match["outlet"].strip()
                     found.meta_lines["outlet"] = line.number
-    return found
+                    found.decided_by(rule.rule)
 
 
-def _mark_pull_quotes(paragraphs: list[_Line], rules: Rules) -> None:
+def _mark_pull_quotes(paragraphs: list[_Line], rules: Rules) -> bool:
     """A paragraph without final punctuation that mostly repeats another paragraph is a pull quote."""
+    marked = False
     for line in paragraphs:
         words = line.words
-        if len(words) < rules.pull_quote_min_words or _FINAL_PUNCT.search(line.text):
+        quoted = line.text.strip('"«»“” ')  # a quotation set apart is a pull quote too
+        if len(words) < rules.pull_quote_min_words or _FINAL_PUNCT.search(quoted):
             continue
         for other in paragraphs:
             if other is line or other.role == "pull_quote":
@@ -298,7 +324,9 @@ def _mark_pull_quotes(paragraphs: list[_Line], rules: Rules) -> None:
             matched = sum(block.size for block in matcher.get_matching_blocks())
             if matched / len(words) >= rules.pull_quote_min_overlap:
                 line.role, line.rule = "pull_quote", "pull-quote"
+                marked = True
                 break
+    return marked
 
 
 def clean_seed(
@@ -325,10 +353,12 @@ def clean_seed(
     return text, paragraphs, found, builder, removed
 
 
-def build_document(entry: ManifestEntry, raw: str, rules: Rules) -> Document:
-    """One corpus document from its manifest entry and raw seed text."""
+def build_document(entry: ManifestEntry, raw: str, rules: Rules, warnings: list[Finding] | None = None) -> Document:
+    """One corpus document from its manifest entry and raw seed text; its warnings go to ``warnings``."""
     rel = f"seeds/{entry.file}"
     text, paragraphs, found, builder, removed = clean_seed(raw, entry.file, rules)
+    if warnings is not None:
+        warnings.extend(found.findings)
     if not paragraphs:
         raise FuratError([_finding(rel, 1, "seed-empty", "no text is left after cleaning")])
     _, source_map = builder.finish()
@@ -362,7 +392,7 @@ def build_document(entry: ManifestEntry, raw: str, rules: Rules) -> Document:
             captions=tuple(found.captions),
             seed_file=entry.file,
             seed_sha256=entry.sha256,
-            rules_sha256=rules.sha256,
+            rules_sha256=rules_hash(rules, found.fired, entry.file),
         ),
         paragraphs=tuple(paragraphs),
         sentences=tuple(sentences),
@@ -371,8 +401,11 @@ def build_document(entry: ManifestEntry, raw: str, rules: Rules) -> Document:
     )
 
 
-def build_corpus(root: Path) -> list[Document]:
-    """Every corpus document, in manifest order; all seeds are checked before any error is raised."""
+def build_corpus(root: Path, warnings: list[Finding] | None = None) -> list[Document]:
+    """Every corpus document, in manifest order; all seeds are checked before any error is raised.
+
+    Warnings (``body-kept``: a line a rule would take out that looks like body text) go to ``warnings``.
+    """
     rules = load_rules(root)
     entries = load_manifest(root)
     documents, problems = [], []
@@ -384,7 +417,7 @@ def build_corpus(root: Path) -> list[Document]:
             continue
         seen[entry.id] = entry.line
         try:
-            documents.append(build_document(entry, read_seed(root, entry), rules))
+            documents.append(build_document(entry, read_seed(root, entry), rules, warnings))
         except FuratError as exc:
             problems.extend(exc.findings)
     if problems:
@@ -396,9 +429,9 @@ def corpus_files(root: Path, documents: list[Document]) -> dict[Path, str]:
     return {root / "corpus" / f"{doc.id}.json": dumps(doc.to_json()) for doc in documents}
 
 
-def write_corpus(root: Path) -> list[Document]:
+def write_corpus(root: Path, warnings: list[Finding] | None = None) -> list[Document]:
     """Build every document and write ``corpus/`` atomically: all files or none."""
-    documents = build_corpus(root)
+    documents = build_corpus(root, warnings)
     write_files_atomically(corpus_files(root, documents))
     return documents
 

@@ -25,13 +25,14 @@ def size_category(n: int) -> str:
 
 
 TAGS = ("news", "arabic", "modern-standard-arabic", "stance-detection", "quantities", "numerals")
-LICENSE_NAME = "publishers-copyright"
+LICENSE_NAME = "cc-by-4.0-annotations-publishers-copyright-texts"
 LICENSE_DETAILS = (
-    "The article texts are copyrighted by their publishers. Furat has no licence from any publisher to "
-    "redistribute them and grants none: the texts are shared for non-commercial research only, users must "
-    "make sure their own use is lawful where they are, and an article is taken down when its publisher "
-    "(or a person named in it) asks. Furat's own annotations are offsets and labels over those texts. "
-    "See DATASHEET.md, Distribution."
+    "Furat's annotations and annotation guidelines are released under CC BY 4.0, its code under Apache-2.0. "
+    "The article texts remain the copyright of their publishers: Furat has no licence from them and grants "
+    "none; they are included for non-commercial research use only, and users must make sure their own use "
+    "is lawful where they are. An article is taken down when its publisher (or a person named in it) asks: "
+    "open an issue titled 'takedown: <document id or URL>' in the repository or on this dataset's discussion "
+    "page. See DATASHEET.md, Distribution."
 )
 
 

@@ -27,6 +27,7 @@ from furat.annotate.agreement import agreement_table, stance_dev_table
 from furat.annotate.evaluation import preannotator_table
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import write_files_atomically
+from furat.dataset.prose import annotators_note, language_note, sample_note, sources_note, timeframe_note
 from furat.dataset.summary import SPLITS, Summary, summarize
 
 __all__ = [
@@ -203,6 +204,11 @@ TABLES: dict[str, TableFn] = {
     "agreement": agreement_table,
     "stance_dev": stance_dev_table,
     "preannotator": preannotator_table,
+    "sources_note": lambda root: sources_note(root, _summary(root)),
+    "sample_note": lambda root: sample_note(root, _summary(root)),
+    "language_note": lambda root: language_note(root, _summary(root)),
+    "timeframe_note": lambda root: timeframe_note(root, _summary(root)),
+    "annotators_note": annotators_note,
 }
 
 

@@ -61,6 +61,7 @@ class StudioSettings:
     project: str = DEFAULT_PROJECT
     timeout: float = 30.0
     retry_delays: tuple[float, ...] = _RETRY_DELAYS
+    url_from: str = "--url"  # where the URL came from, for the message when nothing answers there
 
 
 def port_from_env() -> int:
@@ -72,11 +73,46 @@ def port_from_env() -> int:
         raise fail("usage", f"FURAT_STUDIO_PORT={raw!r} is not a port number") from exc
 
 
+def started_url(root: Path) -> str | None:
+    """The URL of the server ``furat studio up`` last started for this repository (``.studio/state.json``)."""
+    try:
+        url = json.loads((root / STUDIO_DIR / "state.json").read_text(encoding="utf-8")).get("server")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+
+def record_server(root: Path, url: str) -> None:
+    """Remember in ``.studio/state.json`` the server ``furat studio up`` started, for push and pull."""
+    path = root / STUDIO_DIR / "state.json"
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    state = state if isinstance(state, dict) else {}
+    state.setdefault("servers", {})
+    state["server"] = url
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _url(root: Path, given: str | None) -> tuple[str, str]:
+    if given:
+        return given, "--url"
+    if env := first_env("FURAT_STUDIO_URL", "LABEL_STUDIO_URL"):
+        return env, "FURAT_STUDIO_URL or LABEL_STUDIO_URL"
+    if started := started_url(root):
+        return started, "the server `furat studio up` started, recorded in .studio/state.json"
+    source = "FURAT_STUDIO_PORT" if "FURAT_STUDIO_PORT" in os.environ else f"the default port {DEFAULT_PORT}"
+    return f"http://127.0.0.1:{port_from_env()}", source
+
+
 def settings_from_env(
     root: Path, url: str | None = None, token: str | None = None, project: str | None = None
 ) -> StudioSettings:
-    """Settings from arguments, then ``FURAT_STUDIO_*`` / ``LABEL_STUDIO_*`` variables, then ``.studio/``."""
-    url = url or first_env("FURAT_STUDIO_URL", "LABEL_STUDIO_URL") or f"http://127.0.0.1:{port_from_env()}"
+    """Settings from arguments, then ``FURAT_STUDIO_*`` / ``LABEL_STUDIO_*`` variables, then ``.studio/``
+    (the server ``furat studio up`` started, and its token)."""
+    url, url_from = _url(root, url)
     token = token or first_env("FURAT_STUDIO_TOKEN", "LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN")
     if not token:
         stored = root / STUDIO_DIR / "credentials.json"
@@ -94,7 +130,7 @@ def settings_from_env(
         raise fail("usage", f"FURAT_STUDIO_TIMEOUT and FURAT_STUDIO_RETRIES take numbers: {exc}") from exc
     delays = tuple(min(0.5 * 2**i, 8.0) for i in range(max(retries, 0)))
     title = project or first_env("FURAT_STUDIO_PROJECT") or DEFAULT_PROJECT
-    return StudioSettings(url.rstrip("/"), token, title, timeout, delays)
+    return StudioSettings(url.rstrip("/"), token, title, timeout, delays, url_from)
 
 
 # --- the client ----------------------------------------------------------------------------------
@@ -130,7 +166,10 @@ class Studio:
                 if delays:  # nothing reached the server: always safe to repeat
                     time.sleep(delays.pop(0))
                     continue
-                message = f"no Label Studio at {url} ({what}: {exc}); start it with scripts/studio"
+                message = (
+                    f"no Label Studio answers at {url} (from {self.settings.url_from}); start one with "
+                    f"`furat studio up`, or point elsewhere with --url URL or FURAT_STUDIO_URL ({what}: {exc})"
+                )
                 raise fail("studio-unreachable", message) from exc
             except httpx.TimeoutException as exc:
                 if idempotent and delays:
@@ -164,7 +203,7 @@ class Studio:
         return str(getattr(info, "release", None) or LABEL_STUDIO_VERSION)
 
     def whoami(self) -> Any:
-        return self.call("check the token", lambda: self.client.users.whoami())
+        return self.call("ask whom the API token belongs to", lambda: self.client.users.whoami())
 
     def users(self) -> dict[int, str]:
         """User id -> email (or username) of everyone in the organization."""

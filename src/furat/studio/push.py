@@ -72,6 +72,10 @@ def push(root: Path, settings: StudioSettings, echo: Callable[[str], None] = pri
     entry = project_state(state, settings.url, settings.project)
     project_id = studio.find_project(settings.project, entry.project if entry else None)
     report = PushReport(project=-1, url=settings.url)
+    predictions, model_version = _predictions(root)
+    # The project names the pre-annotations' model version and turns predictions on, so the labeling
+    # view has them to show (Label Studio's model_version and show_collab_predictions).
+    shown = {"show_collab_predictions": True, "model_version": model_version} if predictions else {}
     if project_id is None:
         created = studio.call(
             "create the project",
@@ -83,6 +87,7 @@ def push(root: Path, settings: StudioSettings, echo: Callable[[str], None] = pri
                 show_instruction=False,
                 show_skip_button=True,
                 enable_empty_annotation=True,
+                **shown,
             ),
             idempotent=False,
         )
@@ -97,6 +102,8 @@ def push(root: Path, settings: StudioSettings, echo: Callable[[str], None] = pri
                 ),
             )
             report.config_updated = True
+        if shown and getattr(current, "model_version", None) != model_version:
+            studio.call("show the pre-annotations", lambda: studio.client.projects.update(id=project_id, **shown))
     report.project = project_id
     if entry is None or entry.project != project_id:
         entry = ProjectState(project_id)
@@ -105,7 +112,6 @@ def push(root: Path, settings: StudioSettings, echo: Callable[[str], None] = pri
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for task in tasks:
         by_doc.setdefault(str((task.get("data") or {}).get("doc_id")), []).append(task)
-    predictions, model_version = _predictions(root)
     versions = studio.prediction_versions(project_id) if predictions and tasks else {}
 
     new_tasks: list[dict[str, Any]] = []
