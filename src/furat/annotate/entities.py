@@ -112,8 +112,25 @@ class Prediction:
     source: str
 
 
+# The written form of each normalized word seen: word frequencies are of words as written (ة, not ه).
+_WRITTEN: dict[str, str] = {}
+
+
+def _written(norm: str) -> str:
+    if norm in _WRITTEN:
+        return _WRITTEN[norm]
+    for folded, plain in list(_WRITTEN.items()):  # a word without its proclitics: the end of a word seen
+        if folded.endswith(norm) and len(folded) > len(norm):
+            return plain[len(plain) - len(norm) :]
+    return norm
+
+
+def _zipf(norm: str) -> float:
+    return _frequency(_written(norm))
+
+
 @cache
-def _zipf(word: str) -> float:
+def _frequency(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "ar"))
@@ -331,6 +348,8 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
                 break
             if not w.startswith("ال") and not w.isdigit() and _zipf(w) >= 4.2:
                 break
+            if not w.startswith("ال") and any(x.norm.startswith("ال") for x in words[i + 1 : end]):
+                break  # after a definite word only definite adjectives go on (نهر الخابور مكتظ)
             if w.startswith("ال") and _is_nisba(w, gazetteer) and label == "LOC":
                 break  # a direction or nationality adjective after a natural place stays outside
             end += 1
@@ -463,6 +482,8 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
     """Entity predictions for ``text``: gazetteer matches, and with ``rules`` the trigger patterns and
     partial names."""
     words = tokens(text)
+    for word in words:
+        _WRITTEN.setdefault(word.norm, word.plain)
     candidates = _gazetteer_matches(text, words, gazetteer)
     if rules:
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)

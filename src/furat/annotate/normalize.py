@@ -67,8 +67,9 @@ class Token:
     start: int
     end: int
     norm: str
+    plain: str  # the word as written without diacritics and tatweel: the same length as ``norm``
 
 
 def tokens(text: str) -> list[Token]:
     """The words of ``text`` (letters and digits, with the diacritics and tatweel inside them)."""
-    return [Token(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    return [Token(m.start(), m.end(), fold(m.group()), _DROP.sub("", m.group())) for m in _WORD.finditer(text)]
