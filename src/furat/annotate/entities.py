@@ -67,6 +67,8 @@ ORG_HEADS = _folded(
 # Heads after which a bare name follows and the head stays outside (§2.4.2, §2.4.5).
 ORG_DESCRIPTORS = _folded("حركة شركة صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
 ARMY = _folded("الجيش")
+# Definite heads that with a nationality adjective alone are a name (الاتحاد الأوروبي، البنك المركزي is not).
+NAMED_BY_NISBA = _folded("الاتحاد")
 FAC_HEADS = _folded(
     "مطار معبر مخيم سجن قاعدة جامع مسجد مستشفى ملعب استاد ميناء مرفأ محطة جسر سد قصر برج منفذ أنبوب "
     "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل"
@@ -249,13 +251,13 @@ def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) ->
                 break
             j += 1
             continue
-        if _definite(w):
+        nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
+        if _definite(w) and (w.startswith(("ال", "لل")) or nxt.startswith("ال")):
             seen_definite = True
             j += 1
             continue
         if seen_definite or w.startswith(("و", "ف", "ب")) or (w.startswith("س") and len(w) > 4 and w[1] in "يت"):
             break
-        nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
         if not (nxt and (_definite(nxt) or nxt.startswith("وال"))):
             break
         j += 1
@@ -301,7 +303,7 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
             head = label = None  # المنظمة alone refers back; a name goes on with a definite word
         if head and label:
             end = _construct_end(text, words, i + 1)
-            content = [w for w in words[i + 1 : end] if not _is_nisba(w.norm, gazetteer)]
+            content = [w for w in words[i + 1 : end] if not _is_nisba(w.norm, gazetteer) or head in NAMED_BY_NISBA]
             if content:  # a head with only a nationality adjective is a description (القوات الأوكرانية)
                 key = f"{label}-trigger"
                 found.append(Prediction(_start(text, word, head), words[end - 1].end, label, SCORE[key], key))
@@ -364,7 +366,7 @@ def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
         return False
     if norm in NAME_PARTICLES or norm in GIVEN or (not first and norm in NAME_ENDINGS) or after_particle:
         return not first or not norm.startswith("ال")
-    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith("ال")):
+    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith(("ال", "و", "ف"))):
         return False
     if norm[:1] in "وفبلك" and len(norm) > 4 and _zipf(norm[1:]) >= 3.5:
         return False  # a word with a proclitic (بزيادة، بولاية، واتهمه)
@@ -401,6 +403,7 @@ def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]
     return end
 
 
+_ROLE_LINKS = _folded("باسم باسمها باسمه عن في")
 SPEECH = _folded("قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار")
 _THAT = _folded("إن أن إنه إنها أنه أنها")
 
@@ -411,7 +414,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
     blocked = [any(s <= w.start and w.end <= e and src != "geonames" for s, e, src in spans) for w in words]
     found: list[Prediction] = []
     for i, word in enumerate(words):
-        if in_entity[i] or not _name_word(word.norm, first=True):
+        if blocked[i] or not _name_word(word.norm, first=True):
             continue
         j, steps, titled = i - 1, 0, False
         while j >= 0 and steps < 7 and _joined(text, words[j], words[j + 1]):
@@ -419,7 +422,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             if w in TITLES or words[j].norm in TITLES:
                 titled = True
                 break
-            if not (in_entity[j] or _definite(w) or w in ("باسم", "باسمها", "باسمه", "عن")):
+            if not (in_entity[j] or _definite(w) or words[j].norm in _ROLE_LINKS):
                 break
             j, steps = j - 1, steps + 1
         if titled:
@@ -427,7 +430,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             found.append(Prediction(word.start, words[end - 1].end, "PER", SCORE["PER-title"], "PER-title"))
             continue
         # وقال ساويرس إن …: a rare word between a verb of saying and إن / أن
-        if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _zipf(word.norm) < 3.5:
+        if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _zipf(word.norm) < 3.0:
             end = _name_end(text, words, i, blocked)
             after = words[end].norm if end < len(words) and _joined(text, words[end - 1], words[end]) else ""
             if after in _THAT:

