@@ -242,7 +242,10 @@ def test_browser_task_imported_without_predictions_shows_the_backends_prediction
     page.wait_for_url(lambda url: "/user/login" not in url)
     url = f"{studio_server.url}/projects/{report.project}/data?task={task['id']}"
     _open_task(page, url, ".lsf-richtext__container .htx-highlight")
-    shown = sorted(page.locator(".lsf-richtext__container .htx-highlight").all_text_contents())
+    highlights = ".lsf-richtext__container .htx-highlight"
+    # the regions are drawn one after another: wait until as many as the backend served are on the page
+    page.wait_for_function(f"document.querySelectorAll({highlights!r}).length >= {len(expected)}")
+    shown = sorted(page.locator(highlights).all_text_contents())
     assert shown == expected
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "backend-predictions.png"))
