@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -221,6 +222,7 @@ def test_browser_task_imported_without_predictions_shows_the_backends_prediction
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from furat.studio.backend import Predictor, connect_backend
+    from furat.studio.config import CONTROLS
 
     monkeypatch.setattr("furat.studio.push._predictions", lambda root: ({}, None))  # tasks without predictions
     settings = studio_server.settings(project_title(request))
@@ -229,10 +231,11 @@ def test_browser_task_imported_without_predictions_shows_the_backends_prediction
     client = studio_server.client()
     task = next(t for t in client.projects.exports.as_json(report.project) if t["data"]["doc_id"].startswith("003"))
     assert task["predictions"] == []
-    # What the backend serves for it: every labeled region's text.
+    # What the backend serves for it: every labeled region's text, and the entities among them.
     served = Predictor(repo).predict(task)
     expected = sorted(r["value"]["text"] for r in served["result"] if r.get("type") == "labels")
-    assert expected
+    entities = sorted(r["value"]["text"] for r in served["result"] if r.get("from_name") == CONTROLS["entity"])
+    assert entities
 
     page = browser_page
     page.goto(f"{studio_server.url}/user/login/")
@@ -243,12 +246,13 @@ def test_browser_task_imported_without_predictions_shows_the_backends_prediction
     url = f"{studio_server.url}/projects/{report.project}/data?task={task['id']}"
     _open_task(page, url, ".lsf-richtext__container .htx-highlight")
     highlights = ".lsf-richtext__container .htx-highlight"
-    # the regions are drawn one after another: wait until as many as the backend served are on the page
-    page.wait_for_function(f"document.querySelectorAll({highlights!r}).length >= {len(expected)}")
+    try:  # the regions are drawn one after another: wait until as many as the backend served are on the page
+        page.wait_for_function(f"document.querySelectorAll({highlights!r}).length >= {len(expected)}")
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "backend-predictions.png"))
     shown = sorted(page.locator(highlights).all_text_contents())
-    assert shown == expected
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "backend-predictions.png"))
+    assert shown == expected and not Counter(entities) - Counter(shown)
     # stored on the task, from the backend (the page may ask for the task more than once while it loads)
     stored = list(client.predictions.list(task=task["id"]))
     assert stored and {p.model_version for p in stored} == {served["model_version"]}

@@ -101,3 +101,9 @@ def test_backend_speaks_label_studios_ml_protocol(root: Path) -> None:
     assert second["result"] == []
     assert client.post("/predict", json={"no": "tasks"}).status_code == 400
     assert client.get("/nothing").status_code == 404
+
+
+def test_predictions_do_not_depend_on_what_was_read_before(documents: dict[str, Document]) -> None:
+    first = predict_scored(documents["003"], {}, rules=True)
+    predict_scored(documents["000"], {}, rules=True)
+    assert predict_scored(documents["003"], {}, rules=True) == first

@@ -21,6 +21,7 @@ a country's short name.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -114,14 +115,16 @@ class Prediction:
     source: str
 
 
-# The written form of each normalized word seen: word frequencies are of words as written (ة, not ه).
-_WRITTEN: dict[str, str] = {}
+# The written form of each normalized word of the text being read (per thread): word frequencies are of
+# words as written (ة, not ه).
+_TEXT = threading.local()
 
 
 def _written(norm: str) -> str:
-    if norm in _WRITTEN:
-        return _WRITTEN[norm]
-    for folded, plain in list(_WRITTEN.items()):  # a word without its proclitics: the end of a word seen
+    written: dict[str, str] = getattr(_TEXT, "written", {})
+    if norm in written:
+        return written[norm]
+    for folded, plain in written.items():  # a word without its proclitics: the end of a word of the text
         if folded.endswith(norm) and len(folded) > len(norm):
             return plain[len(plain) - len(norm) :]
     return norm
@@ -485,8 +488,9 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
     """Entity predictions for ``text``: gazetteer matches, and with ``rules`` the trigger patterns and
     partial names."""
     words = tokens(text)
+    _TEXT.written = {}
     for word in words:
-        _WRITTEN.setdefault(word.norm, word.plain)
+        _TEXT.written.setdefault(word.norm, word.plain)
     candidates = _gazetteer_matches(text, words, gazetteer)
     if rules:
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
