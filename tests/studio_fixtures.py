@@ -25,6 +25,7 @@ import pytest
 
 from furat.core.findings import FuratError
 from furat.corpus.ingest import write_corpus
+from furat.studio.backend import start_backend, wait_backend
 from furat.studio.client import Studio, StudioSettings
 from furat.studio.server import Credentials, ServerProcess, free_port, start_server, stop_server, wait_ready
 
@@ -100,6 +101,19 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _SERVER = _start(tmp_path_factory.mktemp("label-studio"))
     yield _SERVER
     stop_server(_SERVER.handle.process)
+
+
+@pytest.fixture()
+def ml_backend(repo: Path, tmp_path: Path) -> Iterator[str]:
+    """Furat's ML backend for ``repo`` (``python -m furat.studio.backend``) on a free loopback port: its URL."""
+    port = free_port()
+    process = start_backend(repo, port, tmp_path / "backend.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_backend(url, process)
+        yield url
+    finally:
+        stop_server(process)
 
 
 def project_title(request: pytest.FixtureRequest) -> str:

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,13 @@ from tests.studio_fixtures import (
     Server,
     add_emoji_document,
     corpus_text,
+    ml_backend,
     project_title,
     studio_server,
     unavailable,
 )
 
-__all__ = ["studio_server"]  # the session fixture, shared with test_studio.py
+__all__ = ["ml_backend", "studio_server"]  # fixtures, shared with test_studio.py
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -209,3 +211,48 @@ def test_browser_annotator_labels_an_arabic_word_and_pull_gets_exactly_it(
         (start, start + len(word), word, "GPE")
     ]
     assert gold["provenance"]["annotators"] == [{"id": "admin-at-furat.local", "kind": "human"}]
+
+
+def test_browser_task_imported_without_predictions_shows_the_backends_predictions(
+    repo: Path,
+    studio_server: Server,
+    ml_backend: str,
+    request: pytest.FixtureRequest,
+    browser_page: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from furat.studio.backend import Predictor, connect_backend
+    from furat.studio.config import CONTROLS
+
+    monkeypatch.setattr("furat.studio.push._predictions", lambda root: ({}, None))  # tasks without predictions
+    settings = studio_server.settings(project_title(request))
+    report = push(repo, settings, echo=lambda _: None)
+    connect_backend(settings, report.project, ml_backend)
+    client = studio_server.client()
+    task = next(t for t in client.projects.exports.as_json(report.project) if t["data"]["doc_id"].startswith("003"))
+    assert task["predictions"] == []
+    # What the backend serves for it: every labeled region's text, and the entities among them.
+    served = Predictor(repo).predict(task)
+    expected = sorted(r["value"]["text"] for r in served["result"] if r.get("type") == "labels")
+    entities = sorted(r["value"]["text"] for r in served["result"] if r.get("from_name") == CONTROLS["entity"])
+    assert entities
+
+    page = browser_page
+    page.goto(f"{studio_server.url}/user/login/")
+    page.fill("input[name=email]", studio_server.creds.username)
+    page.fill("input[name=password]", studio_server.creds.password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(lambda url: "/user/login" not in url)
+    url = f"{studio_server.url}/projects/{report.project}/data?task={task['id']}"
+    _open_task(page, url, ".lsf-richtext__container .htx-highlight")
+    highlights = ".lsf-richtext__container .htx-highlight"
+    try:  # the regions are drawn one after another: wait until as many as the backend served are on the page
+        page.wait_for_function(f"document.querySelectorAll({highlights!r}).length >= {len(expected)}")
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "backend-predictions.png"))
+    shown = sorted(page.locator(highlights).all_text_contents())
+    assert shown == expected and not Counter(entities) - Counter(shown)
+    # stored on the task, from the backend (the page may ask for the task more than once while it loads)
+    stored = list(client.predictions.list(task=task["id"]))
+    assert stored and {p.model_version for p in stored} == {served["model_version"]}

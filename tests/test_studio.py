@@ -41,13 +41,14 @@ from tests.studio_fixtures import (
     Server,
     add_emoji_document,
     corpus_text,
+    ml_backend,
     project_title,
     run_studio,
     studio_env,
     studio_server,
 )
 
-__all__ = ["studio_server"]  # the session fixture, shared with test_browser.py
+__all__ = ["ml_backend", "studio_server"]  # fixtures, shared with test_browser.py
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "004_6a18982ae2c37ec8.json"
 LS_RESERVED_KEYS = {"u"}  # Label Studio's own single-key hotkey (unselect)
@@ -494,3 +495,43 @@ def test_studio_bad_token_is_refused_clearly(repo: Path, studio_server: Server) 
     assert "error[studio-auth]" in result.stderr and "Traceback" not in result.stderr
     with pytest.raises(FuratError, match="studio-auth"):
         push(repo, StudioSettings(studio_server.url, "0" * 40, "x"), echo=_quiet)
+
+
+# --- the ML backend: predictions for a task imported without them ------------------------------
+
+
+def test_studio_backend_pre_labels_a_task_imported_without_predictions(
+    repo: Path, studio_server: Server, ml_backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from furat.annotate.preannotate import MODEL_VERSION, curated_gazetteer, predict
+    from furat.studio.backend import connect_backend
+    from furat.studio.config import CONTROLS
+    from furat.studio.tasks import documents
+
+    monkeypatch.setattr("furat.studio.push._predictions", lambda root: ({}, None))  # push adds none
+    settings = studio_server.settings(project_title(request))
+    report = push(repo, settings, echo=_quiet)
+    client = studio_server.client()
+    doc = documents(repo)["002_76eb5b3d7b74ea79"]
+    # A task made by another tool: the article's text only, without doc_id and without predictions.
+    imported = client.projects.import_tasks(id=report.project, request=[{"data": {"text": doc.text}}])
+    [task_id] = [t["id"] for t in client.projects.exports.as_json(report.project) if "doc_id" not in t["data"]]
+    assert imported.prediction_count == 0 and not list(client.predictions.list(task=task_id))
+    connect_backend(settings, report.project, ml_backend)
+    connect_backend(settings, report.project, ml_backend)  # connecting again changes nothing
+    assert len(client.ml.list(project=report.project)) == 1
+
+    # Opening the task (what the labeling page does) asks the backend for its predictions.
+    headers = {"Authorization": f"Token {studio_server.creds.token}"}
+    opened = httpx.get(f"{studio_server.url}/api/tasks/{task_id}", headers=headers, timeout=60).json()
+    [prediction] = opened["predictions"]
+    assert prediction["model_version"] == MODEL_VERSION and 0 < prediction["score"] <= 1
+    entities = [r for r in prediction["result"] if r.get("from_name") == CONTROLS["entity"]]
+    found = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in entities}
+    expected = {(e.start, e.end, e.label) for e in predict(doc, curated_gazetteer(), rules=True).entities}
+    assert found == expected and found
+    assert all(0 < r["score"] <= 1 for r in entities)
+    again = httpx.get(f"{studio_server.url}/api/tasks/{task_id}", headers=headers, timeout=60).json()
+    assert len(again["predictions"]) == 1  # one prediction per model version

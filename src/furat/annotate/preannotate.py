@@ -1,36 +1,45 @@
-"""Pre-annotations for annotators to correct: quantities from the recognizer, entities from a gazetteer.
+"""Pre-annotations for annotators to correct: quantities from the recognizer, entities from names and rules.
 
-The gazetteer is the names of the gold annotations plus a curated list (``furat/annotate/gazetteer.json``).
-A name matches as a whole word, after at most two attached proclitics (و ف ب ل ك), which stay
-outside the span as the guidelines say; overlapping matches keep the longest, leftmost one.
+Entities come from ``furat.annotate.entities``: gazetteer matches on normalized Arabic words
+(``normalize``) with proclitics kept outside the span, over the names of the gold annotations, the
+curated list and maintained data (``gazetteers``: CLDR territories, GeoNames cities, nisba forms), plus
+trigger patterns and partial names. ``predict(doc, names)`` matches the given names only;
+``predict(doc, names, rules=True)`` adds everything else. Every prediction has a score
+(``predict_scored``).
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from furat.annotate.entities import find_entities
+from furat.annotate.gazetteers import curated_data, library_gazetteer, merged, names_gazetteer
 from furat.annotate.quantities import find_quantities
 from furat.core.annotation import AnnotationSet, Entity, Quantity, text_sha256
 from furat.core.model import Document
 from furat.core.repo import Repo
 
-__all__ = ["MODEL_VERSION", "curated_gazetteer", "gold_gazetteer", "load_gold", "predict", "predictions"]
+__all__ = [
+    "MODEL_VERSION",
+    "curated_gazetteer",
+    "gold_gazetteer",
+    "load_gold",
+    "predict",
+    "predict_scored",
+    "predictions",
+]
 
-MODEL_VERSION = "furat-preannotate-1"
-_CURATED = Path(__file__).with_name("gazetteer.json")
+MODEL_VERSION = "furat-preannotate-2"
 
 
 @cache
 def curated_gazetteer() -> dict[str, str]:
     """Curated names -> entity label."""
-    data: dict[str, dict[str, str]] = json.loads(_CURATED.read_text(encoding="utf-8"))
-    return dict(data["entities"])
+    return dict(curated_data()["entities"])
 
 
 def gold_gazetteer(gold: Iterable[AnnotationSet]) -> dict[str, str]:
@@ -43,44 +52,51 @@ def gold_gazetteer(gold: Iterable[AnnotationSet]) -> dict[str, str]:
     return {name: max(labels, key=lambda label: labels[label]) for name, labels in counts.items()}
 
 
-def _alternatives(names: Iterable[str]) -> str:
-    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+def predict_scored(
+    doc: Document, names: Mapping[str, str], rules: bool = False
+) -> tuple[AnnotationSet, dict[str, float]]:
+    """Predicted entities and quantities of one document, and the score of each entity by its id.
 
-
-def _matcher(names: Iterable[str]) -> re.Pattern[str]:
-    """Whole names after at most two proclitics (group 1), or, after لل where the article's alef is
-    not written, the name without its article (group 2: للعراق -> عراق, guidelines D1)."""
-    names = list(names)
-    stems = [name[2:] for name in names if name.startswith("ال") and len(name) > 3]
-    after_lam = rf"|[وف]?لل({_alternatives(stems)})" if stems else ""
-    return re.compile(rf"(?<![^\W\d_])(?:[وفبلك]{{0,2}}({_alternatives(names)}){after_lam})(?![^\W\d_])")
-
-
-def predict(doc: Document, gazetteer: Mapping[str, str]) -> AnnotationSet:
-    """Predicted entities and quantities of one document, in the canonical shape."""
-    entities: list[Entity] = []
-    if gazetteer:
-        for match in _matcher(gazetteer).finditer(doc.text):
-            group = 1 if match.group(1) is not None else 2
-            name = match.group(1) or "ال" + match.group(2)
-            entities.append(Entity("", match.start(group), match.end(group), match.group(group), gazetteer[name]))
+    ``names`` (name -> label) are matched first; with ``rules`` the curated and library gazetteers,
+    trigger patterns and partial names are added.
+    """
+    given = names_gazetteer(names)
+    gazetteer = merged(given, library_gazetteer()) if rules else given
+    found = find_entities(doc.text, gazetteer, rules=rules) if gazetteer else []
+    entities = [Entity("", p.start, p.end, doc.text[p.start : p.end], p.label) for p in found]
+    scores = [p.score for p in found]
     sentence_ends = {s.start: s.end for s in doc.sentences}
     starts = sorted(sentence_ends)
     quantities: list[Quantity] = []
     for q in find_quantities(doc.text):
-        sentence = max(s for s in starts if s <= q.start)
-        if q.end <= sentence_ends[sentence]:  # a quantity never runs across sentences
+        sentence = max((s for s in starts if s <= q.start), default=0)
+        if q.end <= sentence_ends.get(sentence, len(doc.text)):  # a quantity never runs across sentences
             quantities.append(q)
-    return AnnotationSet(
+    numbered = list(_numbered(doc.id, "e", entities))
+    by_span = {(e.start, e.end): score for e, score in zip(entities, scores, strict=True)}
+    annotations = AnnotationSet(
         document=doc.id,
         text_sha256=text_sha256(doc.text),
         provenance={
             "status": "prediction",
-            "annotators": [{"id": MODEL_VERSION, "kind": "rules", "description": "quantity recognizer + gazetteer"}],
+            "annotators": [
+                {
+                    "id": MODEL_VERSION,
+                    "kind": "rules",
+                    "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, GeoNames, nisba), "
+                    "trigger patterns and partial names",
+                }
+            ],
         },
-        entities=tuple(_numbered(doc.id, "e", entities)),
+        entities=tuple(numbered),
         quantities=tuple(_numbered(doc.id, "q", quantities)),
     )
+    return annotations, {e.id: by_span[(e.start, e.end)] for e in numbered}
+
+
+def predict(doc: Document, names: Mapping[str, str], rules: bool = False) -> AnnotationSet:
+    """Predicted entities and quantities of one document, in the canonical shape."""
+    return predict_scored(doc, names, rules)[0]
 
 
 _Item = TypeVar("_Item", Entity, Quantity)
@@ -97,7 +113,7 @@ def load_gold(root: Path) -> dict[str, AnnotationSet]:
 
 
 def predictions(root: Path, documents: Iterable[Document] | None = None) -> dict[str, AnnotationSet]:
-    """Pre-annotations of every corpus document, with the gazetteer of all gold and the curated list."""
+    """Pre-annotations of every corpus document, with the names of all gold, the curated list and the rules."""
     repo = Repo(root)
-    gazetteer = {**curated_gazetteer(), **gold_gazetteer(repo.gold_sets().values())}
-    return {doc.id: predict(doc, gazetteer) for doc in (documents or repo.documents())}
+    names = {**curated_gazetteer(), **gold_gazetteer(repo.gold_sets().values())}
+    return {doc.id: predict(doc, names, rules=True) for doc in (documents or repo.documents())}

@@ -14,7 +14,7 @@ from furat.core.tables import text_table as _table
 
 if TYPE_CHECKING:
     from furat.annotate.agreement import SpanScore
-    from furat.annotate.evaluation import QuantityDevScore
+    from furat.annotate.evaluation import PreannotatorScore, QuantityDevScore
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -59,43 +59,62 @@ def _eval_sentences(root: Path, as_json: bool) -> int:
     return 0
 
 
+def _score_json(s: SpanScore) -> dict[str, object]:
+    return {
+        "precision": s.precision,
+        "recall": s.recall,
+        "f1": s.f1,
+        "matched": s.matched,
+        "missed": s.only_a,
+        "spurious": s.only_b,
+    }
+
+
+def _score_rows(score: PreannotatorScore) -> list[list[object]]:
+    rows: list[list[object]] = [["layer", "precision", "recall", "f1", "matched", "missed", "spurious"]]
+    layers = {"entities": score.entities} | ({"quantities": score.quantities} if score.quantities else {})
+    layers |= {f"  {label}": s for label, s in score.entity_labels.items() if s.matched + s.only_a + s.only_b}
+    for name, s in layers.items():
+        rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
+    return rows
+
+
 def _eval_preannotator(root: Path, as_json: bool) -> int:
-    from furat.annotate.evaluation import preannotator_scores, quantity_dev_scores
+    from furat.annotate.evaluation import preannotator_scores, quantity_dev_scores, unseen_scores
 
     score = preannotator_scores(root)
+    unseen = unseen_scores(root)
     dev = quantity_dev_scores(root)
-    layers = {"entities": score.entities, "quantities": score.quantities}
     if as_json:
-        data: dict[str, object] = {
-            name: {
-                "precision": s.precision,
-                "recall": s.recall,
-                "f1": s.f1,
-                "matched": s.matched,
-                "missed": s.only_a,
-                "spurious": s.only_b,
-            }
-            for name, s in layers.items()
-        }
+        data: dict[str, object] = {"entities": _score_json(score.entities)}
+        if score.quantities:
+            data["quantities"] = _score_json(score.quantities)
         data["documents"] = score.documents
         data["quantity_value_agreement"] = score.quantity_value_agreement
+        data["entity_labels"] = {label: _score_json(s) for label, s in score.entity_labels.items()}
+        if unseen is not None:
+            data["unseen"] = {
+                "documents": unseen.documents,
+                "entities": _score_json(unseen.entities),
+                "entity_labels": {label: _score_json(s) for label, s in unseen.entity_labels.items()},
+            }
         data["unseen_quantities"] = None if dev is None else _unseen_json(dev)
         print(json.dumps(data, indent=2))
         return 0
     print(
         f"pre-annotator against the gold of {score.documents} documents (exact spans; entities leave one document out)"
     )
-    rows: list[list[object]] = [["layer", "precision", "recall", "f1", "matched", "missed", "spurious"]]
-    for name, s in layers.items():
-        rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
-    print(_table(rows))
+    print(_table(_score_rows(score)))
     agree = score.quantity_value_agreement
     print(f"normalized values equal on matched quantities: {'-' if agree is None else f'{agree:.3f}'}")
+    if unseen is not None:
+        print(f"\non unseen text: the frozen development set, {unseen.documents} documents (entities only)")
+        print(_table(_score_rows(unseen)))
     if dev is None:
         return 0
     print()
     print(f"quantity recognizer on the frozen development set ({dev.sentences} constructed sentences, not corpus)")
-    rows = [["kind", "precision", "recall", "f1", "matched", "missed", "spurious"]]
+    rows: list[list[object]] = [["kind", "precision", "recall", "f1", "matched", "missed", "spurious"]]
     for name, s in [*dev.by_kind.items(), ("all", dev.quantities)]:
         rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
     print(_table(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from furat.studio.server import (
     credentials,
     ensure_server_installed,
     first_env,
+    free_port,
     port_in_use,
     start_server,
     stop_server,
@@ -94,6 +96,40 @@ def _banner(url: str, creds: Credentials, root: Path, stored: bool) -> str:
     )
 
 
+def _start_backend(root: Path, settings: StudioSettings, project_id: int) -> subprocess.Popen[bytes]:
+    """Start the ML backend (``furat.studio.backend``) and connect it to the project."""
+    from furat.studio.backend import connect_backend, start_backend, wait_backend
+
+    studio_dir = root / STUDIO_DIR
+    port = int(os.environ.get("FURAT_STUDIO_BACKEND_PORT") or free_port())
+    url = f"http://127.0.0.1:{port}"
+    process = start_backend(root, port, studio_dir / "backend.log")
+    (studio_dir / "backend.pid").write_text(f"{process.pid}\n", encoding="utf-8")
+    try:
+        wait_backend(url, process)
+        connect_backend(settings, project_id, url)
+    except FuratError:
+        stop_server(process)
+        (studio_dir / "backend.pid").unlink(missing_ok=True)
+        raise
+    print(f"ML backend at {url} serves pre-annotations for any task when it is opened (log in .studio/backend.log)")
+    return process
+
+
+def _backend_running(root: Path) -> bool:
+    return _recorded_process(root / STUDIO_DIR / "backend.pid", "furat.studio.backend") is not None
+
+
+def _recorded_process(pid_file: Path, marker: str) -> int | None:
+    """The pid recorded in ``pid_file`` if that process is still running ``marker``."""
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").split()[0])
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid if marker in command else None
+
+
 def _cmd_up(args: argparse.Namespace) -> int:
     root = root_of(args)
     studio_dir = root / STUDIO_DIR
@@ -110,7 +146,9 @@ def _cmd_up(args: argparse.Namespace) -> int:
         print(f"Label Studio is already running at {url}")
         record_server(root, url)
         if not args.no_push:
-            push(root, settings)
+            report = push(root, settings)
+            if not args.no_backend and not _backend_running(root):
+                _start_backend(root, settings, report.project)
         print(_banner(url, creds, root, stored))
         return 0
     venv = studio_dir / "venv"
@@ -125,11 +163,14 @@ def _cmd_up(args: argparse.Namespace) -> int:
     server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
     pid_file = studio_dir / "server.pid"
     pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
+    backend = None
     try:
         wait_ready(url, timeout=args.timeout, process=server.process, log=log)
         record_server(root, url)
         if not args.no_push:
-            push(root, settings)
+            report = push(root, settings)
+            if not args.no_backend:
+                backend = _start_backend(root, settings, report.project)
     except (FuratError, KeyboardInterrupt):
         stop_server(server.process)
         pid_file.unlink(missing_ok=True)
@@ -144,6 +185,9 @@ def _cmd_up(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\nstopping Label Studio")
     finally:
+        if backend is not None:
+            stop_server(backend)
+            (studio_dir / "backend.pid").unlink(missing_ok=True)
         stop_server(server.process)
         pid_file.unlink(missing_ok=True)
     return 0
@@ -151,6 +195,11 @@ def _cmd_up(args: argparse.Namespace) -> int:
 
 def _cmd_down(args: argparse.Namespace) -> int:
     root = root_of(args)
+    backend_pid = _recorded_process(root / STUDIO_DIR / "backend.pid", "furat.studio.backend")
+    if backend_pid is not None:
+        os.killpg(backend_pid, signal.SIGTERM)
+        print(f"stopped the ML backend (pid {backend_pid})")
+    (root / STUDIO_DIR / "backend.pid").unlink(missing_ok=True)
     pid_file = root / STUDIO_DIR / "server.pid"
     try:
         pid = int(pid_file.read_text(encoding="utf-8").split()[0])
@@ -194,6 +243,7 @@ def add_commands(subparsers: Subparsers) -> None:
     up.add_argument("--detach", action="store_true", help="leave the server running in the background")
     up.add_argument("--no-install", action="store_true", help="do not install the server; fail if it is missing")
     up.add_argument("--no-push", action="store_true", help="start the server only")
+    up.add_argument("--no-backend", action="store_true", help="do not start the ML backend that pre-labels tasks")
     up.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the server (default 300)")
     up.set_defaults(func=_cmd_up)
 

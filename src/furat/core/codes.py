@@ -181,6 +181,7 @@ _R("studio-rejected", "studio", None, "Label Studio rejected a request", "the me
 _R("studio-no-project", "studio", None, "the project does not exist on the server", "run `furat studio push`")
 _R("studio-install", "studio", None, "the Label Studio server could not be installed", "see the pip output")
 _R("studio-start", "studio", None, "the Label Studio server exited while starting", "see .studio/server.log")
+_R("studio-backend", "studio", None, "the ML backend did not start or answer", "see .studio/backend.log")
 _R("studio-port-in-use", "studio", None, "the port is taken by another program", "use --port N")
 _R("studio-credentials", "studio", None, ".studio/credentials.json cannot be read", "remove it to make new ones")
 _R("studio-task-stale", "studio", 3, "a task whose text no longer matches the corpus document", "push again")

