@@ -40,6 +40,7 @@ class Progress:
         self.extra: dict[str, int] = {}
         self.start = self._last = time.monotonic()
         self.bar: Any = None
+        self._shown = 0
         self.quiet = is_quiet()
         if not self.quiet and self.stream.isatty():
             from tqdm import tqdm
@@ -61,6 +62,7 @@ class Progress:
 
     def _line(self) -> None:
         self._last = now = time.monotonic()
+        self._shown = self.count
         rate = self.count / max(now - self.start, 1e-9)
         of = f"/{self.total}" if self.total is not None else ""
         extra = "".join(f", {value} {key}" for key, value in self.extra.items())
@@ -70,7 +72,7 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-        elif not self.quiet and self.count:
+        elif not self.quiet and self.count != self._shown:
             self._line()
 
 

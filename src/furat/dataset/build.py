@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from furat import __version__
-from furat.check.validate import check_validate
+from furat.check.parallel import check_validate_parallel
 from furat.core.findings import Finding
 from furat.core.labels import load_labels
 from furat.dataset.card import dataset_card
@@ -212,7 +212,7 @@ def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = Non
     out = (out or root / DIST).resolve()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    warnings = check_validate(root)
+    warnings = check_validate_parallel(root)
     seconds["validate"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
