@@ -1,7 +1,8 @@
 """Progress of long work on stderr: a tqdm bar on a terminal, a plain line every few seconds otherwise.
 
 ``furat --quiet`` sets ``FURAT_QUIET=1`` (``set_quiet``), which child processes inherit; then nothing
-is printed. Counts other than the main one (documents in a block, say) go in as keywords to ``update``.
+is printed. Short work prints nothing: the bar appears after a second, the first plain line after ``PLAIN_EVERY``
+seconds. Counts other than the main one (documents in a block, say) go in as keywords to ``update``.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO, TypeVar
 
-__all__ = ["Progress", "is_quiet", "progress", "set_quiet"]
+__all__ = ["Progress", "is_quiet", "progress", "set_quiet", "tracked"]
+
+_T = TypeVar("_T")
 
 QUIET_ENV = "FURAT_QUIET"
 PLAIN_EVERY = 10.0  # seconds between two plain lines
@@ -45,7 +48,7 @@ class Progress:
         if not self.quiet and self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=desc, unit=unit, file=self.stream, dynamic_ncols=True)
+            self.bar = tqdm(total=total, desc=desc, unit=unit, file=self.stream, dynamic_ncols=True, delay=1.0)
 
     def update(self, n: int = 1, **counts: int) -> None:
         self.count += n
@@ -72,7 +75,7 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-        elif not self.quiet and self.count != self._shown:
+        elif not self.quiet and self._shown and self.count != self._shown:  # work that took long: its last count
             self._line()
 
 
@@ -84,3 +87,11 @@ def progress(desc: str, total: int | None = None, unit: str = "item") -> Iterato
         yield bar
     finally:
         bar.close()
+
+
+def tracked(items: Iterable[_T], desc: str, total: int | None = None, unit: str = "item") -> Iterator[_T]:
+    """``items``, one at a time, counted on a progress bar (a loop keeps its body as it is)."""
+    with progress(desc, total, unit) as bar:
+        for item in items:
+            yield item
+            bar.update()

@@ -22,6 +22,7 @@ from typing import Any, cast
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import dumps, write_files_atomically
 from furat.core.model import Document, Meta, Removed, RemovedRole, Segment, SegmentKind
+from furat.core.progress import tracked
 from furat.core.repo import MANIFEST, META_FIELDS, RULES, ManifestEntry, Repo
 from furat.corpus.segment import sentence_spans
 from furat.corpus.textspan import TextBuilder, normalize_line
@@ -377,7 +378,7 @@ def build_corpus(root: Path) -> list[Document]:
     entries = load_manifest(root)
     documents, problems = [], []
     seen: dict[str, int] = {}
-    for entry in entries:
+    for entry in tracked(entries, "ingest", len(entries), "seed"):
         if entry.id in seen:
             msg = f"duplicate document id {entry.id!r} (first on line {seen[entry.id]})"
             problems.append(_finding(MANIFEST, entry.line, "duplicate-id", msg))

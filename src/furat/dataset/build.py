@@ -82,6 +82,28 @@ def quiet_datasets() -> Iterator[None]:
             datasets.enable_progress_bars()
 
 
+def _join_spills(spills: list[Path], path: Path, schema: Any) -> tuple[int, int]:
+    """The runs' Arrow files, in order, into one Parquet file, a record batch at a time; (rows, Arrow bytes).
+
+    ``schema`` is the config's ``Features.arrow_schema``: its metadata carries the features (label
+    names, span structs) into the Parquet file, as ``datasets`` writes them.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = nbytes = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for spill in spills:
+            with pa.ipc.open_stream(str(spill)) as reader:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    nbytes += batch.nbytes
+            spill.unlink()
+    return rows, nbytes
+
+
 def _write_data(
     tmp: Path, root: Path, splits: list[tuple[str, str]], features: Mapping[str, Any], notes: list[Finding]
 ) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary]:
@@ -92,7 +114,7 @@ def _write_data(
     so Arrow takes them as they are; the ``Features`` travel with the ``Dataset`` into the Parquet
     metadata, and ``load_dataset`` gives back the ClassLabel names and span structs.
     """
-    from datasets import Dataset, DatasetInfo, NamedSplit, SplitDict, SplitInfo, concatenate_datasets
+    from datasets import DatasetInfo, SplitDict, SplitInfo
 
     from furat.check.parallel import workers_available
     from furat.core.progress import progress
@@ -111,24 +133,15 @@ def _write_data(
         size = download = 0
         per: dict[str, int] = {}
         for split in SPLITS:
-            info = DatasetInfo(features=features[config])
-            parts = [
-                Dataset.from_file(str(spill_path(work, index, config, split)), info=info, split=NamedSplit(split))
-                for index, run in enumerate(runs)
-                if (config, split) in run[2]
-            ]
-            if not parts:
+            spills = [spill_path(work, i, config, split) for i, run in enumerate(runs) if (config, split) in run[2]]
+            if not spills:
                 continue
-            dataset = parts[0] if len(parts) == 1 else concatenate_datasets(parts, info=info, split=NamedSplit(split))
             path = tmp / DATA_FILE.format(config=config, split=split)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            dataset.to_parquet(str(path))
-            nbytes = int(dataset.data.nbytes)
-            split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=len(dataset)))
+            rows, nbytes = _join_spills(spills, path, features[config].arrow_schema)
+            split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=rows))
             size += nbytes
             download += path.stat().st_size
-            per[split] = len(dataset)
-            del dataset, parts
+            per[split] = rows
         if per:
             infos[config] = DatasetInfo(
                 config_name=config,
