@@ -22,8 +22,10 @@ _RUN = (
     "start = time.perf_counter()\n"
     "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
     "seconds = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(json.dumps({'code': done.returncode, 'seconds': seconds, 'peak_kb': peak, 'err': done.stderr[-2000:]}))\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "cpu = usage.ru_utime + usage.ru_stime\n"
+    "print(json.dumps({'code': done.returncode, 'seconds': seconds, 'cpu': cpu, 'peak_kb': usage.ru_maxrss,\n"
+    "                  'err': done.stderr[-2000:]}))\n"
 )
 
 
@@ -51,6 +53,7 @@ def bench_silver(root: Path, docs: int) -> dict[str, Any]:
         parse = time.perf_counter() - start
         one = _silver(root, articles, Path(tmp) / "one", 1)
         two = _silver(root, articles, Path(tmp) / "two", 2)
+        output = sum(p.stat().st_size for p in (Path(tmp) / "two" / "data").rglob("*.parquet"))
         same = all(
             a.read_bytes() == b.read_bytes()
             for a, b in zip(
@@ -69,7 +72,11 @@ def bench_silver(root: Path, docs: int) -> dict[str, Any]:
         "mb_per_s_per_worker_1": round(mb / one["seconds"], 3),
         "mb_per_s_per_worker_2": round(mb / two["seconds"] / 2, 3),
         "speedup_1_to_2": round(one["seconds"] / two["seconds"], 2),
+        "output_mb": round(output / 1_000_000, 3),
         "ms_per_document_1_worker": round(1000 * one["seconds"] / docs, 3),
+        # CPU time of every process of the run: what a document costs, however busy the machine is
+        "cpu_ms_per_document_1_worker": round(1000 * one["cpu"] / docs, 3),
+        "cpu_ms_per_document_2_workers": round(1000 * two["cpu"] / docs, 3),
         "peak_rss_mb_1_worker": round(one["peak_kb"] / 1024, 1),
         "peak_rss_mb_per_worker_2": round(two["peak_kb"] / 1024, 1),
         "same_output_1_and_2_workers": same,

@@ -118,10 +118,11 @@ def _parquet(block: Block) -> Iterator[Article]:
 
     parquet = pq.ParquetFile(block.path)
     columns = [name for name in _FIELDS if name in parquet.schema_arrow.names]
-    table = parquet.read_row_group(block.start, columns=columns)
-    for batch in table.to_batches(max_chunksize=1000):
-        for n, record in enumerate(batch.to_pylist()):
+    n = 0
+    for batch in parquet.iter_batches(batch_size=1000, row_groups=[block.start], columns=columns):
+        for record in batch.to_pylist():  # a batch at a time, however large the row group
             yield _article(f"{block.path}#{block.start}:{n}", record)
+            n += 1
 
 
 def _page_id(path: Path, raw: bytes) -> str:

@@ -161,6 +161,7 @@ def run_silver(
 ) -> SilverResult:
     """Silver-annotate ``inputs`` into the dataset folder ``out``; resumes a run killed before it finished."""
     root, out = root.resolve(), out.resolve()
+    inputs = [path.resolve() for path in inputs]  # cluster tasks may start in another directory
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise _usage(f"no such input: {missing[0]}")
