@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from furat.core.model import Document
 from furat.corpus.segment import paragraph_spans, sentence_spans, token_spans, tokenize
 
 
@@ -100,3 +101,14 @@ def test_sentences_tile_every_paragraph(text: str) -> None:
 def test_tokens_cover_every_non_space_character(text: str) -> None:
     covered = {i for s, e in token_spans(text) for i in range(s, e)}
     assert covered == {i for i, ch in enumerate(text) if not ch.isspace()}
+
+
+def test_streamed_token_spans_are_the_token_spans(documents: dict[str, Document]) -> None:
+    from furat.corpus.segment import iter_token_spans
+
+    for doc in documents.values():
+        assert list(iter_token_spans(doc.text)) == token_spans(doc.text)
+        sentence = doc.sentences[-1]
+        assert list(iter_token_spans(doc.text, sentence.start, sentence.end)) == token_spans(
+            doc.text, sentence.start, sentence.end
+        )

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from furat.core.jsonio import dumps
 from furat.core.model import Document
 from furat.corpus.ingest import build_corpus
 
-__all__ = ["GAZETTEER", "annotate", "make_repository"]
+__all__ = ["GAZETTEER", "annotate", "make_repository", "synthetic_articles", "write_articles"]
 
 GAZETTEER = {
     "قوات سوريا الديمقراطية": "ORG",
@@ -137,3 +138,31 @@ def make_repository(root: Path, dest: Path, n_docs: int) -> None:
         (dest / "corpus" / f"{corpus['id']}.json").write_text(dumps(corpus), encoding="utf-8")
     manifest = {"schema_version": "1.0.0", "documents": entries}
     (dest / "seeds" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def synthetic_articles(root: Path, n_articles: int) -> Iterator[dict[str, Any]]:
+    """``n_articles`` raw articles in the ``furat silver`` JSON Lines shape, no two alike.
+
+    Article ``n`` is the raw seed ``n mod seeds`` with a closing line that names ``n``, so every text
+    differs and the cleaning, the recognizer and the gazetteer all meet real news text.
+    """
+    entries = json.loads((root / "seeds" / "manifest.json").read_text("utf-8"))["documents"]
+    raws = [(e, (root / "seeds" / e["file"]).read_text("utf-8")) for e in entries]
+    for n in range(n_articles):
+        entry, raw = raws[n % len(raws)]
+        yield {
+            "id": f"a{n:07d}_{entry['id'][:3]}",
+            "title": None,
+            "text": f"{raw.rstrip()}\n\nنشر هذا المقال في الأرشيف برقم {n} بعد {n % 97 + 2} يوما من كتابته.\n",
+            "outlet": entry.get("outlet"),
+            "published": entry.get("published"),
+            "url": None if entry.get("url") is None else f"{entry['url']}?copy={n}",
+        }
+
+
+def write_articles(root: Path, path: Path, n_articles: int) -> int:
+    """Write ``synthetic_articles`` as JSON Lines to ``path``; its size in bytes."""
+    with path.open("w", encoding="utf-8") as handle:
+        for article in synthetic_articles(root, n_articles):
+            handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+    return path.stat().st_size

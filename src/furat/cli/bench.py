@@ -21,11 +21,21 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     figures = run_bench(root, BenchSettings(size_mb=args.size_mb, docs=args.docs), args.stage)
     out = Path(args.out)
     write_bench(out if out.is_absolute() else root / out, figures)
-    rows: list[list[object]] = [["stage", "input MB", "seconds", "MB/s", "peak RSS MB"]]
+    rows: list[list[object]] = [["stage", "input MB", "seconds", "MB/s", "floor s", "x floor", "peak RSS MB", "floor"]]
     for name, stage in figures["stages"].items():
         speed = stage.get("mb_per_s", round(stage["input_mb"] / stage["seconds"], 3) if stage["seconds"] else 0)
-        rows.append([name, stage["input_mb"], stage["seconds"], speed, stage["peak_rss_mb"]])
+        peak = stage.get("build_peak_rss_mb", stage.get("peak_rss_mb_per_worker_2", stage["peak_rss_mb"]))
+        floor = [stage.get("floor_seconds", "-"), stage.get("over_floor", "-")]
+        rows.append([name, stage["input_mb"], stage["seconds"], speed, *floor, peak, stage.get("floor", "-")])
     print(_table(rows))
+    if "silver" in figures["stages"]:
+        s = figures["stages"]["silver"]
+        print(
+            f"silver, {s['documents']} articles: {s['mb_per_s_per_worker_1']} MB/s with 1 worker, "
+            f"{s['mb_per_s_per_worker_2']} MB/s per worker with 2; speed-up 1 -> 2 workers {s['speedup_1_to_2']}x; "
+            f"peak RSS {s['peak_rss_mb_1_worker']} MB (1 worker), {s['peak_rss_mb_per_worker_2']} MB per worker (2); "
+            f"same output: {s['same_output_1_and_2_workers']}"
+        )
     if "validate" in figures["stages"]:
         v = figures["stages"]["validate"]
         print(

@@ -12,7 +12,8 @@ from furat.core.tables import text_table as _table
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from furat.check.validate import validate_paths, validate_repo
+    from furat.check.parallel import validate_repo_parallel
+    from furat.check.validate import validate_paths
 
     if args.list_codes:
         from furat.core.codes import CODES, STAGES
@@ -35,7 +36,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             raise FuratError([Finding(missing[0], 0, "io-error", "no such file")], 2)
         findings = validate_paths(root, paths)
     else:
-        findings = validate_repo(root)
+        findings = validate_repo_parallel(root)
     errors = [f for f in findings if f.level == "error"]
     warnings = [f for f in findings if f.level != "error"]
     shown = errors[: args.max_errors] if args.max_errors else errors

@@ -50,7 +50,7 @@ def add_publish(subparsers: Subparsers) -> None:
 
 
 def _cmd_datasheet(args: argparse.Namespace) -> int:
-    from furat.check.validate import check_validate
+    from furat.check.parallel import check_validate_parallel as check_validate
 
     root = repo_root(getattr(args, "root", None))
     check_validate(root)  # numbers from data that validate rejects would be wrong numbers

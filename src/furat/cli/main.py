@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from furat import __version__
-from furat.cli import annotate, bench, check, corpus, dataset, export, studio, view
+from furat.cli import annotate, bench, check, corpus, dataset, export, silver, studio, view
 from furat.core.findings import FuratError, format_findings
 from furat.core.paths import repo_root
+from furat.core.progress import set_quiet
 
 __all__ = ["build_parser", "main"]
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="furat", description="Build, check and publish the Furat corpus.")
     parser.add_argument("--version", action="version", version=f"furat {__version__}")
     parser.add_argument("--root", help="the repository (default: found upwards from the working directory)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or progress lines")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (
         corpus.add_ingest,
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         view.add_view,
         export.add_export,
         export.add_import,
+        silver.add_silver,
     ):
         add(sub)
     return parser
@@ -59,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.quiet:
+        set_quiet(True)
     try:
         return int(args.func(args))
     except FuratError as exc:

@@ -244,9 +244,11 @@ class Repo:
         """Annotation files whose provenance status is ``gold``, by document id, in manifest order."""
         out = {}
         for entry in self.manifest:
-            annotations = self.gold(entry.id)
-            if annotations is not None and annotations.provenance.get("status") == "gold":
-                out[entry.id] = annotations
+            path = self.gold_path(entry.id)
+            data = self._json(path) if path.is_file() else None
+            provenance = data.get("provenance") if isinstance(data, dict) else None
+            if isinstance(provenance, dict) and provenance.get("status") == "gold":  # only gold becomes a model
+                out[entry.id] = self._annotation_set(path, data)
         return out
 
     def passes(self, doc_id: str) -> dict[str, AnnotationSet]:
@@ -263,7 +265,9 @@ class Repo:
 
     def annotation_set(self, path: Path) -> AnnotationSet:
         """An annotation file, as the model; findings when it cannot be read or is not one."""
-        data = self._json(path)
+        return self._annotation_set(path, self._json(path))
+
+    def _annotation_set(self, path: Path, data: Any) -> AnnotationSet:
         try:
             return AnnotationSet.from_json(data)
         except (KeyError, TypeError, ValueError) as exc:

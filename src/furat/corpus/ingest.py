@@ -20,6 +20,7 @@ from typing import Any, cast
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import dumps, write_files_atomically
 from furat.core.model import Document, Meta, Removed, RemovedRole, Segment, SegmentKind
+from furat.core.progress import tracked
 from furat.core.repo import MANIFEST, META_FIELDS, RULES, ManifestEntry, Repo
 from furat.corpus.furniture import is_final, looks_like_body, parse_date, timestamp, words
 from furat.corpus.rules import Rule, Rules, load_rules, rules_hash
@@ -410,7 +411,7 @@ def build_corpus(root: Path, warnings: list[Finding] | None = None) -> list[Docu
     entries = load_manifest(root)
     documents, problems = [], []
     seen: dict[str, int] = {}
-    for entry in entries:
+    for entry in tracked(entries, "ingest", len(entries), "seed"):
         if entry.id in seen:
             msg = f"duplicate document id {entry.id!r} (first on line {seen[entry.id]})"
             problems.append(_finding(MANIFEST, entry.line, "duplicate-id", msg))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
-__all__ = ["Span", "paragraph_spans", "sentence_spans", "token_spans", "tokenize"]
+__all__ = ["Span", "iter_token_spans", "paragraph_spans", "sentence_spans", "token_spans", "tokenize"]
 
 Span = tuple[int, int]
 
@@ -77,6 +78,12 @@ def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Token spans of ``text[start:end]``: words keep attached clitics; numbers and punctuation stand alone."""
     return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def iter_token_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+    """``token_spans`` one at a time: for a whole corpus, without holding every span."""
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        yield match.span()
 
 
 def tokenize(text: str) -> list[str]:

@@ -36,22 +36,20 @@ from pathlib import Path
 from typing import Any
 
 from furat import __version__
-from furat.check.validate import check_validate
+from furat.check.parallel import check_validate_parallel
 from furat.core.findings import Finding
 from furat.core.labels import load_labels
 from furat.dataset.card import dataset_card
+from furat.dataset.chunks import spill_path, write_runs
 from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
 from furat.dataset.features import bio_names, config_features
-from furat.dataset.rows import document_rows
 from furat.dataset.summary import (
     CONFIGS,
     DATA_FILE,
     DIST,
     SPLITS,
     Summary,
-    iter_documents,
     read_splits,
-    summarize_document,
 )
 
 __all__ = ["BuildResult", "build_dataset", "quiet_datasets"]
@@ -84,71 +82,50 @@ def quiet_datasets() -> Iterator[None]:
             datasets.enable_progress_bars()
 
 
-_BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
+def _join_spills(spills: list[Path], path: Path, schema: Any) -> tuple[int, int]:
+    """The runs' Arrow files, in order, into one Parquet file, a record batch at a time; (rows, Arrow bytes).
 
-
-class _Spill:
-    """The rows of one config and split, spilled to an Arrow stream file as record batches.
-
-    This is the file format ``datasets`` keeps its own datasets in, so ``Dataset.from_file`` opens it
-    memory-mapped: the build's memory stays flat however large the corpus is.
+    ``schema`` is the config's ``Features.arrow_schema``: its metadata carries the features (label
+    names, span structs) into the Parquet file, as ``datasets`` writes them.
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    def __init__(self, path: Path, schema: Any) -> None:
-        self.path, self.schema = path, schema
-        self.rows: list[dict[str, Any]] = []
-        self.count = 0
-        self._writer: Any = None
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= _BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        import pyarrow as pa
-
-        if not self.rows:
-            return
-        if self._writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pa.ipc.new_stream(str(self.path), self.schema)
-        self._writer.write_batch(pa.RecordBatch.from_pylist(self.rows, schema=self.schema))
-        self.count += len(self.rows)
-        self.rows = []
-
-    def close(self) -> bool:
-        """Flush and close; whether there are rows at all."""
-        self.flush()
-        if self._writer is not None:
-            self._writer.close()
-        return self.count > 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = nbytes = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for spill in spills:
+            with pa.ipc.open_stream(str(spill)) as reader:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    nbytes += batch.nbytes
+            spill.unlink()
+    return rows, nbytes
 
 
 def _write_data(
     tmp: Path, root: Path, splits: list[tuple[str, str]], features: Mapping[str, Any], notes: list[Finding]
 ) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary]:
-    """One pass over the documents: every config's Parquet files through ``datasets``, and the summary.
+    """Every config's Parquet files through ``datasets``, and the summary, from one pass over the documents.
 
-    Each document is read, turned into rows and let go; the rows are spilled to Arrow files as they
-    come (``_Spill``). Rows are already encoded (labels as ids), so Arrow takes them as they are; the
-    ``Features`` travel with the ``Dataset`` into the Parquet metadata, and ``load_dataset`` gives back
-    the ClassLabel names and span structs.
+    The documents are cut into runs turned into rows on every core (``chunks.write_runs``), each run
+    spilled to Arrow files as it goes, so memory stays flat. Rows are already encoded (labels as ids),
+    so Arrow takes them as they are; the ``Features`` travel with the ``Dataset`` into the Parquet
+    metadata, and ``load_dataset`` gives back the ClassLabel names and span structs.
     """
-    from datasets import Dataset, DatasetInfo, NamedSplit, SplitDict, SplitInfo
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+
+    from furat.check.parallel import workers_available
+    from furat.core.progress import progress
 
     labels = load_labels(root / "schema" / "labels.json")
     bio = {name: i for i, name in enumerate(bio_names(labels))}
     work = tmp / ".arrow"  # removed before the folder is renamed into place
-    spills: dict[tuple[str, str], _Spill] = {
-        (c, s): _Spill(work / f"{c}-{s}.arrow", features[c].arrow_schema) for c in CONFIGS for s in SPLITS
-    }
-    summaries = []
-    for split, doc, annotation_set in iter_documents(root, splits):
-        rows, tokens = document_rows(doc, annotation_set, features, bio, notes)
-        summaries.append(summarize_document(split, doc, annotation_set, tokens))
-        for config, items in rows.items():
-            spills[config, split].add(items)
+    with progress("build", total=len(splits), unit="doc") as bar:
+        runs = write_runs(root, work, splits, features, bio, workers_available(), bar.update)
+    summaries = [summary for run in runs for summary in run[0]]
+    notes.extend(note for run in runs for note in run[1])
     infos: dict[str, Any] = {}
     counts: dict[str, dict[str, int]] = {}
     for config in CONFIGS:
@@ -156,21 +133,15 @@ def _write_data(
         size = download = 0
         per: dict[str, int] = {}
         for split in SPLITS:
-            spill = spills.pop((config, split))
-            if not spill.close():
+            spills = [spill_path(work, i, config, split) for i, run in enumerate(runs) if (config, split) in run[2]]
+            if not spills:
                 continue
-            info = DatasetInfo(features=features[config])
-            dataset = Dataset.from_file(str(spill.path), info=info, split=NamedSplit(split))
             path = tmp / DATA_FILE.format(config=config, split=split)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            dataset.to_parquet(str(path))
-            nbytes = int(dataset.data.nbytes)
-            split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=len(dataset)))
+            rows, nbytes = _join_spills(spills, path, features[config].arrow_schema)
+            split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=rows))
             size += nbytes
             download += path.stat().st_size
-            per[split] = len(dataset)
-            del dataset
-            spill.path.unlink()
+            per[split] = rows
         if per:
             infos[config] = DatasetInfo(
                 config_name=config,
@@ -212,7 +183,7 @@ def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = Non
     out = (out or root / DIST).resolve()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    warnings = check_validate(root)
+    warnings = check_validate_parallel(root)
     seconds["validate"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

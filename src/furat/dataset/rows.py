@@ -31,28 +31,33 @@ def ner_tags(
 def _sentence_tags(
     text: str, sentence: Segment, entities: Sequence[Entity], first: int, notes: list[str] | None
 ) -> tuple[list[str], list[str]]:
-    """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts."""
+    """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts.
+
+    Each entity finds its tokens by bisection (entities are few, tokens many), so tokens are only
+    visited to be cut out of the text; a token two entities share goes to the first of them.
+    """
     spans = token_spans(text, sentence.start, sentence.end)
+    tokens = [text[start:end] for start, end in spans]
+    tags = ["O"] * len(spans)
     inside = []
     for entity in entities[first:]:
         if entity.start >= sentence.end:
             break
         inside.append(entity)
-    tokens, tags = [], []
-    j, previous = 0, None
-    for start, end in spans:
-        tokens.append(text[start:end])
-        while j < len(inside) and inside[j].end <= start:
-            j += 1
-        if j < len(inside) and inside[j].start < end:
-            entity = inside[j]
-            tags.append(("I-" if entity is previous else "B-") + entity.label)
-            previous = entity
-            if notes is not None and j + 1 < len(inside) and inside[j + 1].start < end:
-                notes.append(f"{inside[j + 1].id} shares the token {text[start:end]!r} with {entity.id}")
-        else:
-            tags.append("O")
-            previous = None
+    if inside:
+        starts = [start for start, _ in spans]
+        ends = [end for _, end in spans]
+        owner: dict[int, str] = {}
+        for entity in inside:
+            prefix = "B-"
+            for k in range(bisect.bisect_right(ends, entity.start), bisect.bisect_left(starts, entity.end)):
+                if k in owner:  # the token's first entity keeps it
+                    if notes is not None:
+                        notes.append(f"{entity.id} shares the token {tokens[k]!r} with {owner[k]}")
+                    continue
+                owner[k] = entity.id
+                tags[k] = prefix + entity.label
+                prefix = "I-"
     if notes is not None:
         notes.extend(
             f"{e.id} runs across the end of sentence {sentence.id}"
@@ -66,17 +71,32 @@ def _sentence_of(doc: Document, starts: list[int], offset: int) -> str:
     return doc.sentences[max(bisect.bisect_right(starts, offset) - 1, 0)].id
 
 
-def _row(features: Mapping[str, Any], item: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """``item`` with exactly the fields of ``features``, its ClassLabel values as their integer ids."""
+_LABEL_IDS: dict[int, tuple[Mapping[str, Any], list[tuple[str, dict[str, int]]]]] = {}
+
+
+def _label_ids(features: Mapping[str, Any]) -> list[tuple[str, dict[str, int]]]:
+    """The ClassLabel fields of ``features`` with their name -> id maps, made once per ``features``."""
     from datasets import ClassLabel
 
+    cached = _LABEL_IDS.get(id(features))
+    if cached is None or cached[0] is not features:
+        fields = [(k, {n: i for i, n in enumerate(f.names)}) for k, f in features.items() if isinstance(f, ClassLabel)]
+        cached = _LABEL_IDS[id(features)] = (features, fields)
+    return cached[1]
+
+
+def _row(features: Mapping[str, Any], item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``item`` with exactly the fields of ``features``, its ClassLabel values as their integer ids."""
     extra = item.keys() - features.keys()
     if extra:  # the features come from the schema, so this is a bug, not bad data
         raise ValueError(f"{where}: fields {sorted(extra)} are not in the dataset features")
     row = {key: item.get(key) for key in features}
-    for key, feature in features.items():
-        if isinstance(feature, ClassLabel) and row[key] is not None:
-            row[key] = feature.str2int(row[key])
+    for key, ids in _label_ids(features):
+        value = row[key]
+        if value is not None:
+            if value not in ids:
+                raise ValueError(f"{where}: {key} {value!r} is not one of {sorted(ids)}")
+            row[key] = ids[value]
     return row
 
 

@@ -20,6 +20,7 @@ from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import dumps, write_files_atomically
 from furat.core.labels import load_labels
 from furat.core.model import Document
+from furat.core.progress import tracked
 from furat.studio.client import Studio, StudioSettings, fail, finding
 from furat.studio.convert import Problem, build_layers, layers_digest, parse_regions
 from furat.studio.state import ProjectState, canonical_sha, load_state, project_state, sha, state_path, state_text
@@ -117,7 +118,7 @@ def pull(
 
     outputs: dict[str, str] = {}  # relative path -> content
     ids_used: dict[str, dict[str, str]] = {}
-    for doc_id in sorted(by_doc):
+    for doc_id in tracked(sorted(by_doc), "studio pull", len(by_doc), "doc"):
         doc = docs.get(doc_id)
         current = [t for t in by_doc[doc_id] if doc is not None and task_matches(t, doc)]
         for task in by_doc[doc_id]:

@@ -16,6 +16,7 @@ from furat.core.findings import Finding
 from furat.core.jsonio import write_files_atomically
 from furat.core.labels import load_labels
 from furat.core.model import Document
+from furat.core.progress import tracked
 from furat.studio.client import Studio, StudioSettings, fail, finding
 from furat.studio.config import INSTRUCTIONS_HTML, label_config
 from furat.studio.convert import annotation_results, layers_digest
@@ -116,7 +117,7 @@ def push(root: Path, settings: StudioSettings, echo: Callable[[str], None] = pri
 
     new_tasks: list[dict[str, Any]] = []
     synced: dict[str, str] = {}  # gold files now on the server as they are locally
-    for doc_id, doc in docs.items():
+    for doc_id, doc in tracked(docs.items(), "studio push", len(docs), "doc"):
         gold = _gold(root, doc_id)
         gold_rel = f"annotations/{doc_id}.json"
         if gold is not None and gold.text_sha256 != text_sha256(doc.text):

@@ -1,0 +1,1 @@
+"""Silver data: machine annotation of a large raw corpus, on DataTrove (local, Slurm or Ray)."""
