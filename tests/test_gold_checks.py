@@ -36,10 +36,10 @@ def test_a_single_submission_marked_gold_is_refused_until_a_named_adjudicator_de
     data = json.loads(path.read_text(encoding="utf-8"))
     provenance = dict(data["provenance"], passes=data["provenance"]["passes"][:1])
     _edit(path, {"provenance": provenance})
-    assert [f.code for f in validate_repo(repo)] == ["gold-provenance"]
+    assert [f.code for f in validate_repo(repo) if f.level == "error"] == ["gold-provenance"]
     decided = dict(provenance, decision={"by": "a named adjudicator", "reason": "checked every mention by hand"})
     _edit(path, {"provenance": decided})
-    assert validate_repo(repo) == []
+    assert [f for f in validate_repo(repo) if f.level == "error"] == []
 
 
 def test_a_number_no_quantity_covers_is_a_validate_finding(tmp_path: Path) -> None:
