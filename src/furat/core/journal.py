@@ -26,6 +26,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from furat.core.findings import Finding, FuratError
+
 __all__ = ["JOURNAL", "LOCK", "TMP_SUFFIX", "commit_files", "journal_base", "recover"]
 
 JOURNAL = ".furat-journal"
@@ -121,12 +123,26 @@ def recover(base: Path) -> str | None:
         return _recover_unlocked(base)
 
 
+def _refuse_escapes(base: Path, targets: list[Path]) -> None:
+    """Nothing is written through a symbolic link below ``base`` (a committed ``corpus -> /etc``) or over a folder."""
+    for target in targets:
+        part = target
+        while part != base and part.is_relative_to(base):
+            if part.is_symlink():
+                message = f"{part} is a symbolic link (to {os.readlink(part)}); refusing to write through it"
+                raise FuratError([Finding(target.as_posix(), 0, "outside-repo", message)], 2)
+            part = part.parent
+        if target.is_dir():
+            raise FuratError([Finding(target.as_posix(), 0, "io-error", "is a folder; cannot write a file there")], 2)
+
+
 def commit_files(files: Mapping[Path, str]) -> None:
     """Write every file or none, surviving a kill at any moment (see the module's docstring)."""
     if not files:
         return
     targets = [Path(p).absolute() for p in files]
     base = journal_base(targets)
+    _refuse_escapes(base, targets)
     with FileLock(base / LOCK):
         _recover_unlocked(base)
         pairs = [(_tmp(target), target) for target in targets]
