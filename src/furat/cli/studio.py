@@ -23,6 +23,7 @@ from furat.studio.server import (
     ensure_server_installed,
     first_env,
     port_in_use,
+    private_dir,
     start_server,
     stop_server,
     wait_ready,
@@ -72,13 +73,15 @@ def _answers_with_token(url: str, token: str) -> bool:
 
 
 def _banner(url: str, creds: Credentials, root: Path, stored: bool) -> str:
-    where = " (stored in .studio/credentials.json)" if stored else ""
+    # Where the password is, never the password: terminals are logged, shared and screen-shot.
+    source = next((n for n in ("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD") if os.environ.get(n)), None)
+    where = 'in .studio/credentials.json ("password")' if stored or source is None else f"the one you set in {source}"
     return "\n".join(
         [
             "",
             f"Label Studio is ready: {url}",
             f"  log in with  email: {creds.username}",
-            f"               password: {creds.password}{where}",
+            f"               password: {where}",
             f"  the project: {url}/projects/ (open 'Furat', then 'Label All Tasks')",
             "  when you are done: furat studio pull   (then: furat validate)",
             "",
@@ -88,7 +91,7 @@ def _banner(url: str, creds: Credentials, root: Path, stored: bool) -> str:
 
 def _cmd_up(args: argparse.Namespace) -> int:
     root = root_of(args)
-    studio_dir = root / STUDIO_DIR
+    studio_dir = private_dir(root / STUDIO_DIR)
     creds = credentials(studio_dir)
     stored = not (first_env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD"))
     port = args.port or port_from_env()
@@ -113,6 +116,8 @@ def _cmd_up(args: argparse.Namespace) -> int:
         executable = ensure_server_installed(venv)
     log = studio_dir / "server.log"
     print(f"starting Label Studio on {url} (data in .studio/data, log in .studio/server.log)")
+    # From here on, kill -TERM of this command stops the server as Ctrl-C does (no orphan, no stale pid).
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
     pid_file = studio_dir / "server.pid"
     pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
@@ -123,9 +128,11 @@ def _cmd_up(args: argparse.Namespace) -> int:
     except (FuratError, KeyboardInterrupt):
         stop_server(server.process)
         pid_file.unlink(missing_ok=True)
+        signal.signal(signal.SIGTERM, previous)
         raise
     print(_banner(url, creds, root, stored))
     if args.detach:
+        signal.signal(signal.SIGTERM, previous)
         print(f"running in the background (pid {server.process.pid}); stop it with: furat studio down")
         return 0
     print("press Ctrl-C to stop the server")
@@ -136,7 +143,12 @@ def _cmd_up(args: argparse.Namespace) -> int:
     finally:
         stop_server(server.process)
         pid_file.unlink(missing_ok=True)
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _cmd_down(args: argparse.Namespace) -> int:

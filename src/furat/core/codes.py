@@ -141,6 +141,7 @@ _R("span-inside-word", "check", 4, "a span that starts or ends inside a word", "
 
 # -- corpus: seeds, rules, manifest, ingest --------------------------------------------------------
 _R("manifest-field", "corpus", 1, "a manifest entry with a missing or malformed field", "see manifest.schema.json")
+_R("rules-field", "corpus", 1, "seeds/cleaning.json lacks a field or has one of another type", "compare with git")
 _R("rule-pattern", "corpus", 1, "a cleaning rule whose pattern is not a valid regular expression", "fix it")
 _R("seed-bom", "corpus", 1, "a seed that starts with a UTF-8 byte order mark", "save it without a BOM")
 _R("seed-encoding", "corpus", 1, "a seed that is not UTF-8", "convert it to UTF-8")

@@ -219,14 +219,19 @@ class Repo:
         """``corpus/<doc_id>.json``; ``lean`` leaves out the source map and removed lines."""
         path = self.doc_path(doc_id)
         data = self._json(path)
+        self._shape(path, data, "corpus")
         if lean and isinstance(data, dict):
             data.pop("source_map", None)
             data.pop("removed", None)
         try:
-            return Document.from_json(data)
+            document = Document.from_json(data)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             message = f"not a corpus document ({exc}); run `furat validate`"
             raise FuratError([Finding(self.rel(path), 0, "schema", message)]) from None
+        if document.id != doc_id:  # the id in the file names paths too: it must be the file's own
+            message = f"holds document {document.id!r} but is named {doc_id}.json; run `furat validate`"
+            raise FuratError([Finding(self.rel(path), 0, "document-mismatch", message)])
+        return document
 
     def documents(self) -> list[Document]:
         """Every corpus document, in manifest order."""
@@ -269,11 +274,18 @@ class Repo:
     def annotation_set(self, path: Path) -> AnnotationSet:
         """An annotation file, as the model; findings when it cannot be read or is not one."""
         data = self._json(path)
+        self._shape(path, data, "annotation")
         try:
             return AnnotationSet.from_json(data)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             message = f"not an annotation file ({exc}); run `furat validate`"
             raise FuratError([Finding(self.rel(path), 0, "schema", message)]) from None
+
+    def _shape(self, path: Path, data: Any, schema: str) -> None:
+        """Data from a file is used only once it has its schema's shape (the compiled check: fast)."""
+        if not self.schema(schema).is_valid(data):
+            message = f"does not match schema/{schema}.schema.json; run `furat validate` to see where"
+            raise FuratError([Finding(self.rel(path), 0, "schema", message)])
 
     def _json(self, path: Path) -> Any:
         """A JSON file of the repository, read strictly (``core.jsonio.loads_strict``), never through a link."""

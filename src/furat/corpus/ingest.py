@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from furat.core.findings import Finding, FuratError
-from furat.core.jsonio import dumps, write_files_atomically
+from furat.core.jsonio import StrictJsonError, dumps, loads_strict, write_files_atomically
 from furat.core.model import Document, Meta, Removed, RemovedRole, Segment, SegmentKind
 from furat.core.repo import MANIFEST, META_FIELDS, RULES, ManifestEntry, Repo
 from furat.corpus.segment import sentence_spans
@@ -104,11 +103,11 @@ def load_rules(root: Path) -> Rules:
     path = root / RULES
     try:
         raw = path.read_bytes()
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_strict(raw.decode("utf-8"))
     except OSError as exc:
         raise FuratError([_finding(RULES, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
+    except (UnicodeDecodeError, StrictJsonError) as exc:
+        line = getattr(exc, "line", 0)
         raise FuratError([_finding(RULES, line, "json-syntax", str(exc))]) from None
 
     def compile_rules(key: str) -> tuple[_Rule, ...]:
@@ -122,6 +121,14 @@ def load_rules(root: Path) -> Rules:
             rules.append(_Rule(item["rule"], pattern, item.get("field", "")))
         return tuple(rules)
 
+    try:
+        return _rules(data, compile_rules, raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field missing or of another type
+        message = f"malformed: {type(exc).__name__} {exc} (see the fields ingest reads)"
+        raise FuratError([_finding(RULES, 0, "rules-field", message)]) from None
+
+
+def _rules(data: Any, compile_rules: Callable[[str], tuple[_Rule, ...]], raw: bytes) -> Rules:
     overrides = {
         seed: {int(line): spec["role"] for line, spec in lines.items()}
         for seed, lines in data.get("overrides", {}).items()

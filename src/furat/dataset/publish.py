@@ -92,7 +92,9 @@ def publish(
     plan = plan_upload(root, repo_id, allow_non_gold)
     if dry_run:
         return plan
+    import httpx
     from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
 
     api = HfApi(token=token)
     try:
@@ -104,7 +106,8 @@ def publish(
             commit_message="Furat: dataset built by `furat publish`",
             delete_patterns=["data/*"],
         )
-    except OSError as exc:  # requests' and huggingface_hub's HTTP errors are OSErrors
-        message = f"upload to datasets/{repo_id} failed: {exc}"
+    except (OSError, httpx.HTTPError, HfHubHTTPError) as exc:  # on httpx, a refused connection is no OSError
+        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+        message = f"upload to datasets/{repo_id} failed ({type(exc).__name__}): {reason}"
         raise FuratError([Finding("furat publish", 0, "hub-error", message)], 2) from None
     return plan
