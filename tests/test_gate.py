@@ -212,3 +212,19 @@ def test_a_manifest_id_or_file_that_leaves_the_repository_fails_validate(repo: P
     codes = _codes(repo)
     assert ("bad-id", "seeds/manifest.json") in codes
     assert ("schema", "seeds/manifest.json") in codes
+
+
+def test_an_unexpected_error_is_an_internal_error_finding_exit_2(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import furat.cli.corpus
+    from furat.cli.main import main
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(furat.cli.corpus, "_cmd_summary", broken)
+    assert main(["--root", str(repo), "summary"]) == 2
+    err = capsys.readouterr().err
+    assert "error[internal-error]" in err and "RuntimeError" in err and "report it" in err
+    assert "Traceback" not in err
