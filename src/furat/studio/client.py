@@ -115,6 +115,20 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _health(url: str) -> int | None:
+    """The HTTP status of ``url/health``, or None when nothing answers."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
 def server_fault(body: Any) -> str:
     """What failed, in one short line, from a Label Studio error answer (JSON, a Django HTML page, a traceback).
 
@@ -197,6 +211,16 @@ class Studio:
                     continue
                 code = "studio-server" if status >= 500 else "studio-rejected"
                 cause = server_fault(exc.body)
+                if status >= 500 and not cause.startswith("the database"):
+                    # Django's bare error page says nothing. A server that answers HTTP but fails even its
+                    # /health page has lost what every request needs: its database (PostgreSQL on a team server).
+                    health = _health(url)
+                    if health is not None and health >= 500:
+                        cause = (
+                            f"{cause}: Label Studio answers but fails every request, even /health; check its database"
+                        )
+                    elif health == 200:
+                        cause = f"{cause}: Label Studio runs (/health answers) but failed inside this request"
                 message = f"{url}: {what} failed with HTTP {status}: {cause}"
                 if status >= 500:
                     message += " (details in Label Studio's log, .studio/server.log for `furat studio up`)"
