@@ -77,14 +77,17 @@ def test_a_drafts_annotator_id_cannot_name_a_path(repo: Path, documents: dict[st
     assert sorted(p.name for p in repo.parent.iterdir()) == before
 
 
-def test_a_corpus_file_whose_id_is_a_path_is_refused_before_studio_pull_builds_paths(repo: Path) -> None:
+@pytest.mark.parametrize(("doc_id", "code"), [("../../X", "schema"), ("001_dc33664b38d03477", "document-mismatch")])
+def test_a_corpus_file_whose_id_is_not_its_name_is_refused_before_studio_pull_builds_paths(
+    repo: Path, doc_id: str, code: str
+) -> None:
     path = next((repo / "corpus").glob("000_*.json"))
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["id"] = "../../X"
+    data["id"] = doc_id
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(FuratError) as caught:
         studio_documents(repo)
-    assert [f.code for f in caught.value.findings] == ["document-mismatch"]
+    assert [f.code for f in caught.value.findings] == [code]
 
 
 def test_a_folder_replaced_by_a_file_is_an_io_error_not_a_traceback(repo: Path, documents: dict[str, Document]) -> None:

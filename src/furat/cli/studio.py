@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from furat.cli.common import Subparsers, root_of
-from furat.core.findings import FuratError, format_findings
+from furat.core.findings import format_findings
 from furat.core.paths import find_root
 from furat.studio.client import DEFAULT_PROJECT, STUDIO_DIR, StudioSettings, fail, port_from_env, settings_from_env
 from furat.studio.config import label_config
@@ -118,33 +118,30 @@ def _cmd_up(args: argparse.Namespace) -> int:
     print(f"starting Label Studio on {url} (data in .studio/data, log in .studio/server.log)")
     # From here on, kill -TERM of this command stops the server as Ctrl-C does (no orphan, no stale pid).
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
     pid_file = studio_dir / "server.pid"
-    pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
+    server = None
     try:
+        server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
+        pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
         wait_ready(url, timeout=args.timeout, process=server.process, log=log)
         if not args.no_push:
             push(root, settings)
-    except (FuratError, KeyboardInterrupt):
-        stop_server(server.process)
-        pid_file.unlink(missing_ok=True)
-        signal.signal(signal.SIGTERM, previous)
-        raise
-    print(_banner(url, creds, root, stored))
-    if args.detach:
-        signal.signal(signal.SIGTERM, previous)
-        print(f"running in the background (pid {server.process.pid}); stop it with: furat studio down")
+        print(_banner(url, creds, root, stored))
+        if args.detach:
+            print(f"running in the background (pid {server.process.pid}); stop it with: furat studio down")
+            server = None  # it outlives this command
+            return 0
+        print("press Ctrl-C to stop the server", flush=True)
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            print("\nstopping Label Studio")
         return 0
-    print("press Ctrl-C to stop the server")
-    try:
-        server.process.wait()
-    except KeyboardInterrupt:
-        print("\nstopping Label Studio")
     finally:
-        stop_server(server.process)
-        pid_file.unlink(missing_ok=True)
+        if server is not None:
+            stop_server(server.process)
+            pid_file.unlink(missing_ok=True)
         signal.signal(signal.SIGTERM, previous)
-    return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:
