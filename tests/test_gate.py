@@ -228,3 +228,13 @@ def test_an_unexpected_error_is_an_internal_error_finding_exit_2(
     err = capsys.readouterr().err
     assert "error[internal-error]" in err and "RuntimeError" in err and "report it" in err
     assert "Traceback" not in err
+
+
+def test_ingest_check_on_a_corpus_file_that_is_not_utf8_reports_it_stale(repo: Path) -> None:
+    # Found by the fuzz test: a UnicodeDecodeError escaped `furat ingest --check`.
+    path = next((repo / "corpus").glob("001_*.json"))
+    raw = path.read_bytes()
+    path.write_bytes(raw[:40] + b"\x87" + raw[41:])
+    result = run_furat("--root", str(repo), "ingest", "--check")
+    assert result.returncode == 1 and "error[corpus-stale]" in result.stderr and "Traceback" not in result.stderr
+    assert "internal-error" not in result.stderr
