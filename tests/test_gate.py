@@ -238,3 +238,12 @@ def test_ingest_check_on_a_corpus_file_that_is_not_utf8_reports_it_stale(repo: P
     result = run_furat("--root", str(repo), "ingest", "--check")
     assert result.returncode == 1 and "error[corpus-stale]" in result.stderr and "Traceback" not in result.stderr
     assert "internal-error" not in result.stderr
+
+
+def test_a_labels_file_of_another_shape_is_a_finding_for_every_command(repo: Path) -> None:
+    # Found by the fuzz test: `furat view` on a labels.json holding `null` ended in a TypeError.
+    (repo / "schema" / "labels.json").write_text("null\n", encoding="utf-8")
+    for command in (["view", "--out", str(repo / "dist" / "view")], ["validate"], ["build"]):
+        result = run_furat("--root", str(repo), *command)
+        assert result.returncode in (1, 2) and "Traceback" not in result.stderr, command
+        assert "internal-error" not in result.stderr, (command, result.stderr)
