@@ -161,7 +161,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(
-    max_examples=int(os.environ.get("FURAT_FUZZ_EXAMPLES", "350")),
+    max_examples=int(os.environ.get("FURAT_FUZZ_EXAMPLES", "600")),
     deadline=None,
     derandomize=True,
     database=None,
