@@ -337,9 +337,13 @@ def test_documents_of_one_story_must_share_a_split(tmp_path: Path) -> None:
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     with pytest.raises(FuratError) as error:
         build_dataset(repo)
-    [finding] = error.value.findings
+    # furat validate reports it (the build refuses on exactly what validate reports)
+    finding, refused = error.value.findings
     assert (finding.code, finding.path, finding.pointer) == ("story-split", "seeds/manifest.json", "/documents/1/split")
-    assert finding.line == path.read_text(encoding="utf-8").split("\n").index('      "id": "001_dc33664b38d03477",') + 1
+    lines = path.read_text(encoding="utf-8").split("\n")
+    entry = lines.index('      "id": "001_dc33664b38d03477",')
+    assert finding.line == next(i for i in range(entry, len(lines)) if '"split": "validation"' in lines[i]) + 1
+    assert refused.code == "build-refused"
     assert not (repo / DIST).exists()
 
 

@@ -155,3 +155,21 @@ def test_a_hub_error_is_reported_as_a_finding(tmp_path: Path, hub: FakeHub, monk
     [finding] = error.value.findings
     assert (finding.code, error.value.exit_code) == ("hub-error", 2)
     assert "403 Forbidden" in finding.message
+
+
+def test_an_unreachable_hub_is_a_hub_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # huggingface_hub on httpx raises httpx.ConnectError, which is not an OSError.
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    repo = make_scratch(tmp_path / "repo", annotations=False)
+    monkeypatch.setenv("HF_TOKEN", "hf_test_token")
+    monkeypatch.setattr("huggingface_hub.constants.ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setattr("huggingface_hub.hf_api.constants.ENDPOINT", f"http://127.0.0.1:{port}")
+    with pytest.raises(FuratError) as error:
+        publish(repo, "furat-org/furat")
+    [finding] = error.value.findings
+    assert (finding.code, error.value.exit_code) == ("hub-error", 2)
+    assert "ConnectError" in finding.message or "connect" in finding.message.lower()

@@ -9,7 +9,6 @@ order; only the wall-clock time changes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,18 +16,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from furat.check.validate import (
-    _check_annotations,
-    _check_corpus_doc,
-    _check_labels,
-    _Doc,
-    _load_manifest,
-    _Run,
-    validate_repo,
-)
+from furat.check.validate import FileContext, _Run, check_files
+from furat.check.validate import _validate as validate_with
 from furat.core.findings import Finding, FuratError
-from furat.core.labels import load_labels
-from furat.core.schemas import load_schema
 
 __all__ = ["MIN_PARALLEL_FILES", "check_validate_parallel", "validate_repo_parallel", "workers_available"]
 
@@ -47,22 +37,9 @@ def _doc_of(root: Path, path: Path) -> str:
 
 
 def _check_chunk(chunk: tuple[list[Path], list[Path]]) -> list[Finding]:
-    root: Path = _SHARED["root"]
-    run = _Run(root)
-    corpus_schema = load_schema(root / "schema", "corpus")
-    annotation_schema = load_schema(root / "schema", "annotation")
-    unit_kind = load_labels(root / "schema" / "labels.json").unit_kind
-    docs: dict[str, _Doc] = {}
-    corpus_paths, annotation_paths = chunk
-    for path in corpus_paths:
-        file = run.read(path)
-        doc = _check_corpus_doc(run, file, corpus_schema, _SHARED["manifest"], _SHARED["rules_sha"]) if file else None
-        if doc is not None:
-            docs[doc.id] = doc
-    for path in annotation_paths:
-        file = run.read(path)
-        if file is not None:
-            _check_annotations(run, file, annotation_schema, docs, unit_kind)
+    ctx: FileContext = _SHARED["ctx"]
+    run = _Run(ctx.root)
+    check_files(run, chunk[0], chunk[1], ctx, None)
     return run.findings
 
 
@@ -85,35 +62,24 @@ def _chunks(
 
 def validate_repo_parallel(root: Path, workers: int | None = None) -> list[Finding]:
     """``validate_repo`` on ``workers`` processes (default: every core this process may use)."""
-    from furat.corpus.ingest import RULES
-
-    root = root.resolve()
     workers = workers or workers_available()
-    corpus = sorted((root / "corpus").glob("*.json"))
-    folder = root / "annotations"
-    annotations = sorted(folder.rglob("*.json")) if folder.is_dir() else []
-    if workers < 2 or len(corpus) + len(annotations) < MIN_PARALLEL_FILES:
-        return validate_repo(root)
-    run = _Run(root)
-    _check_labels(run, root / "schema")
-    manifest = _load_manifest(run, root / "schema")
-    try:
-        rules_sha: str | None = hashlib.sha256((root / RULES).read_bytes()).hexdigest()
-    except OSError:
-        rules_sha = None
-    for doc_id in manifest:
-        if not (root / "corpus" / f"{doc_id}.json").exists():
-            run.add("seeds/manifest.json", "corpus-missing", f"no corpus/{doc_id}.json", line=0)
-    findings = list(run.findings)
-    _SHARED.update(root=root, manifest=manifest, rules_sha=rules_sha)
-    try:
-        chunks = _chunks(root, corpus, annotations, workers * 8)
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            for part in pool.map(_check_chunk, chunks):
-                findings.extend(part)
-    finally:
-        _SHARED.clear()
-    return sorted(findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
+
+    def parallel(
+        run: _Run, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
+    ) -> None:
+        if workers < 2 or len(corpus) + len(annotations) < MIN_PARALLEL_FILES:
+            check_files(run, corpus, annotations, ctx, reported)
+            return
+        _SHARED.update(ctx=ctx)
+        try:
+            chunks = _chunks(ctx.root, corpus, annotations, workers * 8)
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                for part in pool.map(_check_chunk, chunks):
+                    run.findings.extend(part)
+        finally:
+            _SHARED.clear()
+
+    return validate_with(root, None, parallel)
 
 
 def check_validate_parallel(root: Path, workers: int | None = None) -> list[Finding]:

@@ -4,30 +4,33 @@ Each check has a stable code and a tier: L1 shape (encoding, JSON, schema), L2 t
 surfaces), L3 ids and references, L4 label vocabulary and guideline rules. A file that fails L1 is
 not checked further, so one defect gives one finding. Validation never writes a file.
 
-The happy path is fast: ``json.loads``, a compiled schema validator, and plain loops over the
-mentions; line numbers are only computed for files that have findings.
+The happy path is fast: ``loads_strict`` (``json.loads`` with hooks), a compiled schema validator,
+and plain loops over the mentions; line numbers are only computed for files that have findings.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from furat.check.coverage import gold_checks
+from furat.check.files import data_files
 from furat.check.stance_rules import check_stance_rules
 from furat.core.codes import code as registered
 from furat.core.findings import Finding, FuratError
+from furat.core.jsonio import StrictJsonError, loads_strict
 from furat.core.jsonpos import escape_pointer, pointer_lines
-from furat.core.labels import load_labels
+from furat.core.labels import Labels, load_labels
 from furat.core.schemas import Schema, load_schema, schema_drift
 
 __all__ = ["check_validate", "validate_paths", "validate_repo"]
@@ -49,6 +52,7 @@ class _File:
     rel: str
     text: str
     data: Any = None
+    integral_floats: bool = False  # a number such as 16.0, which JSON Schema counts as an integer
     _lines: dict[str, int] | None = None
 
     def line(self, pointer: str) -> int:
@@ -90,10 +94,16 @@ class _Run:
         """Read and parse a JSON file, with the L1 checks of its bytes; None when it cannot go on."""
         name, prefix = str(path), str(self.root) + "/"
         rel = name[len(prefix) :] if name.startswith(prefix) else path.as_posix()
+        if path.is_symlink():
+            self.add(rel, "symlink", f"is a symbolic link (to {os.readlink(path)}); commit the file itself")
+            return None
+        if name.startswith(prefix) and not path.resolve().is_relative_to(self.root):
+            self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
+            return None
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.add(rel, "io-error", f"cannot read: {exc.strerror}")
+            self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
             return None
         if data.startswith(b"\xef\xbb\xbf"):
             self.add(rel, "bom", "starts with a UTF-8 byte order mark; save it without", line=1)
@@ -114,19 +124,20 @@ class _Run:
             line = data.count(b"\n", 0, control.start()) + 1
             self.add(rel, "control-char", f"control character U+{control.group()[0]:04X}", line=line)
             return None
+        floats: list[float] = []
         try:
-            file.data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            # Python's json says "Unterminated string" only when the input ends inside a string.
-            truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-            code = "json-truncated" if truncated else "json-syntax"
-            self.add(rel, code, f"{exc.msg} (column {exc.colno})", line=exc.lineno)
+            file.data = loads_strict(text, floats=floats)
+        except StrictJsonError as exc:
+            where = f" (column {exc.column})" if exc.column else ""
+            self.add(rel, exc.code, exc.message + where, line=exc.line)
             return None
+        file.integral_floats = any(f.is_integer() for f in floats)
         return file
 
     def schema_check(self, file: _File, schema: Schema) -> bool:
         """L1: the file against its JSON Schema; one finding per offending place."""
-        if schema.is_valid(file.data):
+        fast_ok = schema.is_valid(file.data)
+        if fast_ok and not file.integral_floats:
             return True
         seen: set[tuple[str, str]] = set()
         for error in schema.errors(file.data):
@@ -134,6 +145,20 @@ class _Run:
             if (code, pointer) not in seen:
                 seen.add((code, pointer))
                 self.add(file, code, message, pointer)
+        if seen:
+            return False
+        if fast_ok:  # numbers such as 16.0, where any number is allowed
+            return True
+        # The compiled check rejects what the explainer accepts (their regex engines differ: in Python
+        # `$` also matches before a final newline): the compiled check's own errors are the findings.
+        for path, keyword, message in schema.fast_errors(file.data):
+            pointer = _pointer(path)
+            code = "bad-id" if keyword == "pattern" and path and path[-1] == "id" else "schema"
+            if (code, pointer) not in seen:
+                seen.add((code, pointer))
+                self.add(file, code, message, pointer)
+        if not seen:
+            self.add(file, "schema", f"the file does not match {schema.path.name}")
         return False
 
 
@@ -166,24 +191,51 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str, str]:
     return "schema", pointer, error.message
 
 
-def _load_manifest(run: _Run, schema_dir: Path) -> dict[str, dict[str, Any]]:
+def _load_manifest(run: _Run, schema: Schema) -> dict[str, dict[str, Any]]:
     """The manifest's entries by id, after its checks; seeds are hashed against it."""
     file = run.read(run.root / "seeds" / "manifest.json")
-    if file is None or not run.schema_check(file, load_schema(schema_dir, "manifest")):
+    if file is None or not run.schema_check(file, schema):
         return {}
     entries: dict[str, dict[str, Any]] = {}
+    stories: dict[str, tuple[str, str]] = {}  # story -> (split, first document)
+    contents: dict[str, dict[str, str]] = {}  # seed text's sha256 -> split -> first document
     for index, entry in enumerate(file.data["documents"]):
         pointer = f"/documents/{index}"
         if entry["id"] in entries:
             run.add(file, "duplicate-id", f"document id {entry['id']!r} is listed twice", f"{pointer}/id")
             continue
         entries[entry["id"]] = entry
+        story = entry.get("story")
+        if story is not None:
+            split, first = stories.setdefault(story, (entry["split"], entry["id"]))
+            if split != entry["split"]:
+                message = (
+                    f"{entry['id']} is in {entry['split']} but {first}, of the same story {story!r}, is in {split}"
+                )
+                run.add(file, "story-split", message, f"{pointer}/split")
         seed = run.root / "seeds" / entry["file"]
-        try:
-            digest = hashlib.sha256(seed.read_bytes()).hexdigest()
-        except FileNotFoundError:
-            run.add(file, "seed-missing", f"seeds/{entry['file']} does not exist", f"{pointer}/file")
+        if seed.is_symlink() or not seed.resolve().is_relative_to(run.root / "seeds"):
+            run.add(
+                file, "symlink", f"seeds/{entry['file']} is a symbolic link; commit the file itself", f"{pointer}/file"
+            )
             continue
+        try:
+            raw = seed.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            run.add(file, "seed-missing", f"seeds/{entry['file']} does not exist or is not a file", f"{pointer}/file")
+            continue
+        except OSError as exc:
+            run.add(file, "io-error", f"seeds/{entry['file']}: cannot read: {exc.strerror or exc}", f"{pointer}/file")
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        # The same article twice in one split is only redundant; across splits the test set leaks.
+        key = (hashlib.sha256(raw.strip()).hexdigest(), entry["split"])
+        first_id = contents.setdefault(key[0], {}).setdefault(key[1], entry["id"])
+        others = [(split, doc) for split, doc in contents[key[0]].items() if split != entry["split"]]
+        if first_id == entry["id"] and others:
+            split, doc = others[0]
+            message = f"seeds/{entry['file']} has the same text as {doc}'s seed, in {split}: the splits leak"
+            run.add(file, "duplicate-seed", message, f"{pointer}/file")
         if digest != entry["sha256"]:
             recorded = entry["sha256"][:12]
             message = f"seeds/{entry['file']} has sha256 {digest[:12]}…, recorded {recorded}…; seeds are never edited"
@@ -193,7 +245,8 @@ def _load_manifest(run: _Run, schema_dir: Path) -> dict[str, dict[str, Any]]:
 
 def _check_labels(run: _Run, schema_dir: Path) -> None:
     file = run.read(schema_dir / "labels.json")
-    if file is None or not run.schema_check(file, load_schema(schema_dir, "labels")):
+    schema = _needed(run, lambda: load_schema(schema_dir, "labels"))
+    if file is None or schema is None or not run.schema_check(file, schema):
         return
     kinds = {kind["code"] for kind in file.data["quantity_kinds"]}
     for layer in ("entity_types", "quantity_kinds", "units", "stance_targets", "stance_labels"):
@@ -205,7 +258,7 @@ def _check_labels(run: _Run, schema_dir: Path) -> None:
     for index, unit in enumerate(file.data["units"]):
         if unit["kind"] not in kinds:
             run.add(file, "unknown-kind", f"unit {unit['code']!r} has unknown kind {unit['kind']!r}", f"/units/{index}")
-    if schema_drift(schema_dir):
+    if _needed(run, lambda: schema_drift(schema_dir)):
         rel = (schema_dir / "annotation.schema.json").relative_to(run.root).as_posix()
         run.add(rel, "schema-drift", registered("schema-drift").meaning, line=1)
 
@@ -301,6 +354,8 @@ def _check_annotations(
     def add(code: str, message: str, pointer: str = "") -> None:
         run.add(file, code, message, pointer)
 
+    if not data["provenance"].get("annotators", [None]):
+        add("no-annotators", "provenance.annotators is empty: name who (or what) annotated the file", "/provenance")
     doc_id = data["document"]
     path = Path(file.rel)
     expected = path.parent.name if path.parent.parent.name == "passes" else path.stem
@@ -381,7 +436,9 @@ def _check_quantity(
     if i < 0 or end > doc.sentence_ends[i]:
         add("quantity-crosses-sentence", f"{item['text']!r} runs past the end of its sentence", pointer)
     value, low, high = item["value"], item["low"], item["high"]
-    if low is not None and high is not None and low > high:
+    if value is not None and low is not None and high is not None:
+        add("value-and-range", f"value {value} and range [{low}, {high}] are both given; keep one", pointer)
+    elif low is not None and high is not None and low > high:
         add("low-gt-high", f"low {low} > high {high}", pointer)
     elif value is not None and ((low is not None and value < low) or (high is not None and value > high)):
         add("value-outside-range", f"value {value} is outside [{low}, {high}]", pointer)
@@ -398,51 +455,100 @@ def _check_quantity(
         _check_span(add, text, counted, f"{pointer}/counted")
 
 
-def _validate(root: Path, only: list[Path] | None) -> list[Finding]:
+def _needed(run: _Run, load: Callable[[], Any]) -> Any:
+    """A schema or the labels, which the checks cannot do without; None (with its findings) when unusable."""
+    try:
+        return load()
+    except FuratError as exc:
+        found = exc.findings
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a file that failed its schema
+        found = [Finding("schema", 0, "schema", f"schema/ cannot be used ({type(exc).__name__}: {exc})")]
+    known = {(f.path, f.line, f.code) for f in run.findings}
+    files = {f.path for f in run.findings if f.level == "error"}
+    run.findings.extend(f for f in found if (f.path, f.line, f.code) not in known and f.path not in files)
+    if not any(f.level == "error" for f in run.findings):
+        run.findings.extend(found)
+    return None
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What the per-file checks need besides the file: the repository-wide data, loaded once."""
+
+    root: Path
+    manifest: dict[str, dict[str, Any]]
+    corpus_schema: Schema
+    annotation_schema: Schema
+    unit_kind: dict[str, str]
+    rules_sha: str | None = None  # each document records the rules that decided it: `furat ingest --check`
+
+
+FileChecker = Callable[["_Run", list[Path], list[Path], FileContext, "set[Path] | None"], None]
+
+
+def check_files(
+    run: _Run, corpus_paths: list[Path], annotation_paths: list[Path], ctx: FileContext, reported: set[Path] | None
+) -> None:
+    """The per-file checks: corpus documents, then the annotation files against them.
+
+    Findings of a corpus file outside ``reported`` (when given) are not reported: it is only context.
+    """
+    docs: dict[str, _Doc] = {}
+    for path in corpus_paths:
+        target = run if reported is None or path in reported else _Run(ctx.root)
+        file = target.read(path)
+        doc = _check_corpus_doc(target, file, ctx.corpus_schema, ctx.manifest, ctx.rules_sha) if file else None
+        if doc is not None:
+            docs[doc.id] = doc
+    for path in annotation_paths:
+        file = run.read(path)
+        if file is not None:
+            _check_annotations(run, file, ctx.annotation_schema, docs, ctx.unit_kind)
+
+
+def _validate(root: Path, only: list[Path] | None, checker: FileChecker = check_files) -> list[Finding]:
     root = root.resolve()
     run = _Run(root)
     schema_dir = root / "schema"
-    corpus_paths = sorted((root / "corpus").glob("*.json"))
+
+    def report(rel: str, code: str, message: str) -> None:
+        run.add(rel, code, message)
+
     if only is None:
         _check_labels(run, schema_dir)
-        manifest = _load_manifest(run, schema_dir)
-        reported = set(corpus_paths)
-        annotations = root / "annotations"
-        annotation_paths = sorted(annotations.rglob("*.json")) if annotations.is_dir() else []
+    labels: Labels | None = _needed(run, lambda: load_labels(schema_dir / "labels.json"))
+    schemas: dict[str, Schema | None] = {}
+    for name in ("manifest", "corpus", "annotation"):
+        schemas[name] = _needed(run, partial(load_schema, schema_dir, name))
+    corpus_schema, annotation_schema = schemas["corpus"], schemas["annotation"]
+    if labels is None or corpus_schema is None or annotation_schema is None:
+        return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
+    corpus_paths = data_files(root, root / "corpus", report if only is None else lambda *_: None, recursive=False)
+    reported: set[Path] | None
+    if only is None:
+        manifest_schema = schemas["manifest"]
+        manifest = _load_manifest(run, manifest_schema) if manifest_schema is not None else {}
+        reported = None
+        annotation_paths = data_files(root, root / "annotations", report, recursive=True)
     else:  # the named files are reported on; the rest of the repository is only context
         manifest = _quiet_manifest(root)
-        wanted = {p.resolve() for p in only}
+        wanted = {p.absolute() for p in only}
         reported = wanted & set(corpus_paths)
         annotation_paths = sorted(wanted - reported)
-    rules_sha: str | None = None  # each document records the rules that decided it: `furat ingest --check`
-
-    corpus_schema = load_schema(schema_dir, "corpus")
-    docs: dict[str, _Doc] = {}
-    for path in corpus_paths:
-        target = run if path in reported else _Run(root)
-        file = target.read(path)
-        doc = _check_corpus_doc(target, file, corpus_schema, manifest, rules_sha) if file else None
-        if doc is not None:
-            docs[doc.id] = doc
+    ctx = FileContext(root, manifest, corpus_schema, annotation_schema, labels.unit_kind)
+    checker(run, list(corpus_paths), list(annotation_paths), ctx, reported)
     if only is None:
         for doc_id in manifest:
             if not (root / "corpus" / f"{doc_id}.json").exists():
                 run.add("seeds/manifest.json", "corpus-missing", f"no corpus/{doc_id}.json", line=0)
-
-    unit_kind = load_labels(schema_dir / "labels.json").unit_kind
-    annotation_schema = load_schema(schema_dir, "annotation")
-    for path in annotation_paths:
-        file = run.read(path)
-        if file is not None:
-            _check_annotations(run, file, annotation_schema, docs, unit_kind)
     run.findings += gold_checks(root, only)
     return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
 
 
 def _quiet_manifest(root: Path) -> dict[str, dict[str, Any]]:
     try:
-        data = json.loads((root / "seeds" / "manifest.json").read_text(encoding="utf-8"))
-        return {entry["id"]: entry for entry in data["documents"]}
+        data = loads_strict((root / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+        return {entry["id"]: entry for entry in data["documents"] if isinstance(entry["id"], str)}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

@@ -240,10 +240,11 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
     elif annotations.provenance.get("status") == "gold":
-        out = root / "annotations" / f"{doc.id}.json"
-    else:
-        annotator = annotations.provenance.get("annotators", [{}])[0].get("id", "annotator")
-        out = root / "annotations" / "passes" / doc.id / f"{annotator}.json"
+        out = Repo(root).gold_path(doc.id)
+    else:  # paths only from checked ids: the annotator's id is a plain name (bad-id otherwise)
+        annotators = annotations.provenance.get("annotators") or [{}]
+        annotator = annotators[0].get("id", "annotator") if isinstance(annotators[0], dict) else "annotator"
+        out = Repo(root).pass_path(doc.id, str(annotator))
     write_files_atomically({out: dumps(annotations.to_json())})
     # Files in the repository's annotations/ are checked as CI will check them.
     inside = out.resolve().is_relative_to((root / "annotations").resolve())

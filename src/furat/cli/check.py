@@ -30,7 +30,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return 0
     root = root_of(args)
     if args.paths:
-        paths = [Path(p).resolve() for p in args.paths]
+        paths = [Path(p).absolute() for p in args.paths]
         missing = [p for p in args.paths if not Path(p).exists()]
         if missing:
             raise FuratError([Finding(missing[0], 0, "io-error", "no such file")], 2)
@@ -54,6 +54,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             hidden = len(errors) - len(shown)
             more = f" ({hidden} more not shown: --max-errors)" if hidden else ""
             print(f"{len(errors)} errors, {len(warnings)} warnings{more}")
+    if any(f.code in ("io-error", "internal-error") for f in errors):
+        return 2  # the README: I/O and internal errors exit 2, findings in the data 1
     return 1 if errors else 0
 
 

@@ -46,7 +46,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         findings = check_corpus(root)
         if findings:
             print(format_findings(findings), file=sys.stderr)
-            return 1
+            return 2 if any(f.code == "io-error" for f in findings) else 1
         print("corpus/ is up to date with seeds/ and seeds/cleaning.json")
         return 0
     warnings: list[Finding] = []

@@ -75,7 +75,7 @@ def add_datasheet(subparsers: Subparsers) -> None:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     root = root_of(args)
-    result = build_dataset(root, Path(args.out).resolve() if args.out else None)
+    result = build_dataset(root, Path(args.out).absolute() if args.out else None)
     if result.warnings:
         print(format_findings(result.warnings), file=sys.stderr)
     where = result.out.relative_to(root) if result.out.is_relative_to(root) else result.out

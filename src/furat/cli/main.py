@@ -1,6 +1,7 @@
 """``furat <command>``: one entry point over the stages (also ``python -m furat``).
 
-Exit codes: 0 fine, 1 findings (invalid data), 2 usage or I/O error.
+Exit codes: 0 fine, 1 findings (invalid data), 2 usage, I/O or internal error. No input ends in a
+traceback: an unexpected exception becomes an ``internal-error`` finding (exit 2) with a hint to report it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from furat import __version__
 from furat.cli import annotate, bench, check, corpus, dataset, export, silver, studio, view
-from furat.core.findings import FuratError, format_findings
+from furat.core.findings import Finding, FuratError, format_findings
 from furat.core.paths import repo_root
 from furat.core.progress import set_quiet
 
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_EXIT_2 = frozenset({"io-error", "internal-error", "usage", "no-repo"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.quiet:
@@ -68,9 +72,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except FuratError as exc:
         print(format_findings(exc.findings), file=sys.stderr)
-        return exc.exit_code
+        return 2 if any(f.code in _EXIT_2 for f in exc.findings) else exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (furat show 003 | head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file or folder that cannot be read or written
+        where = exc.filename if exc.filename is not None else "."
+        print(Finding(str(where), 0, "io-error", f"{exc.strerror or exc}").text(), file=sys.stderr)
+        return 2
+    except Exception as exc:  # the one guard: no traceback reaches the user
+        import traceback
+
+        last = traceback.extract_tb(exc.__traceback__)[-1:]
+        place = f" at {Path(last[0].filename).name}:{last[0].lineno}" if last else ""
+        message = (
+            f"{type(exc).__name__}{place}: {str(exc)[:300]}; this is a bug in furat {__version__}: "
+            "please report it with the command you ran"
+        )
+        print(Finding(".", 0, "internal-error", message).text(), file=sys.stderr)
+        return 2

@@ -33,6 +33,7 @@ from furat.studio.server import (
     first_env,
     free_port,
     port_in_use,
+    private_dir,
     start_server,
     stop_server,
     wait_ready,
@@ -82,13 +83,15 @@ def _answers_with_token(url: str, token: str) -> bool:
 
 
 def _banner(url: str, creds: Credentials, root: Path, stored: bool) -> str:
-    where = " (stored in .studio/credentials.json)" if stored else ""
+    # Where the password is, never the password: terminals are logged, shared and screen-shot.
+    source = next((n for n in ("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD") if os.environ.get(n)), None)
+    where = 'in .studio/credentials.json ("password")' if stored or source is None else f"the one you set in {source}"
     return "\n".join(
         [
             "",
             f"Label Studio is ready: {url}",
             f"  log in with  email: {creds.username}",
-            f"               password: {creds.password}{where}",
+            f"               password: {where}",
             f"  the project: {url}/projects/ (open 'Furat', then 'Label All Tasks')",
             "  when you are done: furat studio pull   (then: furat validate)",
             "",
@@ -132,7 +135,7 @@ def _recorded_process(pid_file: Path, marker: str) -> int | None:
 
 def _cmd_up(args: argparse.Namespace) -> int:
     root = root_of(args)
-    studio_dir = root / STUDIO_DIR
+    studio_dir = private_dir(root / STUDIO_DIR)
     creds = credentials(studio_dir)
     stored = not (first_env("FURAT_STUDIO_PASSWORD", "LABEL_STUDIO_PASSWORD"))
     port = args.port or port_from_env()
@@ -160,37 +163,43 @@ def _cmd_up(args: argparse.Namespace) -> int:
         executable = ensure_server_installed(venv)
     log = studio_dir / "server.log"
     print(f"starting Label Studio on {url} (data in .studio/data, log in .studio/server.log)")
-    server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
+    # From here on, kill -TERM of this command stops the server as Ctrl-C does (no orphan, no stale pid).
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     pid_file = studio_dir / "server.pid"
-    pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
+    server = None
     backend = None
     try:
+        server = start_server(executable, creds, studio_dir / "data", port, log, host=bind)
+        pid_file.write_text(f"{server.process.pid}\n", encoding="utf-8")
         wait_ready(url, timeout=args.timeout, process=server.process, log=log)
         record_server(root, url)
         if not args.no_push:
             report = push(root, settings)
             if not args.no_backend:
                 backend = _start_backend(root, settings, report.project)
-    except (FuratError, KeyboardInterrupt):
-        stop_server(server.process)
-        pid_file.unlink(missing_ok=True)
-        raise
-    print(_banner(url, creds, root, stored))
-    if args.detach:
-        print(f"running in the background (pid {server.process.pid}); stop it with: furat studio down")
+        print(_banner(url, creds, root, stored))
+        if args.detach:
+            print(f"running in the background (pid {server.process.pid}); stop it with: furat studio down")
+            server = backend = None  # they outlive this command; `furat studio down` stops both
+            return 0
+        print("press Ctrl-C to stop the server", flush=True)
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            print("\nstopping Label Studio")
         return 0
-    print("press Ctrl-C to stop the server")
-    try:
-        server.process.wait()
-    except KeyboardInterrupt:
-        print("\nstopping Label Studio")
     finally:
         if backend is not None:
             stop_server(backend)
             (studio_dir / "backend.pid").unlink(missing_ok=True)
-        stop_server(server.process)
-        pid_file.unlink(missing_ok=True)
-    return 0
+        if server is not None:
+            stop_server(server.process)
+            pid_file.unlink(missing_ok=True)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _cmd_down(args: argparse.Namespace) -> int:

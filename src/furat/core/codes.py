@@ -70,6 +70,14 @@ _R("crlf", "check", 1, "the file has CR (Windows) line ends", "save it with LF l
 _R("control-char", "check", 1, "the file contains a control character", "remove it")
 _R("json-syntax", "check", 1, "the file is not valid JSON", "fix the JSON at the line given")
 _R("json-truncated", "check", 1, "the JSON ends before it is complete", "the file was cut short: restore it")
+_R("json-nonfinite", "check", 1, "NaN, Infinity or a number too large for a float", "write a finite number")
+_R("json-duplicate-key", "check", 1, "an object has the same key twice (one would be lost)", "keep one")
+_R("json-depth", "check", 1, "the JSON is nested far deeper than any Furat file", "fix the file's structure")
+_R("json-surrogate", "check", 1, "a \\uD800-\\uDFFF escape that is not half of a pair", "escape whole characters")
+_R("symlink", "check", 1, "a symbolic link where Furat expects a file or folder", "commit the real file")
+_R("outside-repo", "check", 1, "a path that resolves outside the repository", "keep every file inside it")
+_R("file-extension", "check", 1, "a data file whose extension is not lower-case .json", "rename it to .json")
+_R("internal-error", "cli", None, "Furat failed in a way it should not have", "report it with the command run")
 
 # -- L1: shape -----------------------------------------------------------------------------------
 _R("missing-field", "check", 1, "a required field is missing", "add it (see the schema in schema/)")
@@ -111,12 +119,15 @@ _R("corpus-missing", "check", 3, "a manifest entry with no corpus document", "ru
 _R("split-missing", "check", 3, "a manifest entry without a valid split", "record train, validation or test")
 _R("story-split", "check", 3, "documents of one story in different splits", "put them in one split")
 _R("gold-provenance", "check", 3, "a gold file neither adjudicated from two passes nor decided", "see CONTRIBUTING")
+_R("duplicate-seed", "check", 3, "one seed text under two ids in different splits (test leaks into train)", "keep one")
 
 # -- L4: labels and guideline rules --------------------------------------------------------------
 _R("entity-overlap", "check", 4, "entity spans overlap (the scheme is flat)", "keep the outermost name")
 _R("low-gt-high", "check", 4, "a quantity's low bound is above its high bound", "swap or fix the bounds")
 _R("value-outside-range", "check", 4, "a quantity's value lies outside [low, high]", "fix the value or bounds")
 _R("unit-kind-mismatch", "check", 4, "a quantity's unit does not belong to its kind", "see schema/labels.json")
+_R("value-and-range", "check", 4, "a quantity with value, low and high all set", "value, or low/high (GUIDELINES)")
+_R("no-annotators", "check", 4, "an annotation file whose provenance lists no annotator", "name who annotated it")
 _R("duplicate-code", "check", 4, "a code defined twice in schema/labels.json", "keep one")
 _R("quantity-no-number", "check", 4, "a quantity with no value, low or high", "give it one", level="warning")
 _R(
@@ -147,6 +158,7 @@ _R(
 
 # -- corpus: seeds, rules, manifest, ingest --------------------------------------------------------
 _R("manifest-field", "corpus", 1, "a manifest entry with a missing or malformed field", "see manifest.schema.json")
+_R("rules-field", "corpus", 1, "seeds/cleaning.json lacks a field or has one of another type", "compare with git")
 _R("rule-pattern", "corpus", 1, "a cleaning rule whose pattern is not a valid regular expression", "fix it")
 _R("seed-bom", "corpus", 1, "a seed that starts with a UTF-8 byte order mark", "save it without a BOM")
 _R("seed-encoding", "corpus", 1, "a seed that is not UTF-8", "convert it to UTF-8")
@@ -193,6 +205,7 @@ _R("studio-conflict", "studio", None, "a file changed here and on the server sin
 # -- dataset: build, datasheet, publish ------------------------------------------------------------
 _R("build-refused", "dataset", None, "the build refuses: furat validate reports errors", "fix them first")
 _R("ner-lossy", "dataset", None, "entities the BIO tags of the ner config cannot hold", "", level="warning")
+_R("build-locked", "dataset", None, "another furat build is writing this dataset", "wait for it, then build again")
 _R("not-built", "dataset", None, "no built dataset where one is needed", "run `furat build`")
 _R("datasheet-marker", "dataset", None, "a DATASHEET.md table marker missing or unpaired", "restore the markers")
 _R("datasheet-stale", "dataset", None, "a DATASHEET.md table differs from the data", "run `furat datasheet`")

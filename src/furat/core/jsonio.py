@@ -1,16 +1,35 @@
-"""JSON files the way Furat keeps them: pretty, stable key order, LF, and written atomically."""
+"""JSON files the way Furat keeps them: read strictly, written pretty (stable key order, LF) and atomically.
+
+``loads_strict`` is the one JSON reader of every file Furat reads from a repository: on top of
+``json.loads`` it refuses ``NaN``/``Infinity`` (and numbers too large for a float), duplicate keys,
+nesting deeper than ``MAX_DEPTH`` and lone UTF-16 surrogate escapes, each with its own finding code
+and line (``StrictJsonError``). Multi-file writes live in ``furat.core.journal``.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Iterator, Mapping
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-__all__ = ["dumps", "read_json_cached", "write_files_atomically"]
+from furat.core.findings import Finding, FuratError
+
+__all__ = [
+    "MAX_DEPTH",
+    "StrictJsonError",
+    "dumps",
+    "loads_strict",
+    "read_json_cached",
+    "read_json_strict",
+    "write_files_atomically",
+]
+
+MAX_DEPTH = 64  # Furat's files nest five levels deep; anything far deeper is an attack or an accident
 
 _WIDTH = 110
 
@@ -51,30 +70,189 @@ def dumps(value: Any) -> str:
 
 
 def write_files_atomically(files: Mapping[Path, str]) -> None:
-    """Write every file or none: all contents go to temporary files first, then each is renamed into place."""
-    staged: list[tuple[str, Path]] = []
+    """Write every file or none, even across a crash (``furat.core.journal``)."""
+    from furat.core.journal import commit_files
+
+    commit_files(files)
+
+
+class StrictJsonError(ValueError):
+    """JSON that ``loads_strict`` refuses: a registered finding code, a message and where."""
+
+    def __init__(self, code: str, message: str, line: int, column: int = 0) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line, self.column = code, message, line, column
+
+    def finding(self, rel: str) -> Finding:
+        where = f" (column {self.column})" if self.column else ""
+        return Finding(rel, self.line, self.code, self.message + where)
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_HIGH = r"\\u[dD][89abAB][0-9a-fA-F]{2}"
+_LOW = r"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_LONE = re.compile(rf"(?<!\\){_HIGH}(?!{_LOW})|(?<!\\)(?<!{_HIGH}){_LOW}")
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _Constant(Exception):
+    pass
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise _Constant(name)
+
+
+def _float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Constant(literal)
+    return value
+
+
+def _depth_at(text: str, max_depth: int) -> int | None:
+    """The offset where nesting first goes deeper than ``max_depth``, or None."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    if max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0) <= max_depth:
+        return None
+    depth, in_string, escaped = 0, False, False
+    for pos, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return pos
+        elif char in "]}":
+            depth -= 1
+    return 0
+
+
+def _strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def loads_strict(text: str, *, max_depth: int = MAX_DEPTH, floats: list[float] | None = None) -> Any:
+    """Parse JSON text, refusing what ``json.loads`` lets through (``StrictJsonError`` with its code).
+
+    Codes: ``json-syntax`` / ``json-truncated`` (not JSON), ``json-nonfinite`` (``NaN``, ``Infinity``,
+    ``1e999``), ``json-duplicate-key``, ``json-depth`` (nested deeper than ``max_depth``),
+    ``json-surrogate`` (a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair). ``floats``, when
+    given, collects every number written with a fraction or exponent (``16.0`` is one, ``16`` is not).
+    """
+    deep = _depth_at(text, max_depth)
+    if deep is not None:
+        message = f"nested more than {max_depth} levels deep"
+        raise StrictJsonError("json-depth", message, _line(text, deep))
     try:
-        for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
-            staged.append((tmp, path))
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+        parse_float = _float
+        if floats is not None:
+            collected = floats
+
+            def parse_float(literal: str) -> float:
+                value = _float(literal)
+                collected.append(value)
+                return value
+
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=parse_float)
+    except json.JSONDecodeError as exc:
+        # Python's json says "Unterminated string" only when the input ends inside a string.
+        truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        code = "json-truncated" if truncated else "json-syntax"
+        raise StrictJsonError(code, exc.msg, exc.lineno, exc.colno) from None
+    except _Duplicate as exc:
+        pattern = '"' + re.escape(json.dumps(exc.key, ensure_ascii=False)[1:-1]) + r'"\s*:'
+        matches = list(re.finditer(pattern, text))
+        line = _line(text, matches[1].start()) if len(matches) > 1 else 0
+        raise StrictJsonError("json-duplicate-key", f"key {exc.key!r} appears twice in one object", line) from None
+    except _Constant as exc:
+        outside = re.compile(_STRING.pattern + "|(" + re.escape(exc.args[0]) + ")", re.S)
+        found = next((m for m in outside.finditer(text) if m.group(1)), None)
+        line = _line(text, found.start()) if found else 0
+        message = f"{exc.args[0]} is not a JSON number (NaN and Infinity are not allowed)"
+        raise StrictJsonError("json-nonfinite", message, line) from None
+    except RecursionError:
+        raise StrictJsonError("json-depth", "nested too deeply", 0) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise StrictJsonError("json-syntax", str(exc), 0) from None
+    if _SURROGATE_ESCAPE.search(text):
+        for item in _strings(data):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                lone = _LONE.search(text)
+                line = _line(text, lone.start()) if lone else 0
+                raise StrictJsonError("json-surrogate", "a lone UTF-16 surrogate escape is not text", line) from None
+    return data
+
+
+def read_json_strict(path: Path, rel: str | None = None) -> Any:
+    """A JSON file through ``loads_strict``; unreadable or refused input as ``FuratError`` findings."""
+    rel = rel or path.as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FuratError([Finding(rel, 0, "io-error", f"cannot read: {exc.strerror or exc}")], 2) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise FuratError([Finding(rel, 1, "bom", "starts with a UTF-8 byte order mark; save it without")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FuratError([Finding(rel, line, "encoding", f"not UTF-8 at offset {exc.start}")]) from None
+    try:
+        return loads_strict(text)
+    except StrictJsonError as exc:
+        raise FuratError([exc.finding(rel)]) from None
 
 
 def read_json_cached(path: Path) -> Any:
     """Parse a small, often-read JSON file (labels, schemas) once per version of it on disk."""
-    stat = path.stat()
-    return _read_json(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    rel = f"{path.parent.name}/{path.name}"  # schema/labels.json, as findings name it
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise FuratError([Finding(rel, 0, "io-error", f"cannot read: {exc.strerror or exc}")], 2) from None
+    return _read_json(str(path.resolve()), rel, stat.st_mtime_ns, stat.st_size)
 
 
 @cache
-def _read_json(path: str, mtime_ns: int, size: int) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+def _read_json(path: str, rel: str, mtime_ns: int, size: int) -> Any:
+    return read_json_strict(Path(path), rel)

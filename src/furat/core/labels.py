@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import read_json_cached
 from furat.core.paths import schema_dir
 
@@ -78,14 +79,18 @@ def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
 def load_labels(path: Path | None = None) -> Labels:
     """Read the inventory (default: the repository's ``schema/labels.json``)."""
     data = read_json_cached(path or schema_dir() / "labels.json")
-    return Labels(
-        schema_version=data["schema_version"],
-        entity_types=_labels(data["entity_types"]),
-        quantity_kinds=_labels(data["quantity_kinds"]),
-        units=tuple(Unit(**unit) for unit in data["units"]),
-        stance_targets=_labels(data["stance_targets"]),
-        stance_labels=_labels(data["stance_labels"]),
-    )
+    try:
+        return Labels(
+            schema_version=data["schema_version"],
+            entity_types=_labels(data["entity_types"]),
+            quantity_kinds=_labels(data["quantity_kinds"]),
+            units=tuple(Unit(**unit) for unit in data["units"]),
+            stance_targets=_labels(data["stance_targets"]),
+            stance_labels=_labels(data["stance_labels"]),
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # not the inventory's shape
+        message = f"not a label inventory ({type(exc).__name__}: {exc}); run `furat validate`"
+        raise FuratError([Finding("schema/labels.json", 0, "schema", message)]) from None
 
 
 def _escape(cell: str) -> str:

@@ -17,7 +17,6 @@ paths are built only from ids that match their pattern and stay inside the repos
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,6 +25,7 @@ from typing import Any, Literal
 
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding, FuratError
+from furat.core.jsonio import StrictJsonError, loads_strict, read_json_strict
 from furat.core.labels import Labels, load_labels
 from furat.core.model import Document
 from furat.core.paths import repo_root
@@ -130,7 +130,7 @@ class Repo:
         path = self.root / MANIFEST
         try:
             raw = path.read_text(encoding="utf-8")
-            data = json.loads(raw)
+            data = loads_strict(raw)
         except FileNotFoundError:
             raise FuratError(
                 [Finding(MANIFEST, 0, "io-error", "no manifest: seeds/manifest.json is missing")], 2
@@ -140,8 +140,8 @@ class Repo:
         except UnicodeDecodeError as exc:
             line = _line_of(path.read_bytes().decode("latin-1"), exc.start)
             raise FuratError([Finding(MANIFEST, line, "encoding", "not UTF-8")]) from None
-        except json.JSONDecodeError as exc:
-            raise FuratError([Finding(MANIFEST, exc.lineno, "json-syntax", exc.msg)]) from None
+        except StrictJsonError as exc:
+            raise FuratError([exc.finding(MANIFEST)]) from None
         documents = data.get("documents") if isinstance(data, dict) else None
         if not isinstance(documents, list):
             raise FuratError([Finding(MANIFEST, 1, "manifest-field", "/documents: not a list of documents")])
@@ -165,6 +165,11 @@ class Repo:
             if not _SEED_FILE.match(item["file"]) or ".." in item["file"]:
                 msg = f"/documents/{index}/file: {item['file']!r} is not a file name inside seeds/"
                 problems.append(Finding(MANIFEST, line, "manifest-field", msg))
+                continue
+            seed = self.root / "seeds" / item["file"]
+            if seed.is_symlink() or not seed.resolve().is_relative_to(self.root / "seeds"):
+                msg = f"/documents/{index}/file: seeds/{item['file']} is a symbolic link; commit the file itself"
+                problems.append(Finding(MANIFEST, line, "symlink", msg))
                 continue
             meta = {k: v if isinstance(v := item.get(k), str) else None for k in META_FIELDS}
             split, story = item.get("split"), item.get("story")
@@ -214,14 +219,19 @@ class Repo:
         """``corpus/<doc_id>.json``; ``lean`` leaves out the source map and removed lines."""
         path = self.doc_path(doc_id)
         data = self._json(path)
-        if lean:
+        self._shape(path, data, "corpus")
+        if lean and isinstance(data, dict):
             data.pop("source_map", None)
             data.pop("removed", None)
         try:
-            return Document.from_json(data)
-        except (KeyError, TypeError, ValueError) as exc:
+            document = Document.from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             message = f"not a corpus document ({exc}); run `furat validate`"
             raise FuratError([Finding(self.rel(path), 0, "schema", message)]) from None
+        if document.id != doc_id:  # the id in the file names paths too: it must be the file's own
+            message = f"holds document {document.id!r} but is named {doc_id}.json; run `furat validate`"
+            raise FuratError([Finding(self.rel(path), 0, "document-mismatch", message)])
+        return document
 
     def documents(self) -> list[Document]:
         """Every corpus document, in manifest order."""
@@ -268,24 +278,25 @@ class Repo:
         return self._annotation_set(path, self._json(path))
 
     def _annotation_set(self, path: Path, data: Any) -> AnnotationSet:
+        self._shape(path, data, "annotation")
         try:
             return AnnotationSet.from_json(data)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             message = f"not an annotation file ({exc}); run `furat validate`"
             raise FuratError([Finding(self.rel(path), 0, "schema", message)]) from None
 
+    def _shape(self, path: Path, data: Any, schema: str) -> None:
+        """Data from a file is used only once it has its schema's shape (the compiled check: fast)."""
+        if not self.schema(schema).is_valid(data):
+            message = f"does not match schema/{schema}.schema.json; run `furat validate` to see where"
+            raise FuratError([Finding(self.rel(path), 0, "schema", message)])
+
     def _json(self, path: Path) -> Any:
+        """A JSON file of the repository, read strictly (``core.jsonio.loads_strict``), never through a link."""
         rel = self.rel(path)
-        try:
-            return json.loads(self.inside(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise FuratError([Finding(rel, 0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
-        except UnicodeDecodeError:
-            raise FuratError([Finding(rel, 0, "encoding", "not UTF-8")]) from None
-        except json.JSONDecodeError as exc:
-            raise FuratError([Finding(rel, exc.lineno, "json-syntax", exc.msg)]) from None
-        except RecursionError:
-            raise FuratError([Finding(rel, 0, "json-syntax", "nested too deeply")]) from None
+        if path.is_symlink():
+            raise FuratError([Finding(rel, 0, "symlink", "is a symbolic link; run `furat validate`")])
+        return read_json_strict(self.inside(path), rel)
 
 
 def _checked_id(doc_id: str) -> str:

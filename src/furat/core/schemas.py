@@ -6,7 +6,6 @@ inventory (``furat schema`` writes them, ``furat validate`` reports drift).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +14,8 @@ from typing import Any
 
 import jsonschema
 
-from furat.core.jsonio import dumps, read_json_cached
+from furat.core.findings import Finding, FuratError
+from furat.core.jsonio import dumps, read_json_cached, read_json_strict
 from furat.core.labels import Labels, load_labels
 
 __all__ = ["SCHEMAS", "Schema", "derived_annotation_schema", "load_schema", "schema_drift"]
@@ -46,11 +46,21 @@ class Schema:
     def is_valid(self, instance: Any) -> bool:
         fast = _compiled(self.path)
         if fast is not None:
-            return bool(fast.is_valid(instance))
+            return bool(fast.is_valid(instance))  # the caller checks integral floats (``16.0``) apart
         return bool(self._explainer.is_valid(instance))
 
     def errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
         return iter(sorted(self._explainer.iter_errors(instance), key=lambda e: list(e.absolute_path)))
+
+    def fast_errors(self, instance: Any) -> list[tuple[list[str | int], str, str]]:
+        """The compiled validator's own errors (path, keyword, message): for when the explainer finds none."""
+        fast = _compiled(self.path)
+        if fast is None:
+            return []
+        return [
+            (list(e.instance_path), str(e.schema_path[-1]) if e.schema_path else "", e.message)
+            for e in fast.iter_errors(instance)
+        ]
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -66,16 +76,34 @@ def _compiled(path: Path) -> Any:
     return _validators(path, path.stat().st_mtime_ns)[1]
 
 
+def _is_integer(_checker: Any, instance: Any) -> bool:
+    # JSON Schema counts 16.0 as an integer; an offset of 16.0 is a TypeError waiting to happen.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Explainer = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
 @cache
 def _validators(path: Path, mtime_ns: int) -> tuple[jsonschema.Draft202012Validator, Any]:
     schema = _read(path)
     fast = _fast.Draft202012Validator(schema) if _fast is not None else None
-    return jsonschema.Draft202012Validator(schema), fast
+    return _Explainer(schema), fast
 
 
 def load_schema(schema_dir: Path, name: str) -> Schema:
+    """A schema of ``schema/``; findings (``FuratError``) when it cannot be read or is not a JSON Schema."""
     path = (schema_dir / SCHEMAS[name]).resolve()
-    return Schema(name, path, _read(path))
+    schema = Schema(name, path, _read(path))
+    try:
+        _validators(path, path.stat().st_mtime_ns)
+    except (jsonschema.SchemaError, ValueError, TypeError) as exc:
+        rel = f"schema/{SCHEMAS[name]}"
+        raise FuratError([Finding(rel, 0, "schema", f"not a usable JSON Schema: {exc}"[:300])]) from None
+    return schema
 
 
 def _enums(labels: Labels) -> dict[str, list[str]]:
@@ -91,7 +119,7 @@ def _enums(labels: Labels) -> dict[str, list[str]]:
 def derived_annotation_schema(schema_dir: Path) -> str:
     """The annotation schema's text with its enums generated from ``labels.json``."""
     path = schema_dir / SCHEMAS["annotation"]
-    document = json.loads(path.read_text(encoding="utf-8"))
+    document = read_json_strict(path, f"schema/{SCHEMAS['annotation']}")
     for name, codes in _enums(load_labels(schema_dir / "labels.json")).items():
         document["$defs"][name] = {"enum": codes}
     return dumps(document)
@@ -100,4 +128,5 @@ def derived_annotation_schema(schema_dir: Path) -> str:
 def schema_drift(schema_dir: Path) -> bool:
     """True when the annotation schema's enums differ from ``labels.json``."""
     path = schema_dir / SCHEMAS["annotation"]
-    return path.read_text(encoding="utf-8") != derived_annotation_schema(schema_dir)
+    derived = derived_annotation_schema(schema_dir)  # io-error (exit 2) when the schema cannot be read
+    return path.read_text(encoding="utf-8") != derived

@@ -444,9 +444,12 @@ def check_corpus(root: Path) -> list[Finding]:
     for path, content in expected.items():
         rel = path.relative_to(root).as_posix()
         try:
-            current = path.read_text(encoding="utf-8")
+            current = path.read_bytes().decode("utf-8", errors="replace")  # any difference is staleness
         except FileNotFoundError:
             findings.append(_finding(rel, 0, "corpus-stale", "missing; run `furat ingest`"))
+            continue
+        except OSError as exc:
+            findings.append(_finding(rel, 0, "io-error", f"cannot read: {exc.strerror or exc}"))
             continue
         if current != content:
             old, new = current.splitlines(), content.splitlines()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from furat.core.findings import Finding, FuratError
+from furat.core.jsonio import StrictJsonError, loads_strict
 from furat.core.repo import RULES
 from furat.core.schemas import Schema
 
@@ -108,11 +109,13 @@ def load_rules(root: Path) -> Rules:
     path = root / RULES
     try:
         raw = path.read_bytes()
-        data = json.loads(raw.decode("utf-8"))
+        data = loads_strict(raw.decode("utf-8"))
     except OSError as exc:
         raise FuratError([_finding(0, "io-error", f"cannot read: {exc.strerror}")], 2) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FuratError([_finding(getattr(exc, "lineno", 0), "json-syntax", str(exc))]) from None
+    except UnicodeDecodeError:
+        raise FuratError([_finding(0, "encoding", "not UTF-8")]) from None
+    except StrictJsonError as exc:
+        raise FuratError([_finding(exc.line, exc.code, exc.message)]) from None
     _check_schema(root, data)
     definitions: dict[str, Any] = {}
 

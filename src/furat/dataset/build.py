@@ -19,12 +19,17 @@ is not a document without entities. ``datasets`` cannot load a split without row
 (and configs without any row) are left out of the card and the files, and the card says so.
 
 The build refuses to run unless ``furat validate`` reports no error, refreshes the statistics of
-``DATASHEET.md``, writes into a temporary folder next to ``dist/dataset`` and renames it into place.
+``DATASHEET.md``, writes into a temporary folder next to ``dist/dataset`` and swaps it into place in
+one step (``renameat2(RENAME_EXCHANGE)`` where the system has it), so ``dist/dataset`` is never absent.
+Builds of one ``dist/`` are serialized by a lock on that folder (``build-locked`` when another one
+holds it); the temporary folders of a killed build are removed by the next one. ``dist/`` and
+``dist/dataset`` must be real folders: a symbolic link is refused before anything is read or deleted.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import shutil
@@ -37,7 +42,7 @@ from typing import Any
 
 from furat import __version__
 from furat.check.parallel import check_validate_parallel
-from furat.core.findings import Finding
+from furat.core.findings import Finding, FuratError
 from furat.core.labels import load_labels
 from furat.dataset.card import dataset_card
 from furat.dataset.chunks import spill_path, write_runs
@@ -155,9 +160,27 @@ def _write_data(
     return infos, counts, Summary(tuple(summaries), labels)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2``); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot; rename instead
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
 def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename the finished folder into place; the old build is renamed aside first, then removed."""
+    """Put the finished folder in place of the old build in one step; the old one is then removed."""
     os.chmod(tmp, 0o755)
+    if out.is_dir() and not out.is_symlink() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old build
+        return
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
@@ -177,11 +200,52 @@ def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = Non
 
     ``repo_id`` only changes the ``load_dataset`` example of the card (``furat publish`` passes it).
     """
+    root = root.resolve()
+    out = (out or root / DIST).absolute()
+    _refuse_links(root, out)
+    seconds: dict[str, float] = {}
+    with _build_lock(out.parent):
+        return _build(root, out, repo_id, seconds)
+
+
+def _refuse_links(root: Path, out: Path) -> None:
+    """``dist/`` and ``dist/dataset`` are folders of this machine, never links (a committed ``dist -> ..``)."""
+    for path in (out, out.parent):
+        if path.is_symlink():
+            message = f"is a symbolic link (to {os.readlink(path)}); remove it: the build writes and deletes here"
+            raise FuratError([Finding(path.as_posix(), 0, "symlink", message)], 2)
+    if out.is_relative_to(root) and not out.parent.resolve().is_relative_to(root):
+        message = f"resolves outside the repository ({out.parent.resolve()}); refusing to build there"
+        raise FuratError([Finding(out.parent.as_posix(), 0, "outside-repo", message)], 2)
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """One build at a time in ``folder`` (an advisory lock on the folder itself); stray temporaries go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no advisory locks: builds are not serialized
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            message = f"another furat build is writing {folder}; wait for it to finish, then build again"
+            raise FuratError([Finding(folder.as_posix(), 0, "build-locked", message)], 2) from None
+        for stray in folder.glob(".*-*"):  # the temporary folders of a build that was killed
+            if stray.is_dir() and not stray.is_symlink() and (stray.name.endswith(".tmp") or "-old-" in stray.name):
+                shutil.rmtree(stray, ignore_errors=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build(root: Path, out: Path, repo_id: str | None, seconds: dict[str, float]) -> BuildResult:
     from furat.dataset.datasheet import check_markers, refresh_datasheet
 
-    root = root.resolve()
-    out = (out or root / DIST).resolve()
-    seconds: dict[str, float] = {}
     clock = time.perf_counter()
     warnings = check_validate_parallel(root)
     seconds["validate"] = time.perf_counter() - clock

@@ -104,7 +104,8 @@ def publish(
             commit_message="Furat: dataset built by `furat publish`",
             delete_patterns=["data/*"],
         )
-    except OSError as exc:  # requests' and huggingface_hub's HTTP errors are OSErrors
-        message = f"upload to datasets/{repo_id} failed: {exc}"
+    except Exception as exc:  # the Hub client's errors change with its HTTP library (requests, httpx, httpx2)
+        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+        message = f"upload to datasets/{repo_id} failed ({type(exc).__name__}): {reason}"
         raise FuratError([Finding("furat publish", 0, "hub-error", message)], 2) from None
     return plan

@@ -6,8 +6,10 @@ Failures are findings with stable codes (``studio-unreachable``, ``studio-auth``
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,6 +137,61 @@ def settings_from_env(
 
 # --- the client ----------------------------------------------------------------------------------
 
+_TAG = re.compile(r"<[^>]+>")
+_DATABASE = re.compile(
+    r"OperationalError|could not connect|connection refused|connection to server|psycopg|database is locked"
+    r"|no such table|server closed the connection",
+    re.I,
+)
+_EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit))(?::\s*(.*))?$")
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(html.unescape(_TAG.sub(" ", text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _health(url: str) -> int | None:
+    """The HTTP status of ``url/health``, or None when nothing answers."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def server_fault(body: Any) -> str:
+    """What failed, in one short line, from a Label Studio error answer (JSON, a Django HTML page, a traceback).
+
+    A database that cannot be reached is named as such; HTML and tracebacks are never passed on whole.
+    """
+    if isinstance(body, dict):
+        detail = body.get("detail") or body.get("message") or body.get("error")
+        text = json.dumps(body, ensure_ascii=False, default=str)
+        exc_info = str(body.get("exc_info") or "")
+    else:
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=str)
+        detail, exc_info = None, text
+    if _DATABASE.search(text):
+        for line in reversed(exc_info.splitlines() or text.splitlines()):
+            found = _EXCEPTION_LINE.match(_one_line(line, 400))
+            if found and _DATABASE.search(line):
+                return f"the database is unreachable or failing ({_one_line(line)})"
+        title = re.search(r"<title>(.*?)</title>", text, re.S | re.I)
+        where = _one_line(title.group(1)) if title else _one_line(str(detail or text), 120)
+        return f"the database is unreachable or failing ({where})"
+    if detail:
+        return _one_line(str(detail))
+    title = re.search(r"<title>(.*?)</title>", text, re.S | re.I)
+    if title:
+        return _one_line(title.group(1))
+    return _one_line(text) or "no explanation given"
+
 
 def _sdk() -> Any:
     import label_studio_sdk
@@ -191,9 +248,22 @@ class Studio:
                 if (status >= 500 or status == 429) and idempotent and delays:
                     time.sleep(delays.pop(0))
                     continue
-                body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, ensure_ascii=False, default=str)
                 code = "studio-server" if status >= 500 else "studio-rejected"
-                raise fail(code, f"{url}: {what} failed with HTTP {status}: {body[:500]}") from exc
+                cause = server_fault(exc.body)
+                if status >= 500 and not cause.startswith("the database"):
+                    # Django's bare error page says nothing. A server that answers HTTP but fails even its
+                    # /health page has lost what every request needs: its database (PostgreSQL on a team server).
+                    health = _health(url)
+                    if health is not None and health >= 500:
+                        cause = (
+                            f"{cause}: Label Studio answers but fails every request, even /health; check its database"
+                        )
+                    elif health == 200:
+                        cause = f"{cause}: Label Studio runs (/health answers) but failed inside this request"
+                message = f"{url}: {what} failed with HTTP {status}: {cause}"
+                if status >= 500:
+                    message += " (details in Label Studio's log, .studio/server.log for `furat studio up`)"
+                raise fail(code, message) from exc
             except (ValueError, TypeError) as exc:  # an answer that is not Label Studio's JSON
                 message = f"{url} answered {what} with something that is not Label Studio's API: {exc}"[:600]
                 raise fail("studio-server", message) from exc

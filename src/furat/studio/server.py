@@ -9,14 +9,17 @@ Label Studio's own ``POSTGRE_NAME``, ``POSTGRE_USER``, ``POSTGRE_PASSWORD``, ``P
 The admin user and its API token come from ``FURAT_STUDIO_USERNAME`` / ``FURAT_STUDIO_PASSWORD`` /
 ``FURAT_STUDIO_TOKEN`` (or Label Studio's ``LABEL_STUDIO_USERNAME`` / ``LABEL_STUDIO_PASSWORD`` /
 ``LABEL_STUDIO_USER_TOKEN``), or are generated once and kept in ``.studio/credentials.json``
-(mode 0600). Legacy API tokens are off by default since Label Studio 1.17; a headless start turns
-them on (``LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true``) so the token given here works at once.
+(mode 0600, in ``.studio/``, mode 0700); they reach the server through its environment, never its
+command line, and a password is never printed (only where it is kept). Legacy API tokens are off
+by default since Label Studio 1.17; a headless start turns them on
+(``LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true``) so the token given here works at once.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -41,6 +44,7 @@ __all__ = [
     "first_env",
     "free_port",
     "port_in_use",
+    "private_dir",
     "server_env",
     "start_server",
     "stop_server",
@@ -67,6 +71,15 @@ class Credentials:
     username: str
     password: str
     token: str
+
+
+def private_dir(studio_dir: Path) -> Path:
+    """``.studio/``, made (or kept) a real folder only its owner can enter: it holds credentials and a database."""
+    if studio_dir.is_symlink():
+        raise _error("studio-credentials", f"{studio_dir} is a symbolic link; remove it (it holds credentials)")
+    studio_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(studio_dir, 0o700)
+    return studio_dir
 
 
 def first_env(*names: str) -> str | None:
@@ -97,7 +110,7 @@ def credentials(studio_dir: Path) -> Credentials:
             password = made["password"] = secrets.token_urlsafe(12)
         if not token:
             token = made["token"] = secrets.token_hex(20)
-        studio_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(studio_dir)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(made, handle, indent=2)
@@ -217,12 +230,8 @@ def start_server(
         str(port),
         "--data-dir",
         str(data_dir),
-        "--username",
-        creds.username,
-        "--password",
-        creds.password,
-        "--user-token",
-        creds.token,
+        # The admin's email, password and token go by the environment (server_env), never on the command
+        # line, which every local user can read (ps, /proc/<pid>/cmdline).
         "--enable-legacy-api-token",
         "--log-level",
         "WARNING",
@@ -240,11 +249,25 @@ def start_server(
     return ServerProcess(process, f"http://{shown}:{port}", log)
 
 
+_EXCEPTION = re.compile(r"^(?:[\w.]+\.)?(\w+(?:Error|Exception))(?::\s*(.*))?$")
+_DATABASE = re.compile(r"OperationalError|could not connect|connection refused|connection to server|psycopg", re.I)
+
+
 def _tail(path: Path, lines: int = 15) -> str:
+    """Why the server stopped, in a line or two (its last exception), never its whole traceback."""
     try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        log = path.read_text(encoding="utf-8", errors="replace").splitlines()[-200:]
     except OSError:
         return ""
+    for line in reversed(log):
+        found = _EXCEPTION.match(line.strip())
+        if found:
+            what = " ".join(line.split())[:300]
+            if _DATABASE.search(line):
+                return f"the database is unreachable: {what}\n(the whole log: {path})"
+            return f"{what}\n(the whole log: {path})"
+    last = [line.strip() for line in log if line.strip()][-3:]
+    return "\n".join(line[:300] for line in last) + f"\n(the whole log: {path})"
 
 
 def wait_ready(

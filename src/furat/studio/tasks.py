@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from furat.core.annotation import text_sha256
 from furat.core.model import Document
+from furat.core.repo import ID_PATTERN, Repo
 from furat.studio.client import StudioSettings, fail
 
 __all__ = ["documents", "task_matches", "task_url"]
@@ -16,13 +16,12 @@ __all__ = ["documents", "task_matches", "task_url"]
 
 def documents(root: Path) -> dict[str, Document]:
     """The corpus documents (``corpus/*.json``) by id; one that cannot be read stops everything."""
+    repo = Repo(root)
     docs: dict[str, Document] = {}
     for path in sorted((root / "corpus").glob("*.json")):
-        try:
-            doc = Document.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            message = f"cannot read it: {exc}; run `furat validate`"
-            raise fail("io-error", message, f"corpus/{path.name}") from exc
+        if not ID_PATTERN.match(path.stem):
+            raise fail("bad-id", f"{path.stem!r} is not a document id; run `furat validate`", f"corpus/{path.name}")
+        doc = repo.document(path.stem)  # its id is its file name's (document-mismatch otherwise)
         docs[doc.id] = doc
     return docs
 
