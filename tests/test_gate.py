@@ -174,7 +174,7 @@ def test_the_same_seed_under_two_ids_fails_validate(repo: Path) -> None:
 
 def test_value_low_and_high_all_set_fails_validate(repo: Path) -> None:
     _edit_text(
-        _gold(repo), '"value": null,\n      "low": 20,\n      "high": null', '"value": 25,\n "low": 20,\n "high": 30'
+        _gold(repo), '"value": null,\n      "low": 20,\n      "high": 100', '"value": 25,\n "low": 20,\n "high": 30'
     )
     assert ("value-and-range", DEFAULT_TARGET) in _codes(repo)
 

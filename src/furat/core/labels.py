@@ -78,7 +78,9 @@ def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
 
 def load_labels(path: Path | None = None) -> Labels:
     """Read the inventory (default: the repository's ``schema/labels.json``)."""
-    data = read_json_cached(path or schema_dir() / "labels.json")
+    path = path or schema_dir() / "labels.json"
+    data = read_json_cached(path)
+    _check_shape(path, data)
     try:
         return Labels(
             schema_version=data["schema_version"],
@@ -91,6 +93,20 @@ def load_labels(path: Path | None = None) -> Labels:
     except (KeyError, TypeError, AttributeError, ValueError) as exc:  # not the inventory's shape
         message = f"not a label inventory ({type(exc).__name__}: {exc}); run `furat validate`"
         raise FuratError([Finding("schema/labels.json", 0, "schema", message)]) from None
+
+
+def _check_shape(path: Path, data: Any) -> None:
+    """The inventory is used only once it has the shape of ``labels.schema.json`` beside it (when there)."""
+    import jsonschema
+
+    schema_path = path.parent / "labels.schema.json"
+    if not schema_path.is_file():
+        return  # an inventory without its schema: constructing the labels checks what it can
+    errors = sorted(jsonschema.Draft202012Validator(read_json_cached(schema_path)).iter_errors(data), key=str)
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        message = f"/{where}: {errors[0].message}; run `furat validate`"
+        raise FuratError([Finding("schema/labels.json", 0, "schema", message)])
 
 
 def _escape(cell: str) -> str:
