@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from furat.core.findings import FuratError
-from furat.dataset.build import _swap_into_place, build_dataset
+from furat.core.folders import swap_into_place
+from furat.dataset.build import build_dataset
 from furat.dataset.summary import DIST
 from tests.conftest import run_furat
 from tests.test_build import make_scratch, offline  # noqa: F401 - the fixture
@@ -69,7 +70,7 @@ def test_the_dataset_folder_is_never_absent_while_a_new_build_is_swapped_in(tmp_
             new = tmp_path / "dist" / f".dataset-{n}.tmp"
             new.mkdir()
             (new / "README.md").write_text(f"{n}\n", encoding="utf-8")
-            _swap_into_place(new, out)
+            swap_into_place(new, out)
     finally:
         stop.set()
         watcher.join()

@@ -336,12 +336,8 @@ def agreement_table(root: Path) -> str:
             for name in pass_pair(passes, layer) or ():
                 used.setdefault(name, set()).add(str(passes[name].provenance.get("guidelines", "?")))
     annotators = [f"`{name}` ({', '.join(sorted(used[name]))})" for name in sorted(used)]
-    lines = ["| measure | value | n |", "|---|---:|---:|"]
-    for measure, value, n in agreement_rows(total):
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        lines.append(f"| {measure} | {shown} | {n} |")
     return (
-        "\n".join(lines)
+        _markdown(total)
         + f"\n\nComputed by `furat agreement` from two independent passes of each of {len(result.per_document)} "
         f"documents, before adjudication (annotators and the guidelines they followed: {', '.join(annotators)}). "
         "Entities and quantities are compared between the passes that annotated them, stances between the "
@@ -351,22 +347,28 @@ def agreement_table(root: Path) -> str:
     )
 
 
+def _markdown(total: LayerAgreement) -> str:
+    """The measures of one agreement result as a Markdown table."""
+    lines = ["| measure | value | n |", "|---|---:|---:|"]
+    for measure, value, n in agreement_rows(total):
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        lines.append(f"| {measure} | {shown} | {n} |")
+    return "\n".join(lines)
+
+
 STANCE_DEV = Path("tests") / "fixtures" / "stance_dev"
 
 
 def stance_dev_table(root: Path) -> str:
     """The datasheet's table of stance agreement on the development texts (never part of the corpus)."""
     dev = root / STANCE_DEV
-    total = passes_agreement(dev).total if (dev / "seeds" / "manifest.json").is_file() else None
-    if total is None:
+    result = passes_agreement(dev) if (dev / "seeds" / "manifest.json").is_file() else None
+    total = result.total if result else None
+    if result is None or total is None:
         return "_No development texts with two stance passes yet, so no figure is reported._"
-    documents = len(passes_agreement(dev).per_document)
-    lines = ["| measure | value | n |", "|---|---:|---:|"]
-    for measure, value, n in agreement_rows(total):
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        lines.append(f"| {measure} | {shown} | {n} |")
+    documents = len(result.per_document)
     return (
-        "\n".join(lines)
+        _markdown(total)
         + f"\n\nComputed by `furat --root {STANCE_DEV.as_posix()} agreement` from two independent stance passes "
         f"of each of {documents} development texts, written for the purpose and never part of the corpus, "
         "annotated from the guidelines alone, before any adjudication."

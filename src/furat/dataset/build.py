@@ -29,7 +29,6 @@ holds it); the temporary folders of a killed build are removed by the next one. 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
 import shutil
@@ -43,6 +42,7 @@ from typing import Any
 from furat import __version__
 from furat.check.parallel import check_validate_parallel
 from furat.core.findings import Finding, FuratError
+from furat.core.folders import swap_into_place
 from furat.core.labels import load_labels
 from furat.dataset.card import dataset_card
 from furat.dataset.chunks import spill_path, write_runs
@@ -160,41 +160,6 @@ def _write_data(
     return infos, counts, Summary(tuple(summaries), labels)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one atomic step (Linux ``renameat2``); False where the system cannot."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot; rename instead
-        return False
-    raise OSError(errno, os.strerror(errno), str(b))
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Put the finished folder in place of the old build in one step; the old one is then removed."""
-    os.chmod(tmp, 0o755)
-    if out.is_dir() and not out.is_symlink() and _exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old build
-        return
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        os.rename(out, old / out.name)
-    try:
-        os.rename(tmp, out)
-    except BaseException:
-        if old is not None:
-            os.rename(old / out.name, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = None) -> BuildResult:
     """Validate, refresh DATASHEET.md's statistics, and write the dataset to ``out`` (``dist/dataset``).
 
@@ -266,7 +231,7 @@ def _build(root: Path, out: Path, repo_id: str | None, seconds: dict[str, float]
             (tmp / "DATASHEET.md").write_text(text, encoding="utf-8")
             croissant = croissant_metadata(features, data_files(tmp, counts), summary, __version__, repo_id)
             (tmp / CROISSANT).write_text(json.dumps(croissant, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            _swap_into_place(tmp, out)
+            swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -7,7 +7,6 @@ place, so a failed run leaves the previous site as it was.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections import Counter
@@ -17,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from furat.core.findings import Finding, FuratError
+from furat.core.folders import swap_into_place
 from furat.core.labels import Labels, load_labels
 from furat.dataset.summary import SPLITS, DocumentSummary, Summary, count_tokens, read_splits, summarize_document
 from furat.view.charts import Chart, bar_chart
@@ -118,23 +118,6 @@ def _charts(summary: Summary, units: Counter[str], labels: Labels) -> list[Chart
     ]
 
 
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename the finished folder into place; the old site is renamed aside first, then removed."""
-    os.chmod(tmp, 0o755)
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        os.rename(out, old / out.name)
-    try:
-        os.rename(tmp, out)
-    except BaseException:
-        if old is not None:
-            os.rename(old / out.name, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build_view(root: Path, out: Path | None = None, documents: list[str] | None = None) -> ViewResult:
     """Write the site for ``documents`` (ids or numbers; all by default) to ``out`` (``dist/view``)."""
     from furat.dataset.summary import iter_documents
@@ -166,7 +149,7 @@ def build_view(root: Path, out: Path | None = None, documents: list[str] | None 
             labels=labels,
         )
         (tmp / "index.html").write_text(index, encoding="utf-8")
-        _swap_into_place(tmp, out)
+        swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
