@@ -16,9 +16,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from furat.check.validate import FileContext, _Run, check_files
+from furat.check.validate import FileContext, _Run, check_files, refuse_on_errors
 from furat.check.validate import _validate as validate_with
-from furat.core.findings import Finding, FuratError
+from furat.core.findings import Finding
 
 __all__ = ["MIN_PARALLEL_FILES", "check_validate_parallel", "validate_repo_parallel", "workers_available"]
 
@@ -84,9 +84,4 @@ def validate_repo_parallel(root: Path, workers: int | None = None) -> list[Findi
 
 def check_validate_parallel(root: Path, workers: int | None = None) -> list[Finding]:
     """``check_validate`` on every core: raises when validation reports an error, returns its warnings."""
-    findings = validate_repo_parallel(root, workers)
-    errors = [f for f in findings if f.level == "error"]
-    if errors:
-        message = f"furat validate reports {len(errors)} error(s): nothing was built; fix them and build again"
-        raise FuratError([*errors, Finding(".", 0, "build-refused", message)], 1)
-    return [f for f in findings if f.level != "error"]
+    return refuse_on_errors(validate_repo_parallel(root, workers))

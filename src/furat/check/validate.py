@@ -33,7 +33,7 @@ from furat.core.jsonpos import escape_pointer, pointer_lines
 from furat.core.labels import Labels, load_labels
 from furat.core.schemas import Schema, load_schema, schema_drift
 
-__all__ = ["check_validate", "validate_paths", "validate_repo"]
+__all__ = ["check_validate", "refuse_on_errors", "validate_paths", "validate_repo"]
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
@@ -563,11 +563,15 @@ def validate_paths(root: Path, paths: list[Path]) -> list[Finding]:
     return _validate(root, paths)
 
 
-def check_validate(root: Path) -> list[Finding]:
-    """``furat validate``; raises when it reports an error (the build refuses), returns its warnings."""
-    findings = validate_repo(root)
+def refuse_on_errors(findings: list[Finding]) -> list[Finding]:
+    """The gate: raise ``build-refused`` with the errors when there are any; else return the warnings."""
     errors = [f for f in findings if f.level == "error"]
     if errors:
         message = f"furat validate reports {len(errors)} error(s): nothing was built; fix them and build again"
         raise FuratError([*errors, Finding(".", 0, "build-refused", message)], 1)
     return [f for f in findings if f.level != "error"]
+
+
+def check_validate(root: Path) -> list[Finding]:
+    """``furat validate``; raises when it reports an error (the build refuses), returns its warnings."""
+    return refuse_on_errors(validate_repo(root))

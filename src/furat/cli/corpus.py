@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from furat.cli.common import Subparsers, root_of
 from furat.core.findings import Finding, format_findings
 from furat.core.model import Document
+from furat.core.repo import SPLITS
 from furat.core.tables import text_table as _table
 
 
@@ -126,7 +127,7 @@ def add_add(subparsers: Subparsers) -> None:
     add.add_argument("--url", help="where the page came from (needed to honour a takedown)")
     add.add_argument("--published", metavar="YYYY-MM-DD", help="the publication date, when the page does not state it")
     add.add_argument("--author", help="the author, as the page states it")
-    add.add_argument("--split", choices=("train", "validation", "test"), help="default: the story's, else by hash")
+    add.add_argument("--split", choices=SPLITS, help="default: the story's, else by hash")
     add.add_argument("--story", metavar="KEY", help="pages of one story share this key and their split")
     add.add_argument("--id", metavar="ID", help="the document id (default NNN_<first 16 hex of sha256>)")
     add.set_defaults(func=_cmd_add)
