@@ -207,6 +207,12 @@ def test_the_datasheet_says_plainly_who_annotated_and_who_owns_the_text() -> Non
     assert "`furat remove DOC`" in text
 
 
+def test_the_annotator_note_names_the_model_and_not_a_file_in_parentheses() -> None:
+    note = annotators_note(ROOT)
+    assert "a large language model (Claude)" in note
+    assert "(Claude, " not in note and note.count("ADJUDICATION.md") == 1  # cited once, as the source
+
+
 def test_the_sentences_that_count_the_data_follow_the_data() -> None:
     summary = summarize(ROOT)
     total = len(Repo(ROOT).manifest)

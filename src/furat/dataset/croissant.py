@@ -251,8 +251,9 @@ def _annotators(summary: Summary) -> list[str]:
     lines = [f"The annotators, as the annotation files record them (kind: id): {listed}."]
     if all(kind == "ai-agent" for kind, _ in recorded):
         lines.append(
-            "All of them are AI agents, not people: no human annotated any document. Descriptions of "
-            "annotators' age, gender, native language or training do not apply to AI agents and are not given."
+            "All of them are runs of a large language model, not people: no human annotated any document. "
+            "Descriptions of annotators' age, gender, native language or training do not apply to them and are "
+            "not given."
         )
     else:
         lines.append("No demographics of the annotators are recorded.")
@@ -297,7 +298,7 @@ def _rai(summary: Summary) -> dict[str, Any]:
         "rai:dataBiases": [
             "The articles all report one topic (ISIS after its loss of territory, the Iraq–Syria border, the "
             "battle for Baghuz); they are not a representative sample of anything.",
-            "The annotations are made by AI agents, with the errors and biases such systems have.",
+            "The annotations are made by a large language model, with the errors and biases such systems have.",
         ],
         "rai:dataLimitations": [
             f"{len(summary.documents)} documents ({per_split}): scores on small splits say little.",

@@ -17,7 +17,7 @@ from furat.dataset.summary import SPLITS, Summary, summarize
 __all__ = ["annotators_note", "language_note", "number_words", "sample_note", "sources_note", "timeframe_note"]
 
 _NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-_MODEL = re.compile(r"\(([^()]+)\)")
+_MODEL = re.compile(r"\(([A-Z][\w .-]{0,40})\)")  # a model name in parentheses: (Claude)
 
 
 def number_words(count: int) -> str:
