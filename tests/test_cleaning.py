@@ -130,3 +130,16 @@ def test_a_rule_the_schema_does_not_know_is_refused_with_where_it_is(repo: Path)
         load_rules(repo)
     assert [(f.code, f.path) for f in raised.value.findings] == [("rule-shape", "seeds/cleaning.json")]
     assert "/drop/0" in raised.value.findings[0].message
+
+
+def test_a_rules_file_missing_a_section_is_refused_even_without_the_schema(repo: Path) -> None:
+    # an older repository: its cleaning.json has no timestamps section and it keeps no cleaning schema
+    (repo / "schema" / "cleaning.schema.json").unlink()
+    path = repo / "seeds" / "cleaning.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["timestamps"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(FuratError) as raised:
+        load_rules(repo)
+    assert [(f.code, f.path) for f in raised.value.findings] == [("rule-shape", "seeds/cleaning.json")]
+    assert "'timestamps'" in raised.value.findings[0].message

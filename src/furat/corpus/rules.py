@@ -117,6 +117,16 @@ def load_rules(root: Path) -> Rules:
     except StrictJsonError as exc:
         raise FuratError([_finding(exc.line, exc.code, exc.message)]) from None
     _check_schema(root, data)
+    try:
+        return _rules_from(data, raw)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # a repository without schema/cleaning.schema.json gets here with a malformed file
+        missing = f"missing key {exc.args[0]!r}" if isinstance(exc, KeyError) else f"malformed: {exc}"
+        raise FuratError([_finding(0, "rule-shape", f"{missing} (see schema/cleaning.schema.json)")]) from None
+
+
+def _rules_from(data: Any, raw: bytes) -> Rules:
+    """The compiled rules of a parsed ``cleaning.json`` (a missing key raises ``KeyError``)."""
     definitions: dict[str, Any] = {}
 
     def define(name: str, definition: Any) -> None:
