@@ -23,17 +23,22 @@ from furat.core.repo import Repo
 from furat.corpus.segment import Span, sentence_spans
 
 __all__ = [
+    "DEV_DIR",
     "GOLD_DIR",
     "QUANTITY_DEV_FILE",
+    "QUANTITY_TEST_FILE",
+    "TEST_DIR",
     "BoundaryScore",
     "DevQuantity",
     "PreannotatorScore",
     "QuantityDevScore",
+    "held_out_scores",
     "load_quantity_dev",
     "preannotator_scores",
     "preannotator_table",
     "pysbd_segmenter",
     "quantity_dev_scores",
+    "quantity_test_scores",
     "score_boundaries",
     "sentence_scores",
     "unseen_scores",
@@ -126,7 +131,8 @@ def sentence_scores(
     return [score_boundaries(name, pairs, segment) for name, segment in chosen.items()]
 
 
-DEV_DIR = Path("tests") / "fixtures" / "preannotate_dev"
+DEV_DIR = Path("tests") / "fixtures" / "preannotate_dev"  # development: tuned while looking at it
+TEST_DIR = Path("tests") / "fixtures" / "preannotate_test"  # held out: never used for tuning
 ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
 
@@ -197,13 +203,14 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     return _score_against(gold, documents, names)
 
 
-def unseen_scores(root: Path) -> PreannotatorScore | None:
-    """The pre-annotator on the frozen development set (``tests/fixtures/preannotate_dev``): constructed
-    texts that no list or rule was taken from, with gold entities. Names: the curated list and the whole
-    gold of ``root``. None when the repository has no such set."""
+def unseen_scores(root: Path, folder: Path = DEV_DIR) -> PreannotatorScore | None:
+    """The pre-annotator on a set of constructed texts outside the corpus, with gold entities: by default
+    the frozen development set (``tests/fixtures/preannotate_dev``), whose texts no list or rule was taken
+    from but whose errors the rules were developed on. Names: the curated list and the whole gold of
+    ``root``. None when the repository has no such set."""
     from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer, load_gold
 
-    dev = root / DEV_DIR
+    dev = root / folder
     if not (dev / "annotations").is_dir():
         return None
     gold = load_gold(dev)
@@ -212,6 +219,13 @@ def unseen_scores(root: Path) -> PreannotatorScore | None:
     documents = {doc.id: doc for doc in Repo(dev).documents()}
     names = {**curated_gazetteer(), **gold_gazetteer(load_gold(root).values())}
     return _score_against(gold, documents, lambda _: names)
+
+
+def held_out_scores(root: Path) -> PreannotatorScore | None:
+    """The pre-annotator on the held-out entity test set (``tests/fixtures/preannotate_test``): constructed
+    texts written and frozen before the pre-annotator was run on them, never used for tuning. Scored like
+    the development set; None when the repository has no such set."""
+    return unseen_scores(root, TEST_DIR)
 
 
 def _rows(score: PreannotatorScore, quantities_name: str) -> list[str]:
@@ -265,7 +279,8 @@ def preannotator_table(root: Path) -> str:
     return text
 
 
-QUANTITY_DEV_FILE = "tests/data/quantities_dev.tsv"
+QUANTITY_DEV_FILE = "tests/data/quantities_dev.tsv"  # development: tuned while looking at it
+QUANTITY_TEST_FILE = "tests/data/quantities_test.tsv"  # held out: never used for tuning
 
 
 @dataclass(frozen=True)
@@ -290,11 +305,25 @@ class QuantityDevScore:
     quantities: SpanScore  # exact span and equal unit
     values_right: int  # of the matched: value, low, high and approximate all equal
     by_kind: dict[str, SpanScore]  # by the gold unit's kind
+    numbers_right: int = 0  # of the matched: value, low and high equal (the approximate flag aside)
+    approximate_right: int = 0  # of the matched: the approximate flag equal
+
+    def _share(self, count: int) -> float | None:
+        matched = self.quantities.matched
+        return count / matched if matched else None
 
     @property
     def value_agreement(self) -> float | None:
-        matched = self.quantities.matched
-        return self.values_right / matched if matched else None
+        return self._share(self.values_right)
+
+    @property
+    def number_agreement(self) -> float | None:
+        """Value and bounds right, on the matched quantities."""
+        return self._share(self.numbers_right)
+
+    @property
+    def approximate_agreement(self) -> float | None:
+        return self._share(self.approximate_right)
 
 
 def _cell_number(cell: str) -> float | None:
@@ -352,24 +381,25 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
-def quantity_dev_scores(root: Path) -> QuantityDevScore | None:
-    """The quantity recognizer on the frozen development set ``tests/data/quantities_dev.tsv``.
+def quantity_dev_scores(root: Path, file: str = QUANTITY_DEV_FILE) -> QuantityDevScore | None:
+    """The quantity recognizer on a frozen set of constructed sentences, by default the development set
+    ``tests/data/quantities_dev.tsv``.
 
     The set is scored apart from the seed gold: its sentences were written for it and annotated by the
     guidelines before the recognizer was tuned on them. A match is an exact span with an equal unit;
-    its value is right when value, low, high and approximate are equal. None when the repository has
-    no development set.
+    its value is right when value, low, high and approximate are equal (``numbers_right`` counts value
+    and bounds alone, ``approximate_right`` the flag alone). None when the repository has no such set.
     """
     from furat.annotate.quantities import find_quantities
     from furat.core.labels import load_labels
 
-    path = root / QUANTITY_DEV_FILE
+    path = root / file
     if not path.is_file():
-        return None  # a repository without the development set (the corpus alone)
+        return None  # a repository without the set (the corpus alone)
     sentences, expected = load_quantity_dev(path)
     kinds = load_labels().unit_kind
     gold: dict[tuple[int, int, int], DevQuantity] = {(q.sentence, q.start, q.end): q for q in expected}
-    matched = values = spurious = 0
+    matched = values = numbers = approximates = spurious = 0
     found: set[tuple[int, int, int]] = set()
     spurious_by_kind: dict[str, int] = {}
     matched_by_kind: dict[str, int] = {}
@@ -385,8 +415,10 @@ def quantity_dev_scores(root: Path) -> QuantityDevScore | None:
             matched_by_kind[q.kind] = matched_by_kind.get(q.kind, 0) + 1
             same = (q.value, q.low, q.high)
             want = (g.value, g.low, g.high)
-            if all(_close(a, b) for a, b in zip(same, want, strict=True)) and q.approximate is g.approximate:
-                values += 1
+            right_numbers = all(_close(a, b) for a, b in zip(same, want, strict=True))
+            numbers += right_numbers
+            approximates += q.approximate is g.approximate
+            values += right_numbers and q.approximate is g.approximate
     by_kind: dict[str, SpanScore] = {}
     for key, g in gold.items():
         kind = kinds.get(g.unit, "not in labels.json")
@@ -397,4 +429,10 @@ def quantity_dev_scores(root: Path) -> QuantityDevScore | None:
         prior = by_kind.get(kind, SpanScore(0, 0, 0))
         by_kind[kind] = prior + SpanScore(matched_by_kind.get(kind, 0), 0, spurious_by_kind.get(kind, 0))
     score = SpanScore(matched, len(gold) - matched, spurious)
-    return QuantityDevScore(len(sentences), score, values, dict(sorted(by_kind.items())))
+    return QuantityDevScore(len(sentences), score, values, dict(sorted(by_kind.items())), numbers, approximates)
+
+
+def quantity_test_scores(root: Path) -> QuantityDevScore | None:
+    """The quantity recognizer on the held-out test set ``tests/data/quantities_test.tsv``: constructed
+    sentences written and frozen before the recognizer was run on them, never used for tuning."""
+    return quantity_dev_scores(root, QUANTITY_TEST_FILE)

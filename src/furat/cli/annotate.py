@@ -79,12 +79,30 @@ def _score_rows(score: PreannotatorScore) -> list[list[object]]:
     return rows
 
 
-def _eval_preannotator(root: Path, as_json: bool) -> int:
-    from furat.annotate.evaluation import preannotator_scores, quantity_dev_scores, unseen_scores
+_SETS = {
+    "development": "development: tuned while looking at it",
+    "held_out": "held out: never used for tuning",
+}
 
-    score = preannotator_scores(root)
-    unseen = unseen_scores(root)
-    dev = quantity_dev_scores(root)
+
+def _eval_preannotator(root: Path, as_json: bool) -> int:
+    from furat.annotate import evaluation as ev
+
+    score = ev.preannotator_scores(root)
+    sets = {
+        "development": (
+            ev.unseen_scores(root),
+            ev.DEV_DIR.as_posix(),
+            ev.quantity_dev_scores(root),
+            ev.QUANTITY_DEV_FILE,
+        ),
+        "held_out": (
+            ev.held_out_scores(root),
+            ev.TEST_DIR.as_posix(),
+            ev.quantity_test_scores(root),
+            ev.QUANTITY_TEST_FILE,
+        ),
+    }
     if as_json:
         data: dict[str, object] = {"entities": _score_json(score.entities)}
         if score.quantities:
@@ -92,47 +110,66 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
         data["documents"] = score.documents
         data["quantity_value_agreement"] = score.quantity_value_agreement
         data["entity_labels"] = {label: _score_json(s) for label, s in score.entity_labels.items()}
+        unseen, _, dev, _ = sets["development"]
         if unseen is not None:
-            data["unseen"] = {
-                "documents": unseen.documents,
-                "entities": _score_json(unseen.entities),
-                "entity_labels": {label: _score_json(s) for label, s in unseen.entity_labels.items()},
-            }
+            data["unseen"] = _entities_json(unseen)
         data["unseen_quantities"] = None if dev is None else _unseen_json(dev)
+        for key, (entities, folder, quantities, file) in sets.items():
+            data[key] = {
+                "label": _SETS[key],
+                "entities": None if entities is None else {"folder": folder, **_entities_json(entities)},
+                "quantities": None if quantities is None else {"file": file, **_unseen_json(quantities)},
+            }
         print(json.dumps(data, indent=2))
         return 0
     print(
-        f"pre-annotator against the gold of {score.documents} documents (exact spans; entities leave one document out)"
+        f"== seed gold: the corpus's {score.documents} gold documents (exact spans; entities leave one document out) =="
     )
     print(_table(_score_rows(score)))
     agree = score.quantity_value_agreement
     print(f"normalized values equal on matched quantities: {'-' if agree is None else f'{agree:.3f}'}")
-    if unseen is not None:
-        print(f"\non unseen text: the frozen development set, {unseen.documents} documents (entities only)")
-        print(_table(_score_rows(unseen)))
-    if dev is None:
-        return 0
-    print()
-    print(f"quantity recognizer on the frozen development set ({dev.sentences} constructed sentences, not corpus)")
+    for key, (entities, folder, quantities, file) in sets.items():
+        if entities is None and quantities is None:
+            continue
+        print(f"\n== {_SETS[key]} ==")
+        if entities is not None:
+            print(f"entity pre-annotator on {folder}: {entities.documents} constructed texts (entities only)")
+            print(_table(_score_rows(entities)))
+        if quantities is not None:
+            print(f"quantity recognizer on {file}: {quantities.sentences} constructed sentences (not corpus)")
+            _print_quantities(quantities)
+    return 0
+
+
+def _print_quantities(dev: QuantityDevScore) -> None:
     rows: list[list[object]] = [["kind", "precision", "recall", "f1", "matched", "missed", "spurious"]]
     for name, s in [*dev.by_kind.items(), ("all", dev.quantities)]:
         rows.append([name, s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b])
     print(_table(rows))
-    right = dev.value_agreement
-    print(f"value, bounds and approximation right on matched quantities: {'-' if right is None else f'{right:.3f}'}")
-    return 0
+    for what, share in (
+        ("value and bounds right", dev.number_agreement),
+        ("approximation right", dev.approximate_agreement),
+        ("value, bounds and approximation right", dev.value_agreement),
+    ):
+        print(f"{what} on matched quantities: {'-' if share is None else f'{share:.3f}'}")
+
+
+def _entities_json(score: PreannotatorScore) -> dict[str, object]:
+    return {
+        "documents": score.documents,
+        "entities": _score_json(score.entities),
+        "entity_labels": {label: _score_json(s) for label, s in score.entity_labels.items()},
+    }
 
 
 def _unseen_json(dev: QuantityDevScore) -> dict[str, object]:
-    def figures(s: SpanScore) -> dict[str, object]:
-        keys = ("precision", "recall", "f1", "matched", "missed", "spurious")
-        return dict(zip(keys, (s.precision, s.recall, s.f1, s.matched, s.only_a, s.only_b), strict=True))
-
     return {
         "sentences": dev.sentences,
-        "quantities": figures(dev.quantities),
+        "quantities": _score_json(dev.quantities),
         "value_agreement": dev.value_agreement,
-        "by_kind": {kind: figures(s) for kind, s in dev.by_kind.items()},
+        "number_agreement": dev.number_agreement,
+        "approximate_agreement": dev.approximate_agreement,
+        "by_kind": {kind: _score_json(s) for kind, s in dev.by_kind.items()},
     }
 
 
