@@ -122,7 +122,9 @@ from furat.annotate.quantities.lexicon import (
 from furat.annotate.quantities.numbers import (
     Num,
     half_after,
+    is_scale_word,
     is_year_like,
+    leading_decimal,
     lookup,
     number,
     words_number,
@@ -225,12 +227,14 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
             if num is None or num.value is None:
                 return None, prev
             return num._replace(start=p.start, value=-num.value, raw=-num.raw), prev[:-1]
+        elif p.kind == "p" and p.text in ".\u066b" and (p.gap or len(prev) == 1):
+            return leading_decimal(fwd, p.start), prev[:-1]  # .08
         elif p.kind != "p" or p.text in GLUE:
             return None, prev  # F16، سو-24، /2019، 12:00، 1.2.2019
     n1 = fwd.get(1)
     if n1 is not None and not n1.gap:
-        if n1.kind == "w":
-            return None, prev  # 2019م، 3rd
+        if n1.kind == "w" and not is_scale_word(n1):
+            return None, prev  # 2019م، 3rd (but ٤آلاف is 4000)
         if n1.text in ":/":
             return None, prev
         n2 = fwd.get(2)
@@ -414,9 +418,10 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         num, prev = _word_core(text, fwd, prev)
     if num is None:
         return None
+    sign = 1.0
     if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE and num.value is not None:
         num = num._replace(start=prev[-1].start, value=-num.value, raw=-num.raw)  # سالب 5، ناقص واحد
-        prev = prev[:-1]
+        prev, sign = prev[:-1], -1.0
     # a definite number after a definite noun: الأشهر الستة، الدول الخمس، الساعات الـ48
     counted: Span | None = num.counted
     alone = False
@@ -440,8 +445,8 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         rng = _range(fwd, num, pre)
         if rng is None and pre.kind == "between" and num.kind == "words":
             shorter = number(fwd, 0, split_last_and=True)
-            if shorter is not None and shorter.end < num.end:
-                num = shorter._replace(start=num.start)
+            if shorter is not None and shorter.end < num.end and shorter.value is not None:
+                num = shorter._replace(start=num.start, value=sign * shorter.value, raw=sign * shorter.raw)
                 rng = _range(fwd, num, pre)
         if rng is _NO_RANGE:
             return None
@@ -484,7 +489,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         return None
     if bare and num.kind == "digits" and number_context(prev, bare=True) == "id":
         return None
-    if num.ident and unit in ("count", "percent") and not ranged:
+    if num.ident and unit in ("count", "percent", "fraction") and not ranged:
         return None  # اللواء 44، الفرقة 17 مدرعة
     if alone and unit == "count" and num.kind == "digits":
         return None  # النسخة الـ25 من البطولة: an ordinal
