@@ -162,7 +162,7 @@ def _number_words() -> dict[str, NumberWord]:
     add("دزينة دستة", NumberWord("s", 12, "1"))  # a dozen: ثلاث دزينات = 36
     add("دزينتان دزينتين دستتان دستتين", NumberWord("s", 12, "2"))
     add("دزينات دستات", NumberWord("s", 12, "p"))
-    add("جزء", NumberWord("r", 1))
+    add("جزء جزءا", NumberWord("r", 1))
     add("تريليون ترليون", NumberWord("s", 1e12, "1"))
     add("تريليونات ترليونات", NumberWord("s", 1e12, "p"))
     add("عشرات", NumberWord("v", 20), definite=True)
