@@ -380,9 +380,10 @@ _OF_ALL = frozenset(("كل", "اصل"))  # واحد من كل ثلاثة، ثل�
 
 def proportion(fwd: Fwd, num: Num, part: bool = False) -> Num | None:
     """``num`` as the numerator of a proportion after it (D93): X من (كل/أصل) Y، X على Y، X جزء/أجزاء من Y,
-    with X smaller than Y; a fraction of a whole X/Y. Read when X is واحد/1, when كل/أصل or جزء says so, or
-    when no noun follows Y (ثلاثة من خمسة); ``3 من 5 أشخاص`` is two counts. After a whole number, جزء من
-    Y divides only the tail under a hundred: مائتان وثلاثة جزء من مائة = 200.03. None when there is none."""
+    with X smaller than Y; a fraction of a whole X/Y. X على Y is always a ratio; X من Y is one when كل/أصل or
+    جزء says so or no noun follows Y (ثلاثة من خمسة), and ``3 من 40 مسلحا`` or ``واحد من 10 دول`` (X of the Y
+    things) stays counts. After a whole number, جزء من Y divides only the tail under a hundred: مائتان وثلاثة
+    جزء من مائة = 200.03. None when there is none."""
     x = num.value
     if x is None or num.scale != 1.0:
         return None
@@ -394,7 +395,7 @@ def proportion(fwd: Fwd, num: Num, part: bool = False) -> Num | None:
         return None
     j += 1
     of_all = fwd.word(j)
-    said = part or x == 1
+    said = part or t.norm == "علي"  # X من Y N: X of the Y things (واحد من 10 دول), unless كل، أصل or جزء
     if of_all is not None and of_all.norm in _OF_ALL and t.norm == "من":
         said, j = True, j + 1
     y = _number(fwd, j, strip=False)

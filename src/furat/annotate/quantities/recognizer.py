@@ -41,7 +41,9 @@ Values
     ``بين 5 و7 مليارات`` → 5e9-7e9). Duals are exact (``يومين`` = 2 days, ``ألفين`` = 2000, ``العامين``
     = 2 years, ``مرتين`` = 2 times); ``ونصف``/``وربع`` add to the last scale or unit (``مليون ونصف``,
     ``ساعة ونصف``). Fractions before a scale or unit are numbers (``نصف مليون`` = 500000, ``نصف ساعة``);
-    otherwise they are fractions of a whole (``ربع أراضي سوريا`` → 0.25, unit ``fraction``).
+    otherwise they are fractions of a whole (``ربع أراضي سوريا`` → 0.25, unit ``fraction``), as are
+    proportions (``واحد من كل ثلاثة``، ``واحد على 20``، ``جزء من مئة``, D93). Spoken decimals (``اثنين فاصلة
+    خمسة``), mixed numbers (``ثلاثة و خمس``) and dozens (``ثلاث دزينات``) are read as numbers.
 
 Vague quantities
     A plural of a power of ten means "at least two, fewer than ten of them" (D63): عشرات → 20-100,
