@@ -245,6 +245,9 @@ def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -
     num = _number(fwd, i, strip, split_last_and)
     if num is None or num.kind not in ("digits", "words") or num.value is None:
         return num
+    t = fwd.word(num.nxt)
+    if t is None or t.norm not in _AFTER_NUMBER:
+        return num
     return _decimal(fwd, num) or proportion(fwd, num) or num
 
 
@@ -376,6 +379,7 @@ def _mixed_tail(
 _PROPORTION = frozenset(("من", "علي"))
 _PARTS = frozenset(("جزء", "اجزاء"))
 _OF_ALL = frozenset(("كل", "اصل"))  # واحد من كل ثلاثة، ثلاثة من أصل خمسة
+_AFTER_NUMBER = _PROPORTION | _PARTS | {"فاصله"}  # the words a decimal or a proportion goes on with
 
 
 def proportion(fwd: Fwd, num: Num, part: bool = False) -> Num | None:
