@@ -19,7 +19,7 @@ from furat.annotate.quantities.lexicon import (
     NumberWord,
     bases,
 )
-from furat.annotate.quantities.tokens import Fwd, Tok, raw_offset
+from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
 from furat.core.annotation import Span
 
 __all__ = [
@@ -412,10 +412,16 @@ def proportion(fwd: Fwd, num: Num, part: bool = False) -> Num | None:
         head, x = x - x % 100, x % 100  # مئتان وواحد وسبعون جزء من مئة = 200.71
     if not 0 < x < y.value:
         return None
-    if not said and _noun_after(fwd, y.nxt):
+    if not said and (_noun_after(fwd, y.nxt) or _change_to(fwd.text, num.start)):
         return None
     value = head + x / y.value
     return Num(num.start, y.end, y.nxt, value, None, None, value, 1.0, "words" if head else "frac")
+
+
+def _change_to(text: str, start: int) -> bool:
+    """Whether إلى/حتى comes just before the number at ``start``: انخفض إلى 9 من 12 is a change, not 9/12."""
+    before = prev_tokens(text, start, 1)
+    return bool(before) and before[-1].kind == "w" and any(b in ("الي", "حتي") for _, b in bases(before[-1].norm))
 
 
 def _noun_after(fwd: Fwd, j: int) -> bool:
