@@ -208,8 +208,11 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
     t3 = fwd.word(j + 2)
     if t.norm == "او" and t3 is not None and t3.norm == "من":
         t4 = fwd.get(j + 3)
+        kind: PrefixKind = "low" if t2.norm in ("اكثر", "اكبر") else "high" if t2.norm == "اقل" else ""
         if t4 is None or t4.nl or (t4.kind == "p" and t4.text in ".،,؛;!?؟"):  # 200 أو أكبر من.
-            return ("low" if t2.norm in ("اكثر", "اكبر") else "high" if t2.norm == "اقل" else ""), t3.end, j + 3
+            return kind, t3.end, j + 3
+        if t4.kind == "w" and lookup(t4) is None:  # 5000 أو أكثر من المتظاهرين: من is partitive
+            return kind, t2.end, j + 2
         return "", -1, j  # 5000 أو أقل من 6000: a second comparison, not a bound on 5000
     if pair in (("علي", "الاقل"), ("او", "اكثر"), ("او", "اكبر"), ("فما", "فوق"), ("او", "يزيد")):
         return "low", t2.end, j + 2

@@ -132,7 +132,7 @@ from furat.annotate.quantities.numbers import (
     words_number,
 )
 from furat.annotate.quantities.tokens import DIGIT_CLASS, MARKS, OPT_MARKS, Fwd, Tok, prev_tokens, raw_offset
-from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at
+from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted
 from furat.core.annotation import Quantity, Span
 from furat.core.labels import load_labels
 
@@ -521,6 +521,8 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         if other is not None and other[0] != pre.kind and other[1].value is not None:
             low, high = (low, other[1].value) if pre.kind == "low" else (other[1].value, high)
             end, j = other[1].end, other[1].nxt
+            if unit == "count" and counted is None:  # فوق 1000 وتحت 1500 متر
+                unit, end, j, counted = unit_or_counted(fwd, end, j)
     else:
         value = num.value
     # تقريبا after the number, the unit or the counted noun
