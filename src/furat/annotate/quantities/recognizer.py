@@ -540,10 +540,12 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     # a bound after the number: inside the span right after it, outside after the counted noun
     if value is not None:
         at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
-        kind, bound_end, _ = postfix(fwd, at)
+        kind, bound_end, after_bound = postfix(fwd, at)
         if kind:
             low, high, value = (value, None, None) if kind == "low" else (None, value, None)
             end = bound_end if at == j else end
+            if unit == "count" and counted is None and at == j:  # 5000 أو أكثر من المتظاهرين
+                counted = counted_noun(fwd, after_bound, definite_ok=False)
     if not approx and estimated(text, start):
         approx = True  # D64
     if normalize(text[start : end + 16]).startswith(IDIOMS):
