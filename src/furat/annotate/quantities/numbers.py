@@ -3,6 +3,9 @@
 ``number(fwd, i)`` reads the number at token ``i`` of a forward cursor (digits or words, with any
 scale word, ``ونصف`` and the like after it) into a ``Num``: its value, or for a vague quantity
 (عشرات، مئات الآلاف، بضعة) the low and high it implies (annotations/GUIDELINES.md §3.3 and §3.4).
+Numbers are read as they are said (D93): a decimal with فاصلة (اثنين فاصلة خمسة), a whole number and a
+fraction (ثلاثة و خمس، عشرون وثلاثة أخماس), dozens (ثلاث دزينات), joined and multiplying scales (مليون
+وألفين، ألف مليون), and a proportion (واحد من كل ثلاثة، واحد على 20، جزء من مئة) as a fraction of a whole.
 """
 
 from __future__ import annotations

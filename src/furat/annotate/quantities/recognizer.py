@@ -42,8 +42,7 @@ Values
     = 2 years, ``مرتين`` = 2 times); ``ونصف``/``وربع`` add to the last scale or unit (``مليون ونصف``,
     ``ساعة ونصف``). Fractions before a scale or unit are numbers (``نصف مليون`` = 500000, ``نصف ساعة``);
     otherwise they are fractions of a whole (``ربع أراضي سوريا`` → 0.25, unit ``fraction``), as are
-    proportions (``واحد من كل ثلاثة``، ``واحد على 20``، ``جزء من مئة``, D93). Spoken decimals (``اثنين فاصلة
-    خمسة``), mixed numbers (``ثلاثة و خمس``) and dozens (``ثلاث دزينات``) are read as numbers.
+    proportions (``واحد من كل ثلاثة``، ``واحد على 20``; D93 and ``numbers``).
 
 Vague quantities
     A plural of a power of ten means "at least two, fewer than ten of them" (D63): عشرات → 20-100,
