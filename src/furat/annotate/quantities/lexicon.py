@@ -91,11 +91,13 @@ def normalize(word: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # Number words
 
-# d unit digit, t ten, T tens, h hundreds, s scale, v vague, f fraction, b few (بضع، عدة), m most (معظم)
-NumberCategory = Literal["d", "t", "T", "h", "s", "v", "f", "b", "m"]
-# scales and fractions: "1" singular, "2" dual, "p" plural; d: "teen" needs عشر, "one" is واحد; "pron": with
-# an attached pronoun (نصفهم، ثلثاهم، معظمهم), so no counted noun follows; "" otherwise
-NumberForm = Literal["", "1", "2", "p", "teen", "one", "pron"]
+# d unit digit, t ten, T tens, h hundreds, s scale, v vague, f fraction, b few (بضع، عدة), m most (معظم),
+# r a part (جزء من مئة: a proportion, D93)
+NumberCategory = Literal["d", "t", "T", "h", "s", "v", "f", "b", "m", "r"]
+# scales and fractions: "1" singular, "2" dual, "p" plural; d: "teen" needs عشر, "one" is واحد, "frac" is
+# spelled like a fraction (خمس five / خُمس a fifth, سبع، تسع); "pron": with an attached pronoun (نصفهم،
+# ثلثاهم، معظمهم), so no counted noun follows; "" otherwise
+NumberForm = Literal["", "1", "2", "p", "teen", "one", "frac", "pron"]
 
 
 class NumberWord(NamedTuple):
@@ -123,6 +125,8 @@ def _number_words() -> dict[str, NumberWord]:
         ("ثلاث ثلاثة", "أربع أربعة", "خمس خمسة", "ست ستة", "سبع سبعة", "ثمان ثماني ثمانية", "تسع تسعة"), 3
     ):
         add(forms, NumberWord("d", v), definite=True)
+    for w in ("خمس", "سبع", "تسع"):  # five or a fifth (خُمس) ...: told apart by the words around them
+        table[w] = table[w]._replace(form="frac")
     add("عشر عشرة", NumberWord("t", 10), definite=True)
     for v, forms in enumerate(
         (
@@ -155,6 +159,10 @@ def _number_words() -> dict[str, NumberWord]:
     add("مليار مليارا بليون بليونا", NumberWord("s", 1e9, "1"))
     add("ملياران مليارين ملياري", NumberWord("s", 1e9, "2"))
     add("مليارات بلايين", NumberWord("s", 1e9, "p"), definite=True)
+    add("دزينة دستة", NumberWord("s", 12, "1"))  # a dozen: ثلاث دزينات = 36
+    add("دزينتان دزينتين دستتان دستتين", NumberWord("s", 12, "2"))
+    add("دزينات دستات", NumberWord("s", 12, "p"))
+    add("جزء جزءا", NumberWord("r", 1))
     add("تريليون ترليون", NumberWord("s", 1e12, "1"))
     add("تريليونات ترليونات", NumberWord("s", 1e12, "p"))
     add("عشرات", NumberWord("v", 20), definite=True)
@@ -168,7 +176,7 @@ def _number_words() -> dict[str, NumberWord]:
     add("أثلاث", NumberWord("f", 1 / 3, "p"))
     for denominator, words in ((5, "أخماس"), (6, "أسداس"), (7, "أسباع"), (8, "أثمان"), (9, "أتساع"), (10, "أعشار")):
         add(words, NumberWord("f", 1 / denominator, "p"))  # ثلاثة أخماس، خمسة أثمان
-    add("ثلثان", NumberWord("f", 2 / 3))
+    add("ثلثان ثلثين", NumberWord("f", 2 / 3))
     add("صفر", NumberWord("d", 0))
     pronouns = ("ه", "ها", "هم", "هما", "هن", "كم", "نا")
     for stem, val in (("نصف", 0.5), ("ثلث", 1 / 3), ("ربع", 0.25), ("ثلثي", 2 / 3)):
@@ -332,7 +340,7 @@ DUAL_COUNTS = frozenset(
         "شخصين شخصان جنديين جنديان طفلين طفلان قتيلين قتيلان جريحين جريحان عنصرين عنصران ضابطين"
         " ضابطان صاروخين صاروخان هجومين هجومان تفجيرين انفجارين سيارتين طائرتين قريتين مدينتين"
         " دولتين بلدين منزلين امرأتين رجلين شقيقين عبوتين جبهتين غارتين مروحيتين دبابتين حافلتين"
-        " سجينين رهينتين قذيفتين"
+        " سجينين رهينتين قذيفتين رقمين رقمان"
     )
 )
 

@@ -3,6 +3,9 @@
 ``number(fwd, i)`` reads the number at token ``i`` of a forward cursor (digits or words, with any
 scale word, ``ونصف`` and the like after it) into a ``Num``: its value, or for a vague quantity
 (عشرات، مئات الآلاف، بضعة) the low and high it implies (annotations/GUIDELINES.md §3.3 and §3.4).
+Numbers are read as they are said (D93): a decimal with فاصلة (اثنين فاصلة خمسة), a whole number and a
+fraction (ثلاثة و خمس، عشرون وثلاثة أخماس), dozens (ثلاث دزينات), joined and multiplying scales (مليون
+وألفين، ألف مليون), and a proportion (واحد من كل ثلاثة، واحد على 20، جزء من مئة) as a fraction of a whole.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from furat.annotate.quantities.lexicon import (
     NumberWord,
     bases,
 )
-from furat.annotate.quantities.tokens import Fwd, Tok, raw_offset
+from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
 from furat.core.annotation import Span
 
 __all__ = [
@@ -27,9 +30,12 @@ __all__ = [
     "NumKind",
     "digits_value",
     "half_after",
+    "is_scale_word",
     "is_year_like",
+    "leading_decimal",
     "lookup",
     "number",
+    "proportion",
     "scale_after",
     "vague",
     "words_number",
@@ -61,6 +67,8 @@ def digits_value(s: str) -> float | None:
     s = s.translate(DIGIT_TABLE)
     for sep in ("\u060c", " ", "\u202f", "\u00a0"):  # Arabic comma and spaces between digit groups
         s = s.replace(sep, "")
+    if not s.isascii():  # bidirectional marks beside a separator (25799\u202a,\u202a52)
+        s = "".join(ch for ch in s if ch.isascii())
     if "," in s:
         parts = s.split(",")
         thousands = "." in s or (all(len(p) == 3 for p in parts[1:]) and parts[0] != "0")
@@ -124,6 +132,10 @@ def _evaluate(parts: list[tuple[NumberWord, bool]]) -> tuple[float, int]:
         ok = True
         if k > 0 and e.definite:
             ok = False
+        elif cat == "d" and e.form == "frac" and joined and cur % 10 != 0:  # ثلاثة و خمس: three and a fifth
+            return total + cur + 1 / val, k + 1
+        elif cat == "d" and val == 0 and k > 0:
+            ok = False  # ثلاثمائة و صفر: a zero is a number of its own
         elif cat == "d":
             if e.form == "teen" and (k + 1 >= len(parts) or parts[k + 1][0].cat != "t" or parts[k + 1][1]):
                 ok = False
@@ -159,7 +171,15 @@ def _evaluate(parts: list[tuple[NumberWord, bool]]) -> tuple[float, int]:
             else:
                 ok = False
         elif cat == "s":
-            if val >= last_scale or joined:
+            times = 2.0 if e.form == "2" else 1.0
+            if joined and e.form != "p" and cur == 0 and total > 0 and val < last_scale:
+                total, last_scale = total + times * val, val  # مليون وألفين
+            elif joined and e.form != "p" and val == 12 and cur > 0:
+                cur += times * val  # ثلاث مائة ودزينتين
+            elif not joined and e.form != "2" and prev_cat == "s" and cur == 0 and total > 0 and val >= last_scale:
+                total *= val  # مائة ألف تريليون، ألف مليون
+                last_scale = total
+            elif val >= last_scale or joined:
                 ok = False
             elif e.form == "2":
                 if k == 0:
@@ -223,6 +243,18 @@ def _word_run(fwd: Fwd, i: int, first: NumberWord) -> tuple[list[tuple[NumberWor
 
 
 def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -> Num | None:
+    """The number at token ``i`` (digits or words, with any scale word, a spoken decimal or a proportion
+    after it), or None."""
+    num = _number(fwd, i, strip, split_last_and)
+    if num is None or num.kind not in ("digits", "words") or num.value is None:
+        return num
+    t = fwd.word(num.nxt)
+    if t is None or t.norm not in _AFTER_NUMBER:
+        return num
+    return _decimal(fwd, num) or proportion(fwd, num) or num
+
+
+def _number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -> Num | None:
     """The number at token ``i`` (digits or words, with any scale word), or None."""
     t = fwd.get(i)
     if t is None:
@@ -257,6 +289,8 @@ def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -
         return None
     stripped, e = hit
     start = t.start + raw_offset(t.text, stripped)
+    if e.cat == "s" and e.form == "p" and e.val not in PLURAL_LOW:
+        return None  # دزينات alone: not a power of ten (D63)
     if e.cat == "v" or (e.cat == "s" and e.form == "p"):
         return vague(fwd, i, start, e)
     if e.cat == "b":  # بضع، بضعة آلاف، عدة مئات (D62: 3 to 9 times the scale)
@@ -274,6 +308,8 @@ def number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) -
         return Num(start, t.end, i + 1, None, 0.5, None, 0.5, 1.0, "most", closed=e.form == "pron")
     if e.cat == "f":
         return _fraction(fwd, i, start, e)
+    if e.cat == "r":  # جزء من مئة: one part in a hundred (D93)
+        return proportion(fwd, Num(start, t.end, i + 1, 1.0, None, None, 1.0, 1.0, "words"), part=True)
     return words_number(fwd, i, e, start, split_last_and)
 
 
@@ -286,20 +322,29 @@ def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bo
         joins = [k for k in range(1, n) if parts[k][1]]
         if joins:
             value, n = _evaluate(parts[: joins[-1]])
-    if n == 0 or (e.form == "one" and n == 1):
-        return None  # واحد alone counts only after a unit
+    if n == 0:
+        return None
+    if e.form == "one" and n == 1:  # واحد alone counts only after a unit, or in a proportion (D93)
+        one = fwd.get(i)
+        assert one is not None
+        return proportion(fwd, Num(start, one.end, i + 1, 1.0, None, None, 1.0, 1.0, "words"))
     j = ends[n - 1]
     last = fwd.get(j - 1)
     assert last is not None
     scales = [p.val for p, _ in parts[:n] if p.cat == "s"]
     scale = max(scales, default=1.0)
     raw = value / scale
+    mixed = _mixed_tail(fwd, parts, ends, n, value)
+    if mixed is not None:  # ثلاث وعشرون وثلاثة أخماس = 23.6؛ واحد وعشرون خمس = 21/5
+        v, end, j = mixed
+        return Num(start, end, j, v, None, None, v, 1.0, "words")
     nxt = fwd.word(j)
-    if not scales and nxt is not None:  # ثلاثة أرباع؛ مائة وثلاثة أرباع = 100 + 3/4
+    tail_d = n > 1 and parts[n - 1][1] and parts[n - 1][0].cat == "d"
+    if (not scales or tail_d) and nxt is not None:  # ثلاثة أرباع؛ مائة وثلاثة أرباع = 100 + 3/4
         fe = NUMBER_WORDS.get(nxt.norm)
         if fe is not None and fe.cat == "f" and fe.form == "p":
             head = 0.0
-            if n > 1 and parts[n - 1][1] and parts[n - 1][0].cat == "d":
+            if tail_d:
                 head = value - parts[n - 1][0].val
                 value = parts[n - 1][0].val
             frac = _fraction(fwd, j, start, fe._replace(val=value * fe.val, form=""))
@@ -314,17 +359,117 @@ def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bo
     return compound(fwd, num, min(scales)) if scales else num
 
 
+def _mixed_tail(
+    fwd: Fwd, parts: list[tuple[NumberWord, bool]], ends: list[int], n: int, value: float
+) -> tuple[float, int, int] | None:
+    """A fraction that ends a number in words after its first ``n`` words: و + a count of a plural fraction
+    (ثلاث وعشرون [وثلاثة أخماس]), or a fraction word counted by a number from 11 on (واحد وعشرون [خمس]):
+    (value, end offset, next index), or None."""
+    if n < len(parts) and parts[n][1] and parts[n][0].cat == "d" and parts[n][0].form != "one":
+        after = fwd.word(ends[n])
+        fe = NUMBER_WORDS.get(after.norm) if after is not None else None
+        if after is not None and fe is not None and fe.cat == "f" and fe.form == "p":
+            return value + parts[n][0].val * fe.val, after.end, ends[n] + 1
+    if value >= 11 and n < len(parts) and not parts[n][1] and all(p.cat != "s" for p, _ in parts[:n]):
+        e, _ = parts[n]
+        frac = 1 / e.val if e.cat == "d" and e.form == "frac" else e.val if e.cat == "f" and e.form == "" else 0.0
+        last = fwd.get(ends[n] - 1)
+        if frac and not e.definite and last is not None:
+            return value * frac, last.end, ends[n]
+    return None
+
+
+_PROPORTION = frozenset(("من", "علي"))
+_PARTS = frozenset(("جزء", "اجزاء"))
+_OF_ALL = frozenset(("كل", "اصل"))  # واحد من كل ثلاثة، ثلاثة من أصل خمسة
+_AFTER_NUMBER = _PROPORTION | _PARTS | {"فاصله"}  # the words a decimal or a proportion goes on with
+
+
+def proportion(fwd: Fwd, num: Num, part: bool = False) -> Num | None:
+    """``num`` as the numerator of a proportion after it (D93): X من (كل/أصل) Y، X على Y، X جزء/أجزاء من Y,
+    with X smaller than Y; a fraction of a whole X/Y. X على Y is always a ratio; X من Y is one when كل/أصل or
+    جزء says so or no noun follows Y (ثلاثة من خمسة), and ``3 من 40 مسلحا`` or ``واحد من 10 دول`` (X of the Y
+    things) stays counts. After a whole number, جزء من Y divides only the tail under a hundred: مائتان وثلاثة
+    جزء من مائة = 200.03. None when there is none."""
+    x = num.value
+    if x is None or num.scale != 1.0:
+        return None
+    j = num.nxt
+    t = fwd.word(j)
+    if t is not None and t.norm in _PARTS and not part:
+        part, j, t = True, j + 1, fwd.word(j + 1)
+    if t is None or t.norm not in _PROPORTION or (part and t.norm != "من"):
+        return None
+    j += 1
+    of_all = fwd.word(j)
+    said = part or t.norm == "علي"  # X من Y N: X of the Y things (واحد من 10 دول), unless كل، أصل or جزء
+    if of_all is not None and of_all.norm in _OF_ALL and t.norm == "من":
+        said, j = True, j + 1
+    y = _number(fwd, j, strip=False)
+    if y is None or y.kind not in ("digits", "words") or y.value is None or y.value <= 0:
+        return None
+    if num.kind == "digits" and (is_year_like(num) or is_year_like(y)):
+        return None
+    head = 0.0
+    if not x < y.value and part and x > 100:
+        head, x = x - x % 100, x % 100  # مئتان وواحد وسبعون جزء من مئة = 200.71
+    if not 0 < x < y.value:
+        return None
+    if not said and (_noun_after(fwd, y.nxt) or _change_to(fwd.text, num.start)):
+        return None
+    value = head + x / y.value
+    return Num(num.start, y.end, y.nxt, value, None, None, value, 1.0, "words" if head else "frac")
+
+
+def _change_to(text: str, start: int) -> bool:
+    """Whether إلى/حتى comes just before the number at ``start``: انخفض إلى 9 من 12 is a change, not 9/12."""
+    before = prev_tokens(text, start, 1)
+    return bool(before) and before[-1].kind == "w" and any(b in ("الي", "حتي") for _, b in bases(before[-1].norm))
+
+
+def _noun_after(fwd: Fwd, j: int) -> bool:
+    """Whether a word that is no number or particle follows at token ``j`` (a counted noun or a unit)."""
+    t = fwd.word(j)
+    return t is not None and not t.norm.startswith(("ال", "و")) and t.norm not in ("او", "في", "من", "علي")
+
+
+def _decimal(fwd: Fwd, num: Num) -> Num | None:
+    """A decimal said in words (D93): X فاصلة Y = X.Y (خمسة فاصلة خمسة = 5.5, مائتين فاصلة ثلاثة من مائة =
+    200.03), with a scale word after it."""
+    t = fwd.word(num.nxt)
+    if t is None or t.norm != "فاصله" or num.value is None or num.scale != 1.0 or not num.value.is_integer():
+        return None
+    y = number(fwd, num.nxt + 1, strip=False)
+    if y is None or y.value is None or y.scale != 1.0 or y.kind not in ("digits", "words", "frac") or y.value < 0:
+        return None
+    if y.value < 1:
+        frac = y.value
+    else:
+        first = fwd.get(num.nxt + 1)
+        places = len(first.text) if first is not None and y.kind == "digits" else len(str(int(y.value)))
+        frac = y.value / 10**places
+    value = num.value + frac if num.value >= 0 else num.value - frac
+    scale, j, st = scale_after(fwd, y.nxt)
+    end = st.end if st is not None else y.end
+    return Num(num.start, end, j, value * scale, None, None, value, scale, "words" if num.kind == "words" else "digits")
+
+
 def compound(fwd: Fwd, num: Num, last_scale: float) -> Num:
     """``num`` with the smaller numbers joined to it by و after its scale word: مليون و200 ألف، 5 آلاف و300."""
     while True:
-        t = fwd.word(num.nxt)
-        if t is None or t.norm != WA:
+        t = fwd.get(num.nxt)
+        if t is not None and t.kind == "n" and not t.nl and last_scale > 100:
+            h = fwd.word(num.nxt + 1)  # ٤ آلاف ٣ مائة و ٢١: hundreds in digits after a larger scale
+            at = num.nxt if h is not None and h.norm in ("مئه", "مائه") else -1
+        elif t is not None and t.kind == "w" and t.norm == WA:
+            at = num.nxt + 1
+        else:
             return num
-        nxt = fwd.get(num.nxt + 1)
+        nxt = fwd.get(at) if at >= 0 else None
         if nxt is None or nxt.nl or nxt.kind != "n":
             return num
-        y = number(fwd, num.nxt + 1, strip=False)
-        if y is None or y.value is None or y.kind != "digits" or not y.value < last_scale or num.value is None:
+        y = number(fwd, at, strip=False)
+        if y is None or y.value is None or y.kind != "digits" or not 0 < y.value < last_scale or num.value is None:
             return num
         num = num._replace(end=y.end, nxt=y.nxt, value=num.value + y.value)
         if y.scale == 1.0:
@@ -377,6 +522,21 @@ def _fraction(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num | None:
     if st is not None:  # نصف مليون
         return Num(start, st.end, j, e.val * scale, None, None, e.val, scale, "words")
     return Num(start, t.end, i + 1, e.val, None, None, e.val, 1.0, "frac", definite=e.definite)
+
+
+def is_scale_word(t: Tok) -> bool:
+    """Whether a word is a scale word (ألف، آلاف، مليون ...): ٤آلاف is 4000 with a space left out."""
+    e = NUMBER_WORDS.get(t.norm)
+    return e is not None and e.cat == "s" and not e.definite
+
+
+def leading_decimal(fwd: Fwd, start: int) -> Num | None:
+    """The digits at token 0 as a decimal written without its leading zero (``.08``), the point at ``start``."""
+    t, after = fwd.get(0), fwd.get(1)
+    if t is None or not t.text.isdecimal() or (after is not None and not after.gap):
+        return None
+    value = digits_value("0." + t.text)
+    return None if value is None else Num(start, t.end, 1, value, None, None, value, 1.0, "digits")
 
 
 def is_year_like(num: Num) -> bool:

@@ -41,7 +41,8 @@ Values
     ``بين 5 و7 مليارات`` → 5e9-7e9). Duals are exact (``يومين`` = 2 days, ``ألفين`` = 2000, ``العامين``
     = 2 years, ``مرتين`` = 2 times); ``ونصف``/``وربع`` add to the last scale or unit (``مليون ونصف``,
     ``ساعة ونصف``). Fractions before a scale or unit are numbers (``نصف مليون`` = 500000, ``نصف ساعة``);
-    otherwise they are fractions of a whole (``ربع أراضي سوريا`` → 0.25, unit ``fraction``).
+    otherwise they are fractions of a whole (``ربع أراضي سوريا`` → 0.25, unit ``fraction``), as are
+    proportions (``واحد من كل ثلاثة``، ``واحد على 20``; D93 and ``numbers``).
 
 Vague quantities
     A plural of a power of ten means "at least two, fewer than ten of them" (D63): عشرات → 20-100,
@@ -122,13 +123,15 @@ from furat.annotate.quantities.lexicon import (
 from furat.annotate.quantities.numbers import (
     Num,
     half_after,
+    is_scale_word,
     is_year_like,
+    leading_decimal,
     lookup,
     number,
     words_number,
 )
 from furat.annotate.quantities.tokens import DIGIT_CLASS, MARKS, OPT_MARKS, Fwd, Tok, prev_tokens, raw_offset
-from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at
+from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted
 from furat.core.annotation import Quantity, Span
 from furat.core.labels import load_labels
 
@@ -225,12 +228,14 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
             if num is None or num.value is None:
                 return None, prev
             return num._replace(start=p.start, value=-num.value, raw=-num.raw), prev[:-1]
+        elif p.kind == "p" and p.text in ".\u066b" and (p.gap or len(prev) == 1):
+            return leading_decimal(fwd, p.start), prev[:-1]  # .08
         elif p.kind != "p" or p.text in GLUE:
             return None, prev  # F16، سو-24، /2019، 12:00، 1.2.2019
     n1 = fwd.get(1)
     if n1 is not None and not n1.gap:
-        if n1.kind == "w":
-            return None, prev  # 2019م، 3rd
+        if n1.kind == "w" and not is_scale_word(n1):
+            return None, prev  # 2019م، 3rd (but ٤آلاف is 4000)
         if n1.text in ":/":
             return None, prev
         n2 = fwd.get(2)
@@ -414,9 +419,10 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         num, prev = _word_core(text, fwd, prev)
     if num is None:
         return None
+    sign = 1.0
     if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE and num.value is not None:
         num = num._replace(start=prev[-1].start, value=-num.value, raw=-num.raw)  # سالب 5، ناقص واحد
-        prev = prev[:-1]
+        prev, sign = prev[:-1], -1.0
     # a definite number after a definite noun: الأشهر الستة، الدول الخمس، الساعات الـ48
     counted: Span | None = num.counted
     alone = False
@@ -440,8 +446,8 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         rng = _range(fwd, num, pre)
         if rng is None and pre.kind == "between" and num.kind == "words":
             shorter = number(fwd, 0, split_last_and=True)
-            if shorter is not None and shorter.end < num.end:
-                num = shorter._replace(start=num.start)
+            if shorter is not None and shorter.end < num.end and shorter.value is not None:
+                num = shorter._replace(start=num.start, value=sign * shorter.value, raw=sign * shorter.raw)
                 rng = _range(fwd, num, pre)
         if rng is _NO_RANGE:
             return None
@@ -484,7 +490,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         return None
     if bare and num.kind == "digits" and number_context(prev, bare=True) == "id":
         return None
-    if num.ident and unit in ("count", "percent") and not ranged:
+    if num.ident and unit in ("count", "percent", "fraction") and not ranged:
         return None  # اللواء 44، الفرقة 17 مدرعة
     if alone and unit == "count" and num.kind == "digits":
         return None  # النسخة الـ25 من البطولة: an ordinal
@@ -514,6 +520,8 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
         if other is not None and other[0] != pre.kind and other[1].value is not None:
             low, high = (low, other[1].value) if pre.kind == "low" else (other[1].value, high)
             end, j = other[1].end, other[1].nxt
+            if unit == "count" and counted is None:  # فوق 1000 وتحت 1500 متر
+                unit, end, j, counted = unit_or_counted(fwd, end, j)
     else:
         value = num.value
     # تقريبا after the number, the unit or the counted noun
@@ -531,10 +539,12 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     # a bound after the number: inside the span right after it, outside after the counted noun
     if value is not None:
         at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
-        kind, bound_end, _ = postfix(fwd, at)
+        kind, bound_end, after_bound = postfix(fwd, at)
         if kind:
             low, high, value = (value, None, None) if kind == "low" else (None, value, None)
             end = bound_end if at == j else end
+            if unit == "count" and counted is None and at == j:  # 5000 أو أكثر من المتظاهرين
+                counted = counted_noun(fwd, after_bound, definite_ok=False)
     if not approx and estimated(text, start):
         approx = True  # D64
     if normalize(text[start : end + 16]).startswith(IDIOMS):

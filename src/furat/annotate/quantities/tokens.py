@@ -20,12 +20,13 @@ _MARKS = "\u064b-\u065f\u0670"  # harakat, tanwin, shadda, sukun, dagger alef
 _M = f"[{_MARKS}\u0640]*"  # optional marks and tatweel after a letter
 _DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
 _D = f"[{_DIGIT}]"
+_B = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]?"  # a bidirectional mark beside a separator
 _NUM = (
-    rf"{_D}{{1,3}}(?:[,\u066c\u060c]{_D}{{3}})+(?!{_D})(?:[.\u066b]{_D}+|,{_D}{{1,2}}(?!{_D}))?"  # 1,500,000 / ١،٢٣٤
+    rf"{_D}{{1,3}}(?:[,\u066c\u060c]{_D}{{3}})+(?!{_D})(?:{_B}[.\u066b]{_D}+|{_B},{_B}{_D}{{1,2}}(?!{_D}))?"  # ١،٢٣٤
     rf"|{_D}{{1,3}}(?:[\u202f\u00a0]{_D}{{3}})+(?!{_D})(?:[.\u066b]{_D}+)?"  # 1 234 567 with narrow spaces
     rf"|{_D}{{1,3}}(?: {_D}{{3}}){{2,}}(?![{_DIGIT}])(?:[.\u066b]{_D}+)?"  # 1 414 021 100: two groups or more
     rf"|{_D}{{1,3}}(?:\.{_D}{{3}}){{2,}}(?!{_D})"  # 1.500.000
-    rf"|{_D}+(?:[.\u066b,]{_D}+)?"  # 99.5 / ٣٫٥ / 2,5 / ٠,٢٣٤٥٦
+    rf"|{_D}+(?:{_B}[.\u066b,]{_B}{_D}+)?"  # 99.5 / ٣٫٥ / 2,5 / ٠,٢٣٤٥٦
 )
 MARKS = _MARKS  # a character class body: the marks that may follow a letter
 OPT_MARKS = _M

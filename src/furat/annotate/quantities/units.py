@@ -25,7 +25,7 @@ from furat.annotate.quantities.lexicon import (
 from furat.annotate.quantities.tokens import Fwd, Tok
 from furat.core.annotation import Span
 
-__all__ = ["counted_noun", "counted_word_ok", "unit_at"]
+__all__ = ["counted_noun", "counted_word_ok", "unit_at", "unit_or_counted"]
 
 _DEGREES = frozenset(("درجه", "درجات", "درجتين", "درجتان"))
 _CELSIUS = frozenset(("مئويه", "مئوي", "سيليزيه", "سلسيوس"))
@@ -158,3 +158,12 @@ def counted_noun(fwd: Fwd, i: int, definite_ok: bool) -> Span | None:
     if counted_word_ok(t, definite_ok):
         return Span(t.start, t.end, t.text)
     return None
+
+
+def unit_or_counted(fwd: Fwd, end: int, j: int) -> tuple[str, int, int, Span | None]:
+    """What follows the second number of a two-sided comparison at token ``j`` (its end at ``end``): its unit
+    (``فوق 1000 وتحت 1500 متر``) as (code, end, next index, None), else ("count", end, j, counted noun)."""
+    found = unit_at(fwd, j)
+    if found is not None and found[0] and found[1] != "2":
+        return found[0], found[2], found[3], None
+    return "count", end, j, counted_noun(fwd, j, definite_ok=False)
