@@ -23,6 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from furat.annotate.entity_rules import (
+    acronyms,
+    class_word_places,
+    coordinated,
+    given_name_people,
+    quoted_outlets,
+)
 from furat.annotate.entity_words import (
     _PROCLITIC_1,
     _PROCLITIC_2,
@@ -155,16 +162,29 @@ def _start(text: str, word: Token, head: str) -> int:
     return _offset_after(text, word, stripped) if stripped > 0 else word.start
 
 
-def _bare_name(text: str, words: Sequence[Token], i: int) -> int:
-    """The index after a run of rare words starting at ``i`` (a name after a descriptor: شركة ميرسك)."""
+def _bare_name(text: str, words: Sequence[Token], i: int, feminine: bool = False) -> int:
+    """The index after a run of rare words starting at ``i`` (a name after a descriptor: شركة ميرسك). After
+    a feminine descriptor (شركة، قناة) an adjective ends in ة or تان, so a first word without it may be
+    more frequent (شركة سوني)."""
     j = i
     while j < len(words) and j - i < 3:
         w = words[j].norm
         if (j > i and not _joined(text, words[j - 1], words[j])) or w in STOP or w.startswith("ال"):
             break
-        if not (w.isdigit() or _zipf(w) < 3.5):
+        if j > i and w.startswith("و"):
             break
-        j += 1
+        adjective = w.endswith(("ه", "تان", "تين")) or w in GENERIC
+        if w.isdigit() or _zipf(w) < 3.5:
+            j += 1
+        elif feminine and j == i and not adjective:  # شركة سوني، شركة طيران الإمارات, not منظمة أطباء بلا حدود
+            nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
+            if nxt.startswith("ال") and nxt not in STOP:
+                return _construct_end(text, words, j)
+            if nxt and not nxt.startswith("و") and nxt not in STOP:
+                return i
+            j += 1
+        else:
+            break
     return j
 
 
@@ -193,7 +213,7 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
                 found.append(Prediction(_start(text, word, head), words[end - 1].end, label, SCORE[key], key))
                 continue
         if _head(word.norm, ORG_DESCRIPTORS) and not _definite(words[i + 1].norm):
-            end = _bare_name(text, words, i + 1)
+            end = _bare_name(text, words, i + 1, feminine=_bare(word.norm).endswith(("ه", "تا", "تي")))
             if end > i + 1:
                 found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.65, "ORG-trigger"))
     for match in _QUOTED.finditer(text):  # صحيفة «ماركا»
@@ -250,8 +270,10 @@ def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
         return False
     if norm in NAME_PARTICLES or norm in GIVEN or (not first and norm in NAME_ENDINGS) or after_particle:
         return not first or not norm.startswith("ال")
-    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith(("ال", "و", "ف"))):
+    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith("ال")):
         return False
+    if first and norm[:1] in "وف" and _zipf(norm[1:]) >= 3.0 and _zipf(norm) < _zipf(norm[1:]):
+        return False  # و or ف before a word (وأعلن), not a name that begins with the letter (فيكتور، وليد)
     if norm[:1] in "وفبلك" and len(norm) > 4 and _zipf(norm[1:]) >= 3.5:
         return False  # a word with a proclitic (بزيادة، بولاية، واتهمه)
     if norm.endswith(("ته", "ها", "هم", "هن")) and len(norm) > 4:
@@ -365,6 +387,37 @@ def _adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> l
     return out
 
 
+# Sources whose names are found by a rule, not a list: a name they find once is propagated.
+_RULE_SOURCES = ("ORG-trigger", "ORG-acronym", "ORG-quoted", "ORG-coordinated", "GPE-class", "LOC-class", "PER-")
+
+
+def _propagated(
+    text: str,
+    words: Sequence[Token],
+    found: Sequence[Prediction],
+    candidates: Sequence[Prediction],
+    labels: Sequence[str] = ("ORG", "GPE", "LOC"),
+) -> list[Prediction]:
+    """Other mentions of a name that a rule found in the document (سوني after شركتا سوني)."""
+    names: Gazetteer = {}
+    for p in found:
+        if p.label not in labels or not p.source.startswith(_RULE_SOURCES) or p.score < 0.5:
+            continue
+        k = tuple(w.norm for w in tokens(text[p.start : p.end]))
+        if p.label == "PER" and len(k) < 2:
+            continue  # the parts of a person's name are linked by ``_partial_keys``
+        if k and (len(k) > 1 or _zipf(k[0]) < 4.5) and not (len(k) == 1 and k[0] in STOP):
+            names.setdefault(k, Entry(p.label, 0.55, "propagated"))
+    if not names:
+        return []
+    return [p for p in _gazetteer_matches(text, words, names) if p not in candidates]
+
+
+def _blocked(words: Sequence[Token], taken: Sequence[Prediction]) -> list[bool]:
+    """Words inside an entity already found (a GeoNames match may be a person's name: فلاديمير)."""
+    return [any(p.start <= w.start and w.end <= p.end and p.source != "geonames" for p in taken) for w in words]
+
+
 def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[Prediction]:
     """Entity predictions for ``text``: gazetteer matches, and with ``rules`` the trigger patterns and
     partial names."""
@@ -375,9 +428,15 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
     candidates = _gazetteer_matches(text, words, gazetteer)
     if rules:
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
+        candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
+        candidates += coordinated(text, words, _resolve(candidates))
+        candidates += _propagated(text, words, _resolve(candidates), candidates)
         first = _resolve(candidates)
         people = _person_triggers(text, words, first)
+        blocked = _blocked(words, first)
+        people += given_name_people(text, words, blocked, _name_end)
         candidates += people
+        candidates += _propagated(text, words, _resolve(candidates), candidates, labels=("PER",))
         known = [p for p in _resolve(candidates) if p.label == "PER"]
         partial = _partial_keys(text, known)
         if partial:

@@ -50,7 +50,7 @@ ORG_HEADS = _folded(
     "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد"
 )
 # Heads after which a bare name follows and the head stays outside (§2.4.2, §2.4.5).
-ORG_DESCRIPTORS = _folded("حركة شركة صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
+ORG_DESCRIPTORS = _folded("حركة شركة شركتا شركتي صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
 ARMY = _folded("الجيش")
 # Definite heads that with a nationality adjective alone are a name (الاتحاد الأوروبي، البنك المركزي is not).
 NAMED_BY_NISBA = _folded("الاتحاد")

@@ -1,0 +1,172 @@
+"""Entity rules for names that no list holds: places after an administrative class word, spelled
+acronyms, persons by a given name, quoted outlets, coordinated names, and the propagation of a name
+found once to its other mentions in the same document.
+
+- **Class words of a GPE** (إقليم، مدينة، بلدة، قرية، ولاية، محافظة …) before a rare word: the word (and a
+  rare word after it) is a GPE, the class word outside (guidelines §2.5); after جزيرة / جزر a LOC.
+- **Spelled acronyms**: two or more Latin letter names written in Arabic (إتش إس بي سي، بي واي دي) are the
+  name of an organisation (ORG, §2.4.5); after an organisation's descriptor one letter and a number
+  (حركة إم 23) too.
+- **Given names**: a frequent given name (Arabic, or a foreign one as Arabic news writes it) followed by
+  a word that can be a name is a person (§2.2), also without a title.
+- **Quoted outlets**: a short quoted name after ل or لـ in a sentence with a verb of saying
+  (قال لـ«...») is the outlet spoken to: ORG (§2.4.5).
+- **Coordination**: a rare word joined by و to an organisation found by its descriptor
+  (شركتا سوني وهوندا) is an organisation too.
+- **Propagation**: a name that a rule found once is the same entity wherever else the document writes
+  it (with its proclitics outside).
+
+The given names are a list of the language, not of the corpus: frequent Arabic given names and the
+usual Arabic spelling of frequent foreign ones, without those that are also frequent common words
+(جمال، كامل، أمل).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from furat.annotate.entity_words import (
+    GENERIC,
+    GIVEN,
+    NAME_PARTICLES,
+    ORG_DESCRIPTORS,
+    STOP,
+    TITLES,
+    Prediction,
+    _bare,
+    _folded,
+    _head,
+    _joined,
+    _offset_after,
+    _zipf,
+)
+from furat.annotate.gazetteers import Gazetteer
+from furat.annotate.normalize import Token
+
+__all__ = ["GIVEN_NAMES", "acronyms", "class_word_places", "coordinated", "given_name_people", "quoted_outlets"]
+
+DIRECTIONS = _folded("شمال جنوب شرق غرب")
+GPE_CLASS = _folded("إقليم مدينة بلدة قرية ولاية محافظة مقاطعة قضاء ناحية العاصمة")
+ISLAND_CLASS = _folded("جزيرة جزر أرخبيل")
+GIVEN_NAMES = GIVEN | _folded(
+    "محمود مصطفى عمر عثمان خالد وليد هشام ياسر ياسين أيمن أنور أمجد إياد باسل بسام بشار بشير بلال ثامر "
+    "جاسم جواد حازم حسام حسين حمزة حمود حيدر خليل رامي زياد زكريا زهير سامر سمير سهيل شادي طلال عاطف "
+    "عامر عدنان عزت عصام عماد عمرو فادي فاروق فراس فؤاد قاسم لؤي مازن ماهر مجدي محسن مختار مروان معاذ "
+    "معتز مهدي مهند نبيل نزار نضال هاني هيثم وائل إلياس أسعد أشرف إدريس أيوب تامر توفيق حمدي راشد رفيق "
+    "رمزي شوقي صبري صفوان طلعت ظافر عاصم عزمي علاء فهمي فوزي قحطان لطفي مأمون مدحت مسعود مشعل منذر مؤيد "
+    "نايف نواف هاشم همام يعقوب تميم نوري فاطمة مريم عائشة زينب خديجة سعاد سلمى سميرة شيماء عبير غادة "
+    "فريدة لبنى لمياء مها نادية نجلاء نهى هالة ياسمين بثينة حنان رنا روان رزان سوسن عفاف غدير لينا ميساء "
+    "نسرين هيفاء جون جورج ديفيد مايكل دونالد جوزيف توماس ريتشارد روبرت ويليام بيتر جيمس ستيفن أندرو "
+    "كريستوفر ماثيو دانيال فرانسوا نيكولا ميشيل أنغيلا أنجيلا بوريس ريشي تيريزا هيلاري نانسي كامالا مايك "
+    "ماركو ماريو سيرغي سيرجي ديمتري أليكسي إيغور يوري أندريه ألكسندر أليكسندر نيكولاي ميخائيل دميتري "
+    "تشين وانغ جاك أوليفر هاري تشارلز إدوارد فيليب كارلوس خوان خوسيه بيدرو ميغيل دييغو فرناندو "
+    "أليخاندرو غابرييل سيرجيو فيليبي جيرالد رونالد باراك هنري إريك آلان"
+)
+# Latin letters as Arabic writes their names; في، أو، إن are also words, so a run does not start with them.
+LETTERS = _folded("إيه اي بي سي دي إي إف جي إتش آي جيه كيه كي إل إم إن أو كيو آر إس تي يو في دبليو إكس واي زد زي")
+_LETTER_WORDS = _folded("في أو إن")
+# How a person's name runs on from its first word: the index after its last word (``entities._name_end``).
+NameEnd = Callable[[str, Sequence[Token], int, Sequence[bool]], int]
+_SPEECH_TO = re.compile(
+    r"(?:قال|قالت|أكد|أكدت|أضاف|أضافت|صرح|صرحت|أوضح|أوضحت|كشف|كشفت|تحدث|تحدثت|أفاد|أفادت)"
+    r"(?:\s+\S+){0,3}?\s+(?:ل|لـ)\s*[«\"“]([^«»\"“”\n]{2,30}?)[»\"”]"
+)
+
+
+def class_word_places(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """إقليم دارفور → GPE دارفور; جزيرة سومطرة → LOC سومطرة."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        head = _head(word.norm, GPE_CLASS) or _head(word.norm, ISLAND_CLASS)
+        if head is None or not _joined(text, word, words[i + 1]):
+            continue
+        end = i + 1
+        if words[end].norm in DIRECTIONS and end + 1 < len(words) and _joined(text, words[end], words[end + 1]):
+            end += 1  # a direction that begins the name: إقليم جنوب كيفو
+        while end < len(words) and end - i <= 3 and _joined(text, words[end - 1], words[end]):
+            w = words[end].norm
+            entry = gazetteer.get((w,))
+            if w in STOP or w in TITLES or w in GENERIC or (entry is not None and entry.label == "NORP"):
+                break
+            adjective = w.endswith(("ي", "يه")) and not w.startswith("ال")  # قرية نائية، بلدة حدودية
+            if not w.isdigit() and _zipf(w) >= (2.5 if adjective else 3.3 if w.startswith("ال") else 4.0):
+                break
+            if end > i + 1 and (w.startswith(("و", "ب", "ل", "ف")) and not w.startswith("ال")):
+                break
+            end += 1
+        if end > i + 1 and words[end - 1].norm in DIRECTIONS:
+            end -= 1
+        if end > i + 1:
+            label = "LOC" if head in ISLAND_CLASS else "GPE"
+            found.append(Prediction(words[i + 1].start, words[end - 1].end, label, 0.6, f"{label}-class"))
+    return found
+
+
+def acronyms(text: str, words: Sequence[Token]) -> list[Prediction]:
+    """Runs of spelled Latin letters: إتش إس بي سي، تي إس إم سي; after حركة also إم 23."""
+    found: list[Prediction] = []
+    i = 0
+    while i < len(words):
+        first = words[i].norm
+        clitic = first[:1] == "و" and first[1:] in LETTERS and first[1:] not in _LETTER_WORDS
+        if (first not in LETTERS or first in _LETTER_WORDS) and not clitic:
+            i += 1
+            continue
+        end = i + 1
+        while end < len(words) and words[end].norm in LETTERS and _joined(text, words[end - 1], words[end]):
+            end += 1
+        while end - i > 1 and words[end - 1].norm in _folded("في أو"):
+            end -= 1
+        after_head = i > 0 and _head(words[i - 1].norm, ORG_DESCRIPTORS) is not None
+        number = end < len(words) and words[end].norm.isdigit() and _joined(text, words[end - 1], words[end])
+        if number and (end - i > 1 or after_head):
+            end += 1
+        if end - i > 1:
+            start = _offset_after(text, words[i], 1) if clitic else words[i].start
+            found.append(Prediction(start, words[end - 1].end, "ORG", 0.6, "ORG-acronym"))
+        i = end
+    return found
+
+
+def given_name_people(
+    text: str, words: Sequence[Token], blocked: Sequence[bool], name_end: NameEnd
+) -> list[Prediction]:
+    """A given name and the words of a name after it (نزار قباني، جون كيري): PER."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        if blocked[i] or word.norm not in GIVEN_NAMES or word.norm in STOP or not _joined(text, word, words[i + 1]):
+            continue
+        nxt = words[i + 1].norm
+        if nxt in STOP or nxt in TITLES or blocked[i + 1]:
+            continue
+        if not (nxt in NAME_PARTICLES or nxt in GIVEN_NAMES or _zipf(nxt) < 3.5):
+            continue
+        end = name_end(text, words, i, blocked)
+        if end > i + 1:
+            found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-given"))
+    return found
+
+
+def quoted_outlets(text: str) -> list[Prediction]:
+    """وقال لـ«بلومبرغ» إن …: the outlet spoken to."""
+    return [Prediction(m.start(1), m.end(1), "ORG", 0.6, "ORG-quoted") for m in _SPEECH_TO.finditer(text)]
+
+
+def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
+    """شركتا سوني وهوندا: a rare word after و that follows an organisation named after its descriptor."""
+    ends = {w.end: k for k, w in enumerate(words)}
+    out: list[Prediction] = []
+    for p in found:
+        k = ends.get(p.end)
+        if p.label != "ORG" or p.source != "ORG-trigger" or k is None or k + 1 >= len(words):
+            continue
+        start = next((j for j in range(k, -1, -1) if words[j].start <= p.start), k)
+        if start == 0 or not (_head(words[start - 1].norm, ORG_DESCRIPTORS)):
+            continue
+        nxt = words[k + 1]
+        rest = nxt.norm[1:]
+        joined = nxt.norm.startswith("و") and len(rest) > 2 and _joined(text, words[k], nxt) and _bare(nxt.norm) == rest
+        if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 3.0:
+            out.append(Prediction(_offset_after(text, nxt, 1), nxt.end, "ORG", 0.6, "ORG-coordinated"))
+    return out
