@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from furat.annotate.entity_rules import (
     acronyms,
+    bracketed,
     class_word_places,
     coordinated,
     given_name_people,
@@ -215,7 +216,8 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
         if _head(word.norm, ORG_DESCRIPTORS) and not _definite(words[i + 1].norm):
             end = _bare_name(text, words, i + 1, feminine=_bare(word.norm).endswith(("ه", "تا", "تي")))
             if end > i + 1:
-                found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.65, "ORG-trigger"))
+                # the descriptor says what the name is: above a GeoNames town of the same name (شركة نوكيا)
+                found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.8, "ORG-trigger"))
     for match in _QUOTED.finditer(text):  # صحيفة «ماركا»
         found.append(Prediction(match.start(1), match.end(1), "ORG", 0.7, "ORG-trigger"))
     return found
@@ -388,7 +390,7 @@ def _adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> l
 
 
 # Sources whose names are found by a rule, not a list: a name they find once is propagated.
-_RULE_SOURCES = ("ORG-trigger", "ORG-acronym", "ORG-quoted", "ORG-coordinated", "GPE-class", "LOC-class", "PER-")
+_RULE_SOURCES = ("ORG-", "GPE-class", "LOC-class", "PER-")
 
 
 def _propagated(
@@ -407,7 +409,7 @@ def _propagated(
         if p.label == "PER" and len(k) < 2:
             continue  # the parts of a person's name are linked by ``_partial_keys``
         if k and (len(k) > 1 or _zipf(k[0]) < 4.5) and not (len(k) == 1 and k[0] in STOP):
-            names.setdefault(k, Entry(p.label, 0.55, "propagated"))
+            names.setdefault(k, Entry(p.label, max(0.55, p.score - 0.02), "propagated"))
     if not names:
         return []
     return [p for p in _gazetteer_matches(text, words, names) if p not in candidates]
@@ -430,6 +432,7 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
         candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
         candidates += coordinated(text, words, _resolve(candidates))
+        candidates += bracketed(text, _resolve(candidates))
         candidates += _propagated(text, words, _resolve(candidates), candidates)
         first = _resolve(candidates)
         people = _person_triggers(text, words, first)

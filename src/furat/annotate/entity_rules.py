@@ -11,6 +11,8 @@ found once to its other mentions in the same document.
   a word that can be a name is a person (§2.2), also without a title.
 - **Quoted outlets**: a short quoted name after ل or لـ in a sentence with a verb of saying
   (قال لـ«...») is the outlet spoken to: ORG (§2.4.5).
+- **Abbreviations in brackets** after an organisation's name (الاتحاد الدولي لكرة القدم (فيفا)) are
+  a separate mention of it (§1.4, §2.4.5): ORG.
 - **Coordination**: a rare word joined by و to an organisation found by its descriptor
   (شركتا سوني وهوندا) is an organisation too.
 - **Propagation**: a name that a rule found once is the same entity wherever else the document writes
@@ -29,7 +31,6 @@ from collections.abc import Callable, Sequence
 from furat.annotate.entity_words import (
     GENERIC,
     GIVEN,
-    NAME_PARTICLES,
     ORG_DESCRIPTORS,
     STOP,
     TITLES,
@@ -42,9 +43,17 @@ from furat.annotate.entity_words import (
     _zipf,
 )
 from furat.annotate.gazetteers import Gazetteer
-from furat.annotate.normalize import Token
+from furat.annotate.normalize import Token, fold
 
-__all__ = ["GIVEN_NAMES", "acronyms", "class_word_places", "coordinated", "given_name_people", "quoted_outlets"]
+__all__ = [
+    "GIVEN_NAMES",
+    "acronyms",
+    "bracketed",
+    "class_word_places",
+    "coordinated",
+    "given_name_people",
+    "quoted_outlets",
+]
 
 DIRECTIONS = _folded("شمال جنوب شرق غرب")
 GPE_CLASS = _folded("إقليم مدينة بلدة قرية ولاية محافظة مقاطعة قضاء ناحية العاصمة")
@@ -89,7 +98,8 @@ def class_word_places(text: str, words: Sequence[Token], gazetteer: Gazetteer) -
             entry = gazetteer.get((w,))
             if w in STOP or w in TITLES or w in GENERIC or (entry is not None and entry.label == "NORP"):
                 break
-            adjective = w.endswith(("ي", "يه")) and not w.startswith("ال")  # قرية نائية، بلدة حدودية
+            written = words[end].plain  # ى is not ي here: سقطرى is a name, نائية an adjective
+            adjective = written.endswith(("ي", "ية")) and not w.startswith("ال")  # قرية نائية، بلدة حدودية
             if not w.isdigit() and _zipf(w) >= (2.5 if adjective else 3.3 if w.startswith("ال") else 4.0):
                 break
             if end > i + 1 and (w.startswith(("و", "ب", "ل", "ف")) and not w.startswith("ال")):
@@ -118,6 +128,8 @@ def acronyms(text: str, words: Sequence[Token]) -> list[Prediction]:
             end += 1
         while end - i > 1 and words[end - 1].norm in _folded("في أو"):
             end -= 1
+        if end - i > 2 and words[end - 1].norm == fold("إن") and words[end - 2].norm != fold("إن"):
+            end -= 1  # إيه بي سي إن … : the conjunction, not a letter (سي إن إن keeps it)
         after_head = i > 0 and _head(words[i - 1].norm, ORG_DESCRIPTORS) is not None
         number = end < len(words) and words[end].norm.isdigit() and _joined(text, words[end - 1], words[end])
         if number and (end - i > 1 or after_head):
@@ -140,8 +152,6 @@ def given_name_people(
         nxt = words[i + 1].norm
         if nxt in STOP or nxt in TITLES or blocked[i + 1]:
             continue
-        if not (nxt in NAME_PARTICLES or nxt in GIVEN_NAMES or _zipf(nxt) < 3.5):
-            continue
         end = name_end(text, words, i, blocked)
         if end > i + 1:
             found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-given"))
@@ -151,6 +161,19 @@ def given_name_people(
 def quoted_outlets(text: str) -> list[Prediction]:
     """وقال لـ«بلومبرغ» إن …: the outlet spoken to."""
     return [Prediction(m.start(1), m.end(1), "ORG", 0.6, "ORG-quoted") for m in _SPEECH_TO.finditer(text)]
+
+
+_BRACKET = re.compile(r"\s*\(\s*([^()\d\n]{2,25}?)\s*\)")
+
+
+def bracketed(text: str, found: Sequence[Prediction]) -> list[Prediction]:
+    """منظمة الصحة العالمية (الصحة): the abbreviation in brackets after an organisation is ORG too."""
+    out: list[Prediction] = []
+    for p in found:
+        match = _BRACKET.match(text, p.end) if p.label == "ORG" else None
+        if match and len(match.group(1).split()) <= 3:
+            out.append(Prediction(match.start(1), match.end(1), "ORG", 0.6, "ORG-bracket"))
+    return out
 
 
 def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
@@ -167,6 +190,6 @@ def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) 
         nxt = words[k + 1]
         rest = nxt.norm[1:]
         joined = nxt.norm.startswith("و") and len(rest) > 2 and _joined(text, words[k], nxt) and _bare(nxt.norm) == rest
-        if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 3.0:
-            out.append(Prediction(_offset_after(text, nxt, 1), nxt.end, "ORG", 0.6, "ORG-coordinated"))
+        if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 3.5:
+            out.append(Prediction(_offset_after(text, nxt, 1), nxt.end, "ORG", 0.8, "ORG-coordinated"))
     return out

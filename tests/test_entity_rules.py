@@ -1,0 +1,59 @@
+"""The entity rules for names that no list holds, each on sentences written for this test: ISO country
+names and their nisba, places after a class word, spelled acronyms, given names, quoted outlets,
+coordinated and bracketed names, and a name found once propagated to its other mentions."""
+
+from __future__ import annotations
+
+from furat.annotate.entities import find_entities
+from furat.annotate.gazetteers import library_gazetteer
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(text[p.start : p.end], p.label) for p in find_entities(text, library_gazetteer())]
+
+
+def test_iso_country_names_give_the_spelling_news_uses_and_its_nisba() -> None:
+    found = _found("وصل وفد من المجر إلى الدنمارك، والتقى مسؤولين دنماركيين ووزيرا توغوليا ووزيرا كونغوليا.")
+    assert ("المجر", "GPE") in found and ("الدنمارك", "GPE") in found  # CLDR writes هنغاريا and الدانمرك
+    assert ("دنماركيين", "NORP") in found
+    assert ("وزير توغولي", "NORP") not in found  # a nisba is one word
+    assert ("الكونغولي", "NORP") in _found("قال وزير الصحة الكونغولي إن")  # كونغو → كونغولي
+
+
+def test_a_place_after_an_administrative_class_word_is_a_gpe_without_it() -> None:
+    found = _found("وصلت المساعدات إلى ولاية شمال كردفان، ثم إلى جزيرة سقطرى عبر بلدة الصفيرة.")
+    assert ("شمال كردفان", "GPE") in found and ("سقطرى", "LOC") in found and ("الصفيرة", "GPE") in found
+    assert _found("وصلوا إلى قرية نائية قرب مدينة كبيرة في ولاية ثانية.") == []
+
+
+def test_spelled_letters_are_an_organisation_and_a_conjunction_is_not_a_letter() -> None:
+    found = _found("وقالت شبكة إيه بي سي إن شركة آي بي إم ستفتح مكتبا، وقال إن في الأمر خطأ.")
+    assert ("إيه بي سي", "ORG") in found and ("آي بي إم", "ORG") in found
+    assert len([label for _, label in found if label == "ORG"]) == 2
+    assert ("إكس واي 7", "ORG") in _found("وأعلنت حركة إكس واي 7 مسؤوليتها")  # a letter run with its number
+
+
+def test_a_given_name_and_a_name_after_it_are_a_person_without_a_title() -> None:
+    found = _found("وحضر الاجتماع نزار قباني الذي وصل على الطريق الساحلي.")
+    assert ("نزار قباني", "PER") in found
+    assert not any(label == "PER" for _, label in _found("وصل الوفد على الطريق الساحلي."))  # على is not علي
+    assert ("فرانسوا هولاند", "PER") in _found("وقال الرئيس الفرنسي فرانسوا هولاند إن الأزمة طويلة.")  # ف in a name
+
+
+def test_an_outlet_quoted_after_la_with_a_verb_of_saying_is_an_organisation() -> None:
+    assert ("النهار", "ORG") in _found("وقال الوزير لـ«النهار» إن المفاوضات مستمرة.")
+    assert not any(label == "ORG" for _, label in _found("ورفع المتظاهرون شعارا لـ«الحرية» في الساحة."))
+
+
+def test_companies_after_their_descriptor_coordinated_and_propagated() -> None:
+    text = "وأعلنت شركتا نوكيا وإريكسون اتفاقا. وقال مسؤول في نوكيا إن الاتفاق مهم."
+    found = _found(text)
+    assert found.count(("نوكيا", "ORG")) == 2  # not the Finnish town of GeoNames
+    assert ("إريكسون", "ORG") in found
+    assert ("طيران الخليج", "ORG") in _found("وقالت شركة طيران الخليج إن رحلاتها مستمرة.")
+    assert not any(label == "ORG" for _, label in _found("وقالت منظمة أطباء بلا حدود إن فرقها وصلت."))
+
+
+def test_an_abbreviation_in_brackets_after_an_organisation_is_a_mention_of_it() -> None:
+    found = _found("وذكرت اللجنة الدولية للصليب الأحمر (الصليب الأحمر) أن الوضع خطير.")
+    assert ("اللجنة الدولية للصليب الأحمر", "ORG") in found and ("الصليب الأحمر", "ORG") in found
