@@ -57,3 +57,18 @@ def test_companies_after_their_descriptor_coordinated_and_propagated() -> None:
 def test_an_abbreviation_in_brackets_after_an_organisation_is_a_mention_of_it() -> None:
     found = _found("وذكرت اللجنة الدولية للصليب الأحمر (الصليب الأحمر) أن الوضع خطير.")
     assert ("اللجنة الدولية للصليب الأحمر", "ORG") in found and ("الصليب الأحمر", "ORG") in found
+
+
+def test_lam_lam_before_a_listed_name_keeps_the_name_and_leaves_lam_lam_outside() -> None:
+    assert ("أمم المتحدة", "ORG") in _found("وقال تقرير للأمم المتحدة إن المساعدات تأخرت.")
+
+
+def test_a_title_reaches_a_name_across_the_organisation_or_town_it_heads() -> None:
+    found = _found("وقال رئيس بلدية أنقرة جمال سعيد أوزتورك إن الحريق انطفأ.")
+    assert ("جمال سعيد أوزتورك", "PER") in found and ("بلدية", "PER") not in found
+    found = _found("وقال الخبير في شركة نوكيا ماتي كورهونين إن السوق تتغير.")
+    assert ("ماتي كورهونين", "PER") in found
+
+
+def test_a_verb_after_a_name_in_a_headline_stays_outside_the_name() -> None:
+    assert ("نزار قباني", "PER") in _found("نزار قباني يفتتح معرضا في دمشق")

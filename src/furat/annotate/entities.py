@@ -95,6 +95,8 @@ def _clitic_plausible(word: str, rest: str, stripped: int) -> bool:
     ل + جنة, كريم not ك + ريم): ك only before ال, and the whole word is not more frequent than the name."""
     if "ك" in word[:stripped] and not rest.startswith("ال"):
         return False
+    if rest.startswith("ال") and word[stripped - 2 : stripped] == "لل":
+        return True  # لل is ل + ال: للأمم المتحدة
     return _zipf(word) < 3.5 or _zipf(word) < _zipf(rest)
 
 
@@ -326,13 +328,24 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             continue
         j, steps, titled = i - 1, 0, False
         while j >= 0 and steps < 7 and _joined(text, words[j], words[j + 1]):
-            w = _bare(words[j].norm)
-            if w in TITLES or words[j].norm in TITLES:
+            norm = words[j].norm
+            w = _bare(norm)
+            if w in TITLES or norm in TITLES:
                 titled = True
                 break
-            if not (in_entity[j] or _definite(w) or words[j].norm in _ROLE_LINKS):
+            definite = _definite(norm) or (w != norm and w.startswith("ال"))  # not بلدية read as ب + لدية
+            # the indefinite head of a construct after a title or في: رئيس بلدية إسطنبول، المحلل في بنك …
+            construct = (
+                j > 0 and in_entity[j + 1] and (_bare(words[j - 1].norm) in TITLES or words[j - 1].norm in _ROLE_LINKS)
+            )
+            if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct):
                 break
             j, steps = j - 1, steps + 1
+        if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0:
+            continue  # the head of a construct with a name, not a person: رئيس بلدية إسطنبول
+        previous = words[i - 1].norm if i else ""
+        if titled and in_entity[i] and not (_bare(previous) in TITLES or previous in TITLES or _definite(previous)):
+            continue  # a town after the head of a construct (بلدية إسطنبول) is not a person's first name
         if titled:
             end = _name_end(text, words, i, blocked)
             found.append(Prediction(word.start, words[end - 1].end, "PER", SCORE["PER-title"], "PER-title"))

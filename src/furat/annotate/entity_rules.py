@@ -153,6 +153,11 @@ def given_name_people(
         if nxt in STOP or nxt in TITLES or blocked[i + 1]:
             continue
         end = name_end(text, words, i, blocked)
+        for k in range(i + 2, end):  # a verb after the name in a headline: نجيب ساويرس يستثمر
+            w = words[k].norm
+            if w[:1] in "يت" and w not in GIVEN_NAMES and _zipf(w) >= 2.0:
+                end = k
+                break
         if end > i + 1:
             found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-given"))
     return found
@@ -190,6 +195,6 @@ def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) 
         nxt = words[k + 1]
         rest = nxt.norm[1:]
         joined = nxt.norm.startswith("و") and len(rest) > 2 and _joined(text, words[k], nxt) and _bare(nxt.norm) == rest
-        if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 3.5:
+        if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 4.0:
             out.append(Prediction(_offset_after(text, nxt, 1), nxt.end, "ORG", 0.8, "ORG-coordinated"))
     return out
