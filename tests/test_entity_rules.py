@@ -72,3 +72,10 @@ def test_a_title_reaches_a_name_across_the_organisation_or_town_it_heads() -> No
 
 def test_a_verb_after_a_name_in_a_headline_stays_outside_the_name() -> None:
     assert ("نزار قباني", "PER") in _found("نزار قباني يفتتح معرضا في دمشق")
+
+
+def test_descriptions_that_look_like_names_are_left_alone() -> None:
+    found = _found("انسحب مقاتلو حركة جهادية إلى جبال وصحراء غربي ليبيا، وقال اللواء 12 إنه يلاحقهم.")
+    assert ("ليبيا", "GPE") in found
+    assert ("غربي", "NORP") not in found  # a direction before a place (§2.5)
+    assert not any(label in ("ORG", "LOC", "PER") for _, label in found)  # حركة جهادية، جبال وصحراء، اللواء 12

@@ -146,6 +146,7 @@ def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) ->
             j += 1
             continue
         nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
+        nxt = "" if nxt in STOP else nxt  # إلى is not a definite word (الي)
         if _definite(w) and (w.startswith(("ال", "لل")) or nxt.startswith("ال")):
             seen_definite = True
             j += 1
@@ -177,6 +178,8 @@ def _bare_name(text: str, words: Sequence[Token], i: int, feminine: bool = False
         if j > i and w.startswith("و"):
             break
         adjective = w.endswith(("ه", "تان", "تين")) or w in GENERIC
+        if feminine and j == i and w.endswith("يه"):
+            break  # an adjective after a feminine descriptor: حركة جهادية
         if w.isdigit() or _zipf(w) < 3.5:
             j += 1
         elif feminine and j == i and not adjective:  # شركة سوني، شركة طيران الإمارات, not منظمة أطباء بلا حدود
@@ -229,6 +232,8 @@ def _place_name_word(text: str, words: Sequence[Token], k: int, gazetteer: Gazet
     w = words[k].norm
     if w in STOP or w in GENERIC or _is_nisba(w, gazetteer) or w.startswith("لل"):
         return False
+    if w[:1] in "وف" and _zipf(w[1:]) >= 3.6:
+        return False  # a second class word joined by و: جبال وصحراء
     if w.startswith("ال") or (w,) in gazetteer or w.isdigit() or _zipf(w) < 3.6:
         return True
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
@@ -270,7 +275,7 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
 
 def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
     """Whether ``norm`` can be a word of a person's name (first: its first word)."""
-    if norm in STOP or norm in TITLES or len(norm) < 2:
+    if norm in STOP or norm in TITLES or len(norm) < 2 or norm.isdigit():
         return False
     if norm in NAME_PARTICLES or norm in GIVEN or (not first and norm in NAME_ENDINGS) or after_particle:
         return not first or not norm.startswith("ال")
@@ -278,6 +283,8 @@ def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
         return False
     if first and norm[:1] in "وف" and _zipf(norm[1:]) >= 3.0 and _zipf(norm) < _zipf(norm[1:]):
         return False  # و or ف before a word (وأعلن), not a name that begins with the letter (فيكتور، وليد)
+    if norm[:1] in "وفبلك" and len(norm) == 4 and _zipf(norm[1:]) >= 4.0 and _zipf(norm) < _zipf(norm[1:]):
+        return False  # a short word with a proclitic (بنقل)
     if norm[:1] in "وفبلك" and len(norm) > 4 and _zipf(norm[1:]) >= 3.5:
         return False  # a word with a proclitic (بزيادة، بولاية، واتهمه)
     if norm.endswith(("ته", "ها", "هم", "هن")) and len(norm) > 4:
@@ -398,8 +405,14 @@ def _adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> l
             before = words[k - 1].norm
             if _joined(text, words[k - 1], words[k]) and before.startswith(("ال", "وال")) and before not in STOP:
                 p = Prediction(p.start, p.end, "NORP", 0.6, "nisba-context")
+        direction = p.label == "NORP" and k is not None and _bare(words[k].norm) in _DIRECTIONS
+        if direction and k is not None and k + 1 < len(words) and _joined(text, words[k], words[k + 1]):
+            continue  # غربي العراق: a direction before a place, not a people (§2.5)
         out.append(p)
     return out
+
+
+_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
 
 
 # Sources whose names are found by a rule, not a list: a name they find once is propagated.

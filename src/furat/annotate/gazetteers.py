@@ -11,7 +11,8 @@
   does not use (Persian, Urdu, Kurdish, Pashto letters) is left out, and so is a name that is a
   frequent Arabic word (``wordfreq`` Zipf frequency 3.9 or more for a town, 4.6 for a city of
   100,000, no limit for a million; e.g. كان for Cannes is left out). GeoNames often gives a name
-  without the article that Arabic writing uses (خرطوم): the form with ال is added, under the same test.
+  without the article that Arabic writing uses (خرطوم): the form with ال is added, under the same test
+  (Zipf below 4.0 for a town under a million: الأشهر and الطراز are words, not towns).
 - **Nisba derivation**: the nationality adjective and noun of every CLDR and ISO country
   (فرنسا → فرنسي، فرنسية، فرنسيون، فرنسيين، الفرنسي، الفرنسية، الفرنسيون، الفرنسيين …), plus demonyms that
   are not a regular nisba and the broken plurals (الأكراد، الروس، المغاربة) from ``gazetteer.json``: NORP.
@@ -131,7 +132,9 @@ def geonames_cities() -> tuple[str, ...]:
             # GeoNames often writes a name without the article that Arabic writing gives it (خرطوم، الخرطوم)
             for form in (name, "ال" + name) if not name.startswith("ال") and " " not in name else (name,):
                 short = len(form) <= 3 and population < 100_000
-                if not short and fold(form) not in _CLASS_WORDS and zipf_frequency(form, "ar") < limit:
+                # an article GeoNames does not write is added only to a rare word (not الأشهر، الطراز)
+                most = limit if form == name or population >= 1_000_000 else min(limit, 4.0)
+                if not short and fold(form) not in _CLASS_WORDS and zipf_frequency(form, "ar") < most:
                     found.add(form)
     return tuple(sorted(found))
 
