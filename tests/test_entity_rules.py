@@ -79,3 +79,9 @@ def test_descriptions_that_look_like_names_are_left_alone() -> None:
     assert ("ليبيا", "GPE") in found
     assert ("غربي", "NORP") not in found  # a direction before a place (§2.5)
     assert not any(label in ("ORG", "LOC", "PER") for _, label in found)  # حركة جهادية، جبال وصحراء، اللواء 12
+
+
+def test_a_word_without_the_article_before_a_definite_feminine_nisba_is_an_organisation() -> None:
+    found = _found("وقعت نوفارتيس السويسرية اتفاقا مع مدمرة تابعة للبحرية الأمريكية.")
+    assert ("نوفارتيس", "ORG") in found and ("السويسرية", "NORP") in found
+    assert ("الأمريكية", "NORP") in found and not any(span == "للبحرية" for span, _ in found)

@@ -29,6 +29,7 @@ from furat.annotate.entity_rules import (
     class_word_places,
     coordinated,
     given_name_people,
+    named_by_adjective,
     quoted_outlets,
 )
 from furat.annotate.entity_words import (
@@ -464,7 +465,9 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         people = _person_triggers(text, words, first)
         blocked = _blocked(words, first)
         people += given_name_people(text, words, blocked, _name_end)
-        candidates += people
+        candidates += people + named_by_adjective(
+            text, words, gazetteer, _blocked(words, _resolve(candidates + people))
+        )
         candidates += _propagated(text, words, _resolve(candidates), candidates, labels=("PER",))
         known = [p for p in _resolve(candidates) if p.label == "PER"]
         partial = _partial_keys(text, known)

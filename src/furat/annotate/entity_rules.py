@@ -13,6 +13,9 @@ found once to its other mentions in the same document.
   (قال لـ«...») is the outlet spoken to: ORG (§2.4.5).
 - **Abbreviations in brackets** after an organisation's name (الاتحاد الدولي لكرة القدم (فيفا)) are
   a separate mention of it (§1.4, §2.4.5): ORG.
+- **A proper noun before a definite adjective**: an Arabic adjective agrees with its noun in
+  definiteness, so a rare word without the article followed by a feminine nationality adjective with it
+  (تسلا الأمريكية، إيرباص الأوروبية) is a name, definite by itself: feminine, an organisation (ORG).
 - **Coordination**: a rare word joined by و to an organisation found by its descriptor
   (شركتا سوني وهوندا) is an organisation too.
 - **Propagation**: a name that a rule found once is the same entity wherever else the document writes
@@ -52,6 +55,7 @@ __all__ = [
     "class_word_places",
     "coordinated",
     "given_name_people",
+    "named_by_adjective",
     "quoted_outlets",
 ]
 
@@ -179,6 +183,40 @@ def bracketed(text: str, found: Sequence[Prediction]) -> list[Prediction]:
         if match and len(match.group(1).split()) <= 3:
             out.append(Prediction(match.start(1), match.end(1), "ORG", 0.6, "ORG-bracket"))
     return out
+
+
+def named_by_adjective(
+    text: str, words: Sequence[Token], gazetteer: Gazetteer, blocked: Sequence[bool]
+) -> list[Prediction]:
+    """تسلا الأمريكية، توتال إنرجيز الفرنسية: rare words without the article before a definite feminine
+    nationality adjective are the name of an organisation."""
+    found: list[Prediction] = []
+    for k, word in enumerate(words):
+        entry = gazetteer.get((word.norm,))
+        if k == 0 or entry is None or entry.label != "NORP" or not word.norm.startswith("ال"):
+            continue
+        if not word.norm.endswith("يه") or not _joined(text, words[k - 1], word):
+            continue
+        start = k
+        while start > 0 and k - start < 2 and not blocked[start - 1] and _joined(text, words[start - 1], words[start]):
+            w = words[start - 1].norm
+            if (
+                w.startswith(("ال", "لل", "وال", "فال", "بال", "كال"))
+                or w in STOP
+                or w in TITLES
+                or w in GENERIC
+                or w.isdigit()
+                or (w,) in gazetteer
+            ):
+                break
+            if w[:1] in "وفبل" and _zipf(w[1:]) >= 3.0:
+                break  # a proclitic on a word: وبي، لشركة
+            if _zipf(w) >= 3.6 or _head(w, ORG_DESCRIPTORS):
+                break
+            start -= 1
+        if start < k:
+            found.append(Prediction(words[start].start, words[k - 1].end, "ORG", 0.55, "ORG-adjective"))
+    return found
 
 
 def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
