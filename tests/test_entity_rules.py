@@ -85,3 +85,9 @@ def test_a_word_without_the_article_before_a_definite_feminine_nisba_is_an_organ
     found = _found("وقعت نوفارتيس السويسرية اتفاقا مع مدمرة تابعة للبحرية الأمريكية.")
     assert ("نوفارتيس", "ORG") in found and ("السويسرية", "NORP") in found
     assert ("الأمريكية", "NORP") in found and not any(span == "للبحرية" for span, _ in found)
+
+
+def test_a_cup_of_the_world_is_an_event_and_an_official_adjective_is_part_of_the_state() -> None:
+    assert ("كأس العالم", "EVENT") in _found("وتأهل المنتخب إلى نهائيات كأس العالم بعد فوزه.")
+    found = _found("ووصلت المساعدات إلى كوريا الشعبية عبر الصين.")
+    assert ("كوريا الشعبية", "GPE") in found and ("الصين", "GPE") in found

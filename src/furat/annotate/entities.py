@@ -30,6 +30,7 @@ from furat.annotate.entity_rules import (
     coordinated,
     given_name_people,
     named_by_adjective,
+    official_names,
     quoted_outlets,
 )
 from furat.annotate.entity_words import (
@@ -459,7 +460,7 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
         candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
         candidates += coordinated(text, words, _resolve(candidates))
-        candidates += bracketed(text, _resolve(candidates))
+        candidates += bracketed(text, _resolve(candidates)) + official_names(text, words, candidates)
         candidates += _propagated(text, words, _resolve(candidates), candidates)
         first = _resolve(candidates)
         people = _person_triggers(text, words, first)

@@ -16,6 +16,8 @@ found once to its other mentions in the same document.
 - **A proper noun before a definite adjective**: an Arabic adjective agrees with its noun in
   definiteness, so a rare word without the article followed by a feminine nationality adjective with it
   (تسلا الأمريكية، إيرباص الأوروبية) is a name, definite by itself: feminine, an organisation (ORG).
+- **A state's official adjective** (الكونغو الديمقراطية، كوريا الشعبية) is part of its name: one GPE
+  (§2.5, official names are whole).
 - **Coordination**: a rare word joined by و to an organisation found by its descriptor
   (شركتا سوني وهوندا) is an organisation too.
 - **Propagation**: a name that a rule found once is the same entity wherever else the document writes
@@ -56,6 +58,7 @@ __all__ = [
     "coordinated",
     "given_name_people",
     "named_by_adjective",
+    "official_names",
     "quoted_outlets",
 ]
 
@@ -217,6 +220,22 @@ def named_by_adjective(
         if start < k:
             found.append(Prediction(words[start].start, words[k - 1].end, "ORG", 0.55, "ORG-adjective"))
     return found
+
+
+_OFFICIAL = _folded("الديمقراطية الديموقراطية الشعبية الاتحادية")
+
+
+def official_names(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
+    """A country of the lists followed by الديمقراطية: the whole is the GPE."""
+    ends = {w.end: k for k, w in enumerate(words)}
+    out: list[Prediction] = []
+    for p in found:
+        k = ends.get(p.end)
+        if p.label != "GPE" or k is None or k + 1 >= len(words) or p.source not in ("cldr", "iso", "curated"):
+            continue
+        if words[k + 1].norm in _OFFICIAL and _joined(text, words[k], words[k + 1]):
+            out.append(Prediction(p.start, words[k + 1].end, "GPE", p.score, p.source))
+    return out
 
 
 def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
