@@ -91,3 +91,14 @@ def test_a_cup_of_the_world_is_an_event_and_an_official_adjective_is_part_of_the
     assert ("كأس العالم", "EVENT") in _found("وتأهل المنتخب إلى نهائيات كأس العالم بعد فوزه.")
     found = _found("ووصلت المساعدات إلى كوريا الشعبية عبر الصين.")
     assert ("كوريا الشعبية", "GPE") in found and ("الصين", "GPE") in found
+
+
+def test_a_name_between_a_verb_of_saying_and_inna_is_a_person_but_a_speaker_noun_is_not() -> None:
+    assert ("لافروف", "PER") in _found("وقال لافروف إن المحادثات كانت صريحة.")
+    assert _found("وقال مسؤول إن المحادثات كانت صريحة، وقال دبلوماسيون إنها فشلت.") == []
+
+
+def test_the_pieces_of_one_name_are_one_person() -> None:
+    text = "فاز جمال كوتشاك أوغلو بالانتخابات. وقال كوتشاك أوغلو إن الفوز للجميع."
+    found = _found(text)
+    assert ("جمال كوتشاك أوغلو", "PER") in found and ("كوتشاك أوغلو", "PER") in found

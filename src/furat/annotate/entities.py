@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 
 from furat.annotate.entity_rules import (
+    GIVEN_NAMES,
     acronyms,
     bracketed,
     class_word_places,
@@ -323,7 +324,25 @@ def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]
 
 
 _ROLE_LINKS = _folded("باسم باسمها باسمه عن في")
-SPEECH = _folded("قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار")
+SPEECH = _folded(
+    "قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار يقول ويقول تقول وتقول "
+    "ذكر وذكر رأى ويرى يرى اعتبر واعتبر كتب وكتب"
+)
+# Who speaks in news without being named: nouns between a verb of saying and إن that are not names.
+_SPEAKERS = _folded(
+    "مسؤول مسؤولة مصدر مصادر شاهد شهود محلل محللون خبير خبراء دبلوماسي دبلوماسيون متحدث متحدثة مراسل "
+    "بيان تقرير سكان ساكن مواطن مواطنون ناشط ناشطون نشطاء طبيب أطباء ضابط جندي مقاتل مقاتلون موظف موظفون "
+    "عامل عمال مسعف مسعفون باحث باحثون مراقبون مراقب آخرون آخر البعض بعضهم أحدهم كثيرون مسؤولون"
+)
+
+
+def _speaker_name(norm: str) -> bool:
+    """Whether a word after a verb of saying may be a name: not a frequent word, a plural or a speaker noun."""
+    if norm in _SPEAKERS or norm.endswith(("ون", "ين", "ات")) or norm.startswith("ال"):
+        return False
+    return _zipf(norm) < (3.0 if norm.endswith(("ي", "ه")) else 4.5)
+
+
 _THAT = _folded("إن أن إنه إنها أنه أنها")
 
 
@@ -360,7 +379,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             found.append(Prediction(word.start, words[end - 1].end, "PER", SCORE["PER-title"], "PER-title"))
             continue
         # وقال ساويرس إن …: a rare word between a verb of saying and إن / أن
-        if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _zipf(word.norm) < 3.0:
+        if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _speaker_name(word.norm):
             end = _name_end(text, words, i, blocked)
             after = words[end].norm if end < len(words) and _joined(text, words[end - 1], words[end]) else ""
             if after in _THAT:
@@ -475,7 +494,25 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         if partial:
             linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
             candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
-    return _adjectives(text, words, _resolve(candidates)) if rules else _resolve(candidates)
+    return _adjectives(text, words, _merge_people(text, words, _resolve(candidates))) if rules else _resolve(candidates)
+
+
+def _merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
+    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; and a given name
+    right before a person's name found elsewhere is its first word."""
+    starts = {w.start: k for k, w in enumerate(words)}
+    out: list[Prediction] = []
+    for p in found:
+        k = starts.get(p.start)
+        gap = text[out[-1].end : p.start] if out else "x"
+        if gap.isspace() and "\n" not in gap and p.label == "PER" and out[-1].label == "PER":
+            last = out.pop()
+            p = Prediction(last.start, p.end, "PER", max(last.score, p.score), last.source)
+        elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
+            free = not out or out[-1].end <= words[k - 1].start
+            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
+        out.append(p)
+    return out
 
 
 def nisba_gazetteer(stems: Sequence[str]) -> Gazetteer:
