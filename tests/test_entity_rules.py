@@ -102,3 +102,11 @@ def test_the_pieces_of_one_name_are_one_person() -> None:
     text = "فاز جمال كوتشاك أوغلو بالانتخابات. وقال كوتشاك أوغلو إن الفوز للجميع."
     found = _found(text)
     assert ("جمال كوتشاك أوغلو", "PER") in found and ("كوتشاك أوغلو", "PER") in found
+
+
+def test_a_name_before_a_comma_and_a_title_and_a_nickname_are_persons() -> None:
+    found = _found("وقال ماتياس كورمان، الأمين العام للمنظمة، إن النمو بطيء.")
+    assert ("ماتياس كورمان", "PER") in found
+    found = _found("وقال القائد العسكري عبد الرحيم سلوم الملقب بـ«الذئب» إن قواته تقدمت.")
+    assert ("عبد الرحيم سلوم", "PER") in found and ("الذئب", "PER") in found
+    assert not any(label == "PER" for _, label in _found("وفي تصريحات، أكد البيان أن الوضع هادئ."))

@@ -26,11 +26,13 @@ from collections.abc import Sequence
 from furat.annotate.entity_rules import (
     GIVEN_NAMES,
     acronyms,
+    apposition_people,
     bracketed,
     class_word_places,
     coordinated,
     given_name_people,
     named_by_adjective,
+    nicknames,
     official_names,
     quoted_outlets,
 )
@@ -485,9 +487,11 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         people = _person_triggers(text, words, first)
         blocked = _blocked(words, first)
         people += given_name_people(text, words, blocked, _name_end)
+        people += apposition_people(text, words, blocked, _name_word, _name_end)
         candidates += people + named_by_adjective(
             text, words, gazetteer, _blocked(words, _resolve(candidates + people))
         )
+        candidates += nicknames(text, _resolve(candidates))
         candidates += _propagated(text, words, _resolve(candidates), candidates, labels=("PER",))
         known = [p for p in _resolve(candidates) if p.label == "PER"]
         partial = _partial_keys(text, known)

@@ -9,6 +9,8 @@ found once to its other mentions in the same document.
   (حركة إم 23) too.
 - **Given names**: a frequent given name (Arabic, or a foreign one as Arabic news writes it) followed by
   a word that can be a name is a person (§2.2), also without a title.
+- **Apposition**: a name followed by a comma and a title (بلينكن، وزير الخارجية الأمريكي) is a person.
+- **Nicknames**: a quoted name after المعروف بـ / الملقب بـ right after a person is the same person (PER).
 - **Quoted outlets**: a short quoted name after ل or لـ in a sentence with a verb of saying
   (قال لـ«...») is the outlet spoken to: ORG (§2.4.5).
 - **Abbreviations in brackets** after an organisation's name (الاتحاد الدولي لكرة القدم (فيفا)) are
@@ -53,11 +55,13 @@ from furat.annotate.normalize import Token, fold
 __all__ = [
     "GIVEN_NAMES",
     "acronyms",
+    "apposition_people",
     "bracketed",
     "class_word_places",
     "coordinated",
     "given_name_people",
     "named_by_adjective",
+    "nicknames",
     "official_names",
     "quoted_outlets",
 ]
@@ -84,6 +88,9 @@ LETTERS = _folded("إيه اي بي سي دي إي إف جي إتش آي جيه 
 _LETTER_WORDS = _folded("في أو إن")
 # How a person's name runs on from its first word: the index after its last word (``entities._name_end``).
 NameEnd = Callable[[str, Sequence[Token], int, Sequence[bool]], int]
+# Whether a word can be a word of a person's name (``entities._name_word``; first: its first word).
+NameWord = Callable[[str, bool], bool]
+SPEECH_VERBS = _folded("قال وقال قالت وقالت أكد وأكد أضاف وأضاف أعلن وأعلن صرح وصرح أوضح وأوضح")
 _SPEECH_TO = re.compile(
     r"(?:قال|قالت|أكد|أكدت|أضاف|أضافت|صرح|صرحت|أوضح|أوضحت|كشف|كشفت|تحدث|تحدثت|أفاد|أفادت)"
     r"(?:\s+\S+){0,3}?\s+(?:ل|لـ)\s*[«\"“]([^«»\"“”\n]{2,30}?)[»\"”]"
@@ -168,6 +175,39 @@ def given_name_people(
         if end > i + 1:
             found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-given"))
     return found
+
+
+def apposition_people(
+    text: str, words: Sequence[Token], blocked: Sequence[bool], name_word: NameWord, name_end: NameEnd
+) -> list[Prediction]:
+    """وقال لافروف، وزير الخارجية، إن …: a name before a comma and a title."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        if blocked[i] or not name_word(word.norm, True):
+            continue
+        before = words[i - 1].norm if i and _joined(text, words[i - 1], word) else ""
+        if before and before not in STOP and before not in SPEECH_VERBS:
+            continue  # inside a phrase, not the start of a name
+        end = name_end(text, words, i, blocked)
+        if end >= len(words) or text[words[end - 1].end : words[end].start].strip() not in ("،", ","):
+            continue
+        title = words[end].norm
+        if title in TITLES or _bare(title) in TITLES:
+            found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-apposition"))
+    return found
+
+
+_NICKNAME = re.compile(r"\s+(?:المعروف|المعروفة|الملقب|الملقبة)\s+(?:بـ|ب)\s*[«\"“]([^«»\"“”\n]{2,30}?)[»\"”]")
+
+
+def nicknames(text: str, found: Sequence[Prediction]) -> list[Prediction]:
+    """محمد حمدان دقلو المعروف بـ«حميدتي»: the nickname of a person is PER."""
+    out: list[Prediction] = []
+    for p in found:
+        match = _NICKNAME.match(text, p.end) if p.label == "PER" else None
+        if match:
+            out.append(Prediction(match.start(1), match.end(1), "PER", 0.6, "PER-nickname"))
+    return out
 
 
 def quoted_outlets(text: str) -> list[Prediction]:
