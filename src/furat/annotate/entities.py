@@ -21,6 +21,7 @@ a country's short name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from furat.annotate.entity_rules import (
@@ -349,9 +350,8 @@ _THAT = _folded("إن أن إنه إنها أنه أنها")
 
 
 def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Prediction]) -> list[Prediction]:
-    spans = [(p.start, p.end, p.source) for p in taken]
-    in_entity = [any(s <= w.start and w.end <= e for s, e, _ in spans) for w in words]
-    blocked = [any(s <= w.start and w.end <= e and src != "geonames" for s, e, src in spans) for w in words]
+    in_entity = _covered(words, taken)
+    blocked = _blocked(words, taken)
     found: list[Prediction] = []
     for i, word in enumerate(words):
         if blocked[i] or not _name_word(word.norm, first=True):
@@ -464,9 +464,21 @@ def _propagated(
     return [p for p in _gazetteer_matches(text, words, names) if p not in candidates]
 
 
+def _covered(words: Sequence[Token], taken: Sequence[Prediction]) -> list[bool]:
+    """Whether each word lies inside one of ``taken``."""
+    starts = [w.start for w in words]
+    inside = [False] * len(words)
+    for p in taken:
+        k = bisect_left(starts, p.start)
+        while k < len(words) and words[k].end <= p.end:
+            inside[k] = True
+            k += 1
+    return inside
+
+
 def _blocked(words: Sequence[Token], taken: Sequence[Prediction]) -> list[bool]:
     """Words inside an entity already found (a GeoNames match may be a person's name: فلاديمير)."""
-    return [any(p.start <= w.start and w.end <= p.end and p.source != "geonames" for p in taken) for w in words]
+    return _covered(words, [p for p in taken if p.source != "geonames"])
 
 
 def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[Prediction]:

@@ -228,4 +228,4 @@ def merged(*gazetteers: Gazetteer) -> Gazetteer:
 
 
 def longest(gazetteer: Iterable[tuple[str, ...]]) -> int:
-    return max((len(k) for k in gazetteer), default=0)
+    return max(map(len, gazetteer), default=0)
