@@ -10,8 +10,12 @@
    or a natural place's class word (مطار، مخيم … / نهر، وادي …) starts a FAC or LOC with the class word
    inside (§2.5); a title or role (الرئيس، وزير الخارجية، المتحدث باسم …) is followed by a person's name,
    which is PER without the title (§2.2).
-3. **Partial names**: a later mention of a person by part of a name found earlier in the document
-   (بالي after مصطفى بالي) is PER.
+3. **Name rules** (``entity_rules``) for names that no list holds: places after an administrative class
+   word, spelled acronyms, persons by a given name or in apposition to a title, quoted outlets and
+   nicknames, coordinated and bracketed names, a proper noun before a definite nationality adjective;
+   and a name a rule found once is propagated to its other mentions in the document.
+4. **Partial names**: a later mention of a person by part of a name found earlier in the document
+   (بالي after مصطفى بالي) is PER; the pieces of one name next to each other are one PER.
 
 Overlaps keep the longest span (then the higher score): entities are flat (§2.6). A nationality
 adjective that follows a definite noun (الناقلات السعودية) is NORP even where the same word alone is
