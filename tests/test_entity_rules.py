@@ -110,3 +110,10 @@ def test_a_name_before_a_comma_and_a_title_and_a_nickname_are_persons() -> None:
     found = _found("وقال القائد العسكري عبد الرحيم سلوم الملقب بـ«الذئب» إن قواته تقدمت.")
     assert ("عبد الرحيم سلوم", "PER") in found and ("الذئب", "PER") in found
     assert not any(label == "PER" for _, label in _found("وفي تصريحات، أكد البيان أن الوضع هادئ."))
+
+
+def test_a_club_after_nadi_and_a_stadium_with_a_name_in_ba() -> None:
+    found = _found("وأعلن نادي أتلتيكو مدريد الإسباني ضم المهاجم، وتغلب نادي الوداد الرياضي على منافسه.")
+    assert ("أتلتيكو مدريد", "ORG") in found and ("الإسباني", "NORP") in found
+    assert ("الوداد الرياضي", "ORG") in found
+    assert ("ملعب بيرامو بلوسا", "FAC") in _found("وتقام المباراة على ملعب بيرامو بلوسا غدا.")

@@ -34,6 +34,7 @@ from furat.annotate.entity_rules import (
     apposition_people,
     bracketed,
     class_word_places,
+    clubs,
     coordinated,
     given_name_people,
     named_by_adjective,
@@ -268,7 +269,7 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
                 w in STOP
                 or w in GENERIC
                 or w in TITLES
-                or (w.startswith(("و", "ف", "ب", "ل")) and not w.startswith("ال"))
+                or (w.startswith(("و", "ف", "ب", "ل")) and not w.startswith("ال") and _zipf(w[1:]) >= 3.0)
             ):
                 break
             if not w.startswith("ال") and not w.isdigit() and _zipf(w) >= 4.2:
@@ -496,6 +497,7 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
     if rules:
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
         candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
+        candidates += clubs(text, words, gazetteer)
         candidates += coordinated(text, words, _resolve(candidates))
         candidates += bracketed(text, _resolve(candidates)) + official_names(text, words, candidates)
         candidates += _propagated(text, words, _resolve(candidates), candidates)

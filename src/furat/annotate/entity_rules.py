@@ -20,6 +20,8 @@ found once to its other mentions in the same document.
   (تسلا الأمريكية، إيرباص الأوروبية) is a name, definite by itself: feminine, an organisation (ORG).
 - **A state's official adjective** (الكونغو الديمقراطية، كوريا الشعبية) is part of its name: one GPE
   (§2.5, official names are whole).
+- **Clubs**: the words after نادي up to a function word, a nationality adjective or a comma are the
+  club's name (نادي ريال مدريد الإسباني → ريال مدريد), the descriptor outside (§2.4.2).
 - **Coordination**: a rare word joined by و to an organisation found by its descriptor
   (شركتا سوني وهوندا) is an organisation too.
 - **Propagation**: a name that a rule found once is the same entity wherever else the document writes
@@ -58,6 +60,7 @@ __all__ = [
     "apposition_people",
     "bracketed",
     "class_word_places",
+    "clubs",
     "coordinated",
     "given_name_people",
     "named_by_adjective",
@@ -276,6 +279,34 @@ def official_names(text: str, words: Sequence[Token], found: Sequence[Prediction
         if words[k + 1].norm in _OFFICIAL and _joined(text, words[k], words[k + 1]):
             out.append(Prediction(p.start, words[k + 1].end, "GPE", p.score, p.source))
     return out
+
+
+_CLUB = _folded("نادي ناديا ناديي")
+
+
+def clubs(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """نادي الرجاء الرياضي → الرجاء الرياضي; نادي ريال مدريد الإسباني → ريال مدريد: ORG."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        if _head(word.norm, _CLUB) is None or not _joined(text, word, words[i + 1]):
+            continue
+        definite = words[i + 1].norm.startswith("ال")
+        end = i + 1
+        while end < len(words) and end - i <= 3 and (end == i + 1 or _joined(text, words[end - 1], words[end])):
+            w = words[end].norm
+            entry = gazetteer.get((w,))
+            if (
+                w in STOP
+                or (w in TITLES and not definite)
+                or (entry is not None and entry.label == "NORP" and end > i + 1)
+            ):
+                break  # a definite title word is the club's adjective: نادي الرجاء الرياضي
+            if definite != w.startswith("ال") or (w[:1] in "وفبل" and not definite and _zipf(w[1:]) >= 3.0):
+                break
+            end += 1
+        if end > i + 1:
+            found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.75, "ORG-club"))
+    return found
 
 
 def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
