@@ -117,3 +117,8 @@ def test_a_club_after_nadi_and_a_stadium_with_a_name_in_ba() -> None:
     assert ("أتلتيكو مدريد", "ORG") in found and ("الإسباني", "NORP") in found
     assert ("الوداد الرياضي", "ORG") in found
     assert ("ملعب بيرامو بلوسا", "FAC") in _found("وتقام المباراة على ملعب بيرامو بلوسا غدا.")
+
+
+def test_an_outlet_after_a_statement_noun_and_no_person_after_a_title_and_fi() -> None:
+    found = _found("وقال الوزير في تصريح لـ«العربي الجديد» إن المفاوضات مستمرة.")
+    assert found == [("العربي الجديد", "ORG")]

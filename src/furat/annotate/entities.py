@@ -379,6 +379,8 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
         if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0:
             continue  # the head of a construct with a name, not a person: رئيس بلدية إسطنبول
         previous = words[i - 1].norm if i else ""
+        if titled and previous in _ROLE_LINKS:
+            continue  # الوزير في تصريح، المتحدث باسم الوزارة: what follows في is not the person
         if titled and in_entity[i] and not (_bare(previous) in TITLES or previous in TITLES or _definite(previous)):
             continue  # a town after the head of a construct (بلدية إسطنبول) is not a person's first name
         if titled:

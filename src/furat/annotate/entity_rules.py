@@ -11,8 +11,8 @@ found once to its other mentions in the same document.
   a word that can be a name is a person (§2.2), also without a title.
 - **Apposition**: a name followed by a comma and a title (بلينكن، وزير الخارجية الأمريكي) is a person.
 - **Nicknames**: a quoted name after المعروف بـ / الملقب بـ right after a person is the same person (PER).
-- **Quoted outlets**: a short quoted name after ل or لـ in a sentence with a verb of saying
-  (قال لـ«...») is the outlet spoken to: ORG (§2.4.5).
+- **Quoted outlets**: a short quoted name after ل or لـ in a sentence with a verb of saying or a noun
+  of statement (قال لـ«...»، في تصريح لـ«...») is the outlet spoken to: ORG (§2.4.5).
 - **Abbreviations in brackets** after an organisation's name (الاتحاد الدولي لكرة القدم (فيفا)) are
   a separate mention of it (§1.4, §2.4.5): ORG.
 - **A proper noun before a definite adjective**: an Arabic adjective agrees with its noun in
@@ -95,7 +95,8 @@ NameEnd = Callable[[str, Sequence[Token], int, Sequence[bool]], int]
 NameWord = Callable[[str, bool], bool]
 SPEECH_VERBS = _folded("قال وقال قالت وقالت أكد وأكد أضاف وأضاف أعلن وأعلن صرح وصرح أوضح وأوضح")
 _SPEECH_TO = re.compile(
-    r"(?:قال|قالت|أكد|أكدت|أضاف|أضافت|صرح|صرحت|أوضح|أوضحت|كشف|كشفت|تحدث|تحدثت|أفاد|أفادت)"
+    r"(?:قال|قالت|أكد|أكدت|أضاف|أضافت|صرح|صرحت|أوضح|أوضحت|كشف|كشفت|تحدث|تحدثت|أفاد|أفادت"
+    r"|تصريح|تصريحات|حديث|مقابلة|مقال)"
     r"(?:\s+\S+){0,3}?\s+(?:ل|لـ)\s*[«\"“]([^«»\"“”\n]{2,30}?)[»\"”]"
 )
 
