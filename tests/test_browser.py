@@ -1,16 +1,25 @@
 """What an annotator does, in a real browser: log in, open a task, label an Arabic word, submit, pull.
 
 Playwright drives Debian's chromium (``/usr/bin/chromium``; never a downloaded browser), headless, on
-the session's Label Studio. Screenshots of the labeling screen are saved to ``.studio/artifacts/``
-(``labeling.png``: a word just labeled after emoji; ``gold.png``: imported gold of a real article).
+the session's Label Studio, or on the one ``furat studio up`` starts. Screenshots of the labeling
+screen are saved to ``.studio/artifacts/`` (``labeling.png``: a word just labeled after emoji;
+``gold.png``: imported gold of a real article; ``backend-predictions.png`` and ``studio-up.png``: a
+task imported without predictions, pre-labeled by the ML backend; ``interactive.png``: a quantity
+whose fields the backend filled when it was drawn).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +29,13 @@ import pytest
 
 from furat.studio.pull import pull
 from furat.studio.push import push
+from furat.studio.server import free_port
 from tests.studio_fixtures import (
     ARTIFACTS,
     CHROMIUM,
+    EMOJI_TEXT,
+    SERVER_VENV,
+    START_TIMEOUT,
     Server,
     add_emoji_document,
     corpus_text,
@@ -134,6 +147,26 @@ def _line_layout(page: Any) -> dict[str, Any]:
         }"""
     )
     return layout
+
+
+def _log_in(page: Any, url: str, username: str, password: str) -> None:
+    """Log in with the login form's email and password fields."""
+    page.goto(f"{url}/user/login/")
+    page.fill("input[name=email]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(lambda url: "/user/login" not in url)
+
+
+def _select(page: Any, words: str) -> None:
+    """Drag over ``words`` from their right edge to their left, as a reader of Arabic selects."""
+    box = _word_box(page, words)
+    middle = (box["top"] + box["bottom"]) / 2
+    page.mouse.move(box["right"] - 1, middle)
+    page.mouse.down()
+    page.mouse.move((box["left"] + box["right"]) / 2, middle, steps=5)
+    page.mouse.move(box["left"] + 1, middle, steps=5)
+    page.mouse.up()
 
 
 def test_browser_annotator_labels_an_arabic_word_and_pull_gets_exactly_it(
@@ -256,3 +289,179 @@ def test_browser_task_imported_without_predictions_shows_the_backends_prediction
     # stored on the task, from the backend (the page may ask for the task more than once while it loads)
     stored = list(client.predictions.list(task=task["id"]))
     assert stored and {p.model_version for p in stored} == {served["model_version"]}
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
+    """What ``process`` prints until a line with ``marker``; fails if it exits or ``timeout`` passes first."""
+    assert process.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in process.stdout or ():
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    output: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1.0)
+        except queue.Empty:
+            if process.poll() is not None and lines.empty():
+                break  # it exited
+            continue
+        output.append(line)
+        if marker in line:
+            return "".join(output)
+    pytest.fail(f"`furat studio up` did not print {marker!r}:\n{''.join(output)}", pytrace=False)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_browser_studio_up_serves_predictions_for_a_task_imported_through_the_api(
+    repo: Path, browser_page: Any
+) -> None:
+    """`furat studio up`, as an annotator runs it: the server and the ML backend, connected; a task that
+    another tool imports straight into Label Studio opens pre-labeled; Ctrl-C (SIGTERM) stops both."""
+    from furat.annotate.preannotate import MODEL_VERSION
+    from furat.studio.backend import BACKEND_TITLE, Predictor
+    from furat.studio.client import Studio, StudioSettings
+
+    if not (SERVER_VENV / "bin" / "label-studio").is_file():
+        unavailable(f"the Label Studio server is not installed at {SERVER_VENV}", "run scripts/setup-studio")
+    studio_dir = repo / ".studio"
+    studio_dir.mkdir(mode=0o700)
+    (studio_dir / "venv").symlink_to(SERVER_VENV)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FURAT_STUDIO", "LABEL_STUDIO"))}
+    up = subprocess.Popen(
+        [sys.executable, "-m", "furat", "--root", str(repo), "studio", "up", "--no-install", "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    try:
+        printed = _read_until(up, "press Ctrl-C", START_TIMEOUT + 300)
+        server_pid = int((studio_dir / "server.pid").read_text(encoding="utf-8"))
+        backend_pid = int((studio_dir / "backend.pid").read_text(encoding="utf-8"))
+        url = f"http://127.0.0.1:{port}"
+        [backend_url] = [line.split()[3] for line in printed.splitlines() if line.startswith("ML backend at ")]
+        assert f"Label Studio is ready: {url}" in printed and backend_url.startswith("http://127.0.0.1:")
+        creds = json.loads((studio_dir / "credentials.json").read_text(encoding="utf-8"))
+
+        # The project pre-labels from the backend `up` started and connected.
+        studio = Studio(StudioSettings(url, creds["token"], "Furat", timeout=60.0))
+        project_id = studio.find_project("Furat", None)
+        assert project_id is not None
+        client = studio.client
+        [backend] = client.ml.list(project=project_id)
+        assert (backend.url, backend.title, backend.is_interactive) == (backend_url, BACKEND_TITLE, True)
+        project = client.projects.get(id=project_id)
+        assert project.show_collab_predictions and project.model_version == BACKEND_TITLE
+
+        # Another tool imports a task straight into Label Studio: an article that is not in the corpus.
+        imported = client.projects.import_tasks(id=project_id, request=[{"data": {"text": EMOJI_TEXT}}])
+        assert imported.prediction_count == 0
+        [task] = [t for t in client.projects.exports.as_json(project_id) if "doc_id" not in t["data"]]
+        assert task["predictions"] == []
+        served = Predictor(repo).predict(task)
+        expected = sorted(r["value"]["text"] for r in served["result"] if r.get("type") == "labels")
+        assert "الباغوز" in expected and "نحو 200" in expected
+
+        # The annotator opens it: what the backend serves is on the page.
+        page = browser_page
+        _log_in(page, url, creds["username"], creds["password"])
+        highlights = ".lsf-richtext__container .htx-highlight"
+        _open_task(page, f"{url}/projects/{project_id}/data?task={task['id']}", highlights)
+        try:
+            page.wait_for_function(f"document.querySelectorAll({highlights!r}).length >= {len(expected)}")
+        finally:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "studio-up.png"))
+        assert sorted(page.locator(highlights).all_text_contents()) == expected
+        assert {p.model_version for p in client.predictions.list(task=task["id"])} == {MODEL_VERSION}
+    finally:
+        up.send_signal(signal.SIGTERM)
+        try:
+            up.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            up.kill()
+            raise
+    # Stopped cleanly: the server and the backend are gone, and so are their pid files.
+    for _ in range(60):
+        if not (_running(server_pid) or _running(backend_pid)):
+            break
+        time.sleep(0.5)
+    assert not _running(server_pid) and not _running(backend_pid)
+    assert not (studio_dir / "server.pid").exists() and not (studio_dir / "backend.pid").exists()
+
+
+def test_browser_drawing_a_quantity_fills_its_fields_from_the_recognizer(
+    repo: Path,
+    studio_server: Server,
+    ml_backend: str,
+    request: pytest.FixtureRequest,
+    browser_page: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With Auto-Annotation on, a quantity the annotator draws gets value, bounds, unit and approximate
+    from the backend's recognizer: the page asks it (interactive-annotating) as soon as the region exists."""
+    from furat.studio.backend import connect_backend
+
+    monkeypatch.setattr("furat.studio.push._predictions", lambda root: ({}, None))  # nothing pre-labeled
+    doc_id = add_emoji_document(repo)
+    text = corpus_text(repo, doc_id)
+    settings = studio_server.settings(project_title(request))
+    report = push(repo, settings, echo=lambda _: None)
+    connect_backend(settings, report.project, ml_backend, interactive=True)
+    client = studio_server.client()
+    # Only the interactive help: no predictions when the task opens, so every region is the annotator's.
+    client.projects.update(id=report.project, show_collab_predictions=False)
+    task = next(t for t in client.projects.exports.as_json(report.project) if t["data"]["doc_id"] == doc_id)
+
+    page = browser_page
+    _log_in(page, studio_server.url, studio_server.creds.username, studio_server.creds.password)
+    _open_task(page, f"{studio_server.url}/projects/{report.project}/data?task={task['id']}", ".lsf-richtext__line")
+    toggle = page.get_by_test_id("bottombar-auto-annotation-toggle")
+    toggle.check()  # the labeling page's Auto-Annotation switch (shown when the backend is interactive)
+    assert toggle.is_checked()
+
+    words = "نحو 200"
+    page.get_by_text("QUANTITY", exact=True).click()  # the label (its hotkey would go to the switch just used)
+    with page.expect_response(lambda r: "/interactive-annotating" in r.url) as asked:
+        _select(page, words)
+    answer = asked.value.json()["data"]["result"]
+    assert {
+        r["from_name"]: r["value"].get("number", r["value"].get("choices"))
+        for r in answer
+        if r["from_name"] != "quantity"
+    } == {
+        "value": 200,
+        "unit": ["count"],
+        "approximate": ["approximate"],
+    }
+    region = page.locator(".htx-highlight", has_text=words)
+    region.first.wait_for()
+    assert region.all_text_contents() == [words]
+    region.first.click()  # selected: the panel beside the text shows the filled fields
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "interactive.png"))
+    with page.expect_response(lambda r: "/annotations" in r.url and r.request.method == "POST") as created:
+        page.get_by_role("button", name="Submit").click()
+    assert created.value.status == 201
+
+    # What was submitted is the drawn span with the recognizer's fields, as pull reads it.
+    pull(repo, settings, echo=lambda _: None)
+    [quantity] = json.loads((repo / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))["quantities"]
+    start = text.index(words)
+    assert (quantity["start"], quantity["end"], quantity["text"]) == (start, start + len(words), words)
+    assert (quantity["value"], quantity["low"], quantity["high"]) == (200, None, None)
+    assert (quantity["unit"], quantity["approximate"]) == ("count", True)

@@ -453,6 +453,50 @@ def test_studio_conflict_stops_the_pull_and_force_resolves_it(
     assert [(x.text, x.label) for x in gold.entities] == [("الباغوز", "GPE"), ("داعش", "ORG")]
 
 
+def test_studio_pull_of_a_single_submission_is_a_pass_until_two_passes_are_adjudicated(
+    repo: Path, studio_server: Server, request: pytest.FixtureRequest
+) -> None:
+    doc_id = add_emoji_document(repo)
+    text = corpus_text(repo, doc_id)
+    settings = studio_server.settings(project_title(request))
+    report = push(repo, settings, echo=_quiet)
+    client = studio_server.client()
+    task = _tasks(client, report.project)[doc_id]
+    gold_path = repo / "annotations" / f"{doc_id}.json"
+
+    def pulled() -> dict[str, Any]:
+        pull(repo, settings, echo=_quiet)
+        assert [f.text() for f in validate_repo(repo) if f.level == "error"] == []
+        provenance: dict[str, Any] = json.loads(gold_path.read_text(encoding="utf-8"))["provenance"]
+        return provenance
+
+    # One annotator submits: the document's file is that one pass, not gold, and validate accepts it.
+    ana = client.users.create(username="ana2", email="ana2@example.org", password="ana-password-2")
+    about_200 = _span(text, "نحو 200")
+    ana_result = [
+        _region("g1", "entity", "labels", _span(text, "داعش"), labels=["ORG"]),
+        _region("g2", "quantity", "labels", about_200, labels=["QUANTITY"]),
+        _region("g2", "value", "number", about_200, number=200),
+        _region("g2", "unit", "choices", about_200, choices=["count"]),
+    ]
+    ana_annotation = client.annotations.create(id=task["id"], result=ana_result, completed_by=ana.id)
+    single = pulled()
+    assert single["status"] == "pass" and "not adjudicated" in single["method"]
+    assert single["passes"] == [f"annotations/passes/{doc_id}/ana2-at-example.org.json"]
+    # A star on the only submission is no adjudication either.
+    client.annotations.update(id=ana_annotation.id, ground_truth=True)
+    starred = pulled()
+    assert starred["status"] == "pass" and "single pass" in starred["method"]
+
+    # A second annotator's pass, and the adjudicator's choice among the two: now it is gold.
+    bo = client.users.create(username="bo2", email="bo2@example.org", password="bo-password-2")
+    bo_result = [_region("g3", "entity", "labels", _span(text, "الباغوز"), labels=["GPE"])]
+    client.annotations.create(id=task["id"], result=bo_result, completed_by=bo.id)
+    gold = pulled()
+    assert gold["status"] == "gold" and gold["annotators"] == [{"id": "ana2-at-example.org", "kind": "human"}]
+    assert "adjudicated among 2 passes" in gold["method"] and len(gold["passes"]) == 2
+
+
 def test_studio_stale_task_is_reported_and_nothing_is_written(
     repo: Path, studio_server: Server, request: pytest.FixtureRequest
 ) -> None:

@@ -14,6 +14,16 @@ served by Werkzeug's threaded server.
 A task of a corpus document (``data.doc_id`` and the same text) is predicted with that document's
 sentences; any other task is segmented on the fly. Names come from the curated list and every gold
 file of the repository, read once at start.
+
+Interactive help: connected with ``is_interactive`` (``furat studio up`` does), the backend also
+answers Label Studio's interactive requests. With the **Auto-Annotation** toggle on, Label Studio's
+labeling page sends every region an annotator draws to
+``POST /api/ml/<id>/interactive-annotating``, which calls ``/predict`` with the task and
+``params.context.result``, the drawn region and the others of its label. For each ``QUANTITY`` region
+there whose value, low, high and unit are still empty, the recognizer reads the selected words in
+their sentence, and the answer gives the region back, same id and span, with ``value``/``low``/
+``high``, ``unit`` and ``approximate`` filled; the page merges it into the region (a text region takes
+such suggestions at once). Other regions are left alone.
 """
 
 from __future__ import annotations
@@ -35,13 +45,25 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from furat.annotate.preannotate import MODEL_VERSION, curated_gazetteer, gold_gazetteer, load_gold, predict_scored
+from furat.annotate.quantities import find_quantities
+from furat.core.annotation import Quantity
 from furat.core.model import Document, Meta, Segment
 from furat.corpus.segment import paragraph_spans, sentence_spans
 from furat.studio.client import Studio, StudioSettings, fail
-from furat.studio.convert import annotation_results
+from furat.studio.config import APPROXIMATE_CHOICE, CONTROLS, QUANTITY_LABEL, TEXT_NAME
+from furat.studio.convert import annotation_results, region_span
 from furat.studio.tasks import documents
 
-__all__ = ["BACKEND_TITLE", "Predictor", "connect_backend", "make_app", "start_backend", "wait_backend"]
+__all__ = [
+    "BACKEND_TITLE",
+    "Predictor",
+    "connect_backend",
+    "make_app",
+    "quantity_fields",
+    "recognize",
+    "start_backend",
+    "wait_backend",
+]
 
 BACKEND_TITLE = "Furat pre-annotator"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -86,6 +108,64 @@ class Predictor:
         overall = fmean(scores.values()) if scores else 1.0
         return {"result": results, "score": round(overall, 4), "model_version": MODEL_VERSION}
 
+    def fill(self, task: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+        """The answer to an interactive request: the drawn quantity regions with their fields filled."""
+        doc = self.document(task)
+        regions = context.get("result")
+        results: list[dict[str, Any]] = []
+        if doc is None or not isinstance(regions, list):
+            return {"result": results, "score": 0.0, "model_version": MODEL_VERSION}
+        fields = {CONTROLS[name] for name in ("value", "low", "high", "unit")}
+        filled = {r.get("id") for r in regions if isinstance(r, dict) and r.get("from_name") in fields}
+        for region in regions:
+            if not isinstance(region, dict) or region.get("id") in filled:
+                continue
+            value = region.get("value")
+            if region.get("from_name") != CONTROLS["quantity"] or not isinstance(value, dict):
+                continue
+            if QUANTITY_LABEL not in (value.get("labels") or []):
+                continue
+            span = region_span(doc.text, value)
+            if not isinstance(span, tuple):
+                continue
+            found = recognize(doc, *span)
+            if found is not None:
+                results += quantity_fields(region, found)
+        return {"result": results, "score": 1.0 if results else 0.0, "model_version": MODEL_VERSION}
+
+
+def recognize(doc: Document, start: int, end: int) -> Quantity | None:
+    """The quantity the words ``doc.text[start:end]`` state, read by the recognizer in their sentence.
+
+    The recognized mention that overlaps the selection most wins; when none does (the sentence reads
+    the words otherwise), the selected words alone are read."""
+    sentence = next((s for s in doc.sentences if s.start <= start < s.end), None)
+    lo, hi = (sentence.start, max(sentence.end, end)) if sentence else (0, len(doc.text))
+    overlap = [(min(q.end, end - lo) - max(q.start, start - lo), q) for q in find_quantities(doc.text[lo:hi])]
+    best = max(overlap, key=lambda pair: pair[0], default=None)
+    if best is not None and best[0] > 0:
+        return best[1]
+    alone = find_quantities(doc.text[start:end])
+    return alone[0] if alone else None
+
+
+def quantity_fields(region: Mapping[str, Any], found: Quantity) -> list[dict[str, Any]]:
+    """Label Studio results of one quantity region (its id and span as drawn) with ``found``'s fields."""
+    span = {k: v for k, v in region["value"].items() if k != "labels"}
+
+    def result(control: str, rtype: str, extra: dict[str, Any]) -> dict[str, Any]:
+        return {"id": region["id"], "from_name": control, "to_name": TEXT_NAME, "type": rtype, "value": span | extra}
+
+    out = [result(CONTROLS["quantity"], "labels", {"labels": [QUANTITY_LABEL]})]
+    for name in ("value", "low", "high"):
+        number = getattr(found, name)
+        if number is not None:
+            out.append(result(CONTROLS[name], "number", {"number": number}))
+    out.append(result(CONTROLS["unit"], "choices", {"choices": [found.unit]}))
+    if found.approximate:
+        out.append(result(CONTROLS["approximate"], "choices", {"choices": [APPROXIMATE_CHOICE]}))
+    return out
+
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
@@ -120,6 +200,10 @@ def make_app(root: Path) -> WSGIApp:
         tasks = body.get("tasks") if isinstance(body, dict) else None
         if not isinstance(tasks, list):
             return _json({"error": "the request has no list of tasks"}, 400)
+        params = body.get("params")
+        context = params.get("context") if isinstance(params, dict) else None
+        if isinstance(context, dict) and context.get("result") is not None:  # an interactive request
+            return _json({"results": [predictor.fill(t, context) for t in tasks if isinstance(t, dict)]})
         return _json({"results": [predictor.predict(t) for t in tasks if isinstance(t, dict)]})
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -171,19 +255,27 @@ def wait_backend(url: str, process: subprocess.Popen[bytes], timeout: float = 60
         time.sleep(0.3)
 
 
-def connect_backend(settings: StudioSettings, project_id: int, backend_url: str) -> None:
-    """Connect the backend to the project (once) and let the project pre-label tasks from it."""
+def connect_backend(settings: StudioSettings, project_id: int, backend_url: str, interactive: bool = True) -> None:
+    """Connect the backend to the project (once) and let the project pre-label tasks from it; with
+    ``interactive``, the labeling page also asks it to fill the fields of a quantity an annotator draws."""
     studio = Studio(settings)
     client = studio.client
     backends = studio.call("list the ML backends", lambda: client.ml.list(project=project_id))
-    if not any(getattr(b, "url", None) == backend_url for b in backends or []):
+    same = [b for b in backends or [] if getattr(b, "url", None) == backend_url]
+    for backend in same:
+        if bool(getattr(backend, "is_interactive", False)) != interactive:
+            studio.call(
+                "set the ML backend's interactive help",
+                partial(client.ml.update, id=backend.id, is_interactive=interactive),
+            )
+    if not same:
         stale = [b.id for b in backends or [] if getattr(b, "title", None) == BACKEND_TITLE]
         for backend_id in stale:  # a backend of an earlier run, on another port
             studio.call("remove an old ML backend", partial(client.ml.delete, id=backend_id))
         studio.call(
             "connect the ML backend",
             lambda: client.ml.create(
-                project=project_id, url=backend_url, title=BACKEND_TITLE, is_interactive=False, auto_update=True
+                project=project_id, url=backend_url, title=BACKEND_TITLE, is_interactive=interactive, auto_update=True
             ),
             idempotent=False,
         )

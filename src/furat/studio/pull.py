@@ -168,7 +168,9 @@ def pull(
             }
             outputs[rel] = dumps(_with_provenance(layers, provenance).to_json())
             ids_used[rel] = ids
-        # Gold: the adjudicated annotation (ground truth) if any, else the latest submitted one.
+        # Gold: the adjudicated annotation (ground truth) if any, else the latest submitted one; it is
+        # `status: gold` only when it was chosen among at least two passes (check/provenance.py): one
+        # person's submission, starred or not, stays a `pass` until someone adjudicates.
         ground_truth = [a for a in read if a.annotation.get("ground_truth")]
         chosen = max(ground_truth or read, key=lambda a: a.when)
         gold_rel = f"annotations/{doc_id}.json"
@@ -180,9 +182,15 @@ def pull(
                 doc, chosen.task, chosen.annotation, unit_kind, entry.ids.get(gold_rel, {}), _read_set(root / gold_rel)
             )
             ids_used[gold_rel] = ids
-            method = "ground truth (adjudicated)" if ground_truth else "latest submitted annotation"
+            adjudicated = bool(ground_truth) and len(pass_paths) >= 2
+            if adjudicated:
+                method = f"ground truth (adjudicated among {len(pass_paths)} passes)"
+            elif ground_truth:
+                method = "ground truth of a single pass (not adjudicated: a second pass is needed)"
+            else:
+                method = "latest submitted annotation (not adjudicated: no ground truth chosen)"
             provenance = {
-                "status": "gold",
+                "status": "gold" if adjudicated else "pass",
                 "annotators": [{"id": annotator_name(chosen.who), "kind": "human"}],
                 "method": f"label-studio {method}: annotation {chosen.annotation.get('id')}",
                 "tool": tool,
