@@ -70,9 +70,9 @@ Not quantities
     idioms (``ألف ليلة وليلة``، ``مجموعة العشرين``، ``القرن العشرين``). A bare four-digit number from
     1900 to 2100 with no unit, counted noun or bound is taken to be a year.
 
-The recognizer is one left-to-right scan: a precompiled regular expression finds the candidate words
-(digits and the number lexicon), and a small parser reads the few tokens around each candidate. The
-parts live beside this module: ``lexicon`` (word tables), ``tokens`` (the tokenizer), ``numbers``
+The recognizer is one left-to-right scan: ``anchors`` finds the candidates (digits and the words of the
+number lexicon) with precompiled regular expressions, and a small parser reads the few tokens around
+each candidate. The parts live beside this module: ``lexicon`` (word tables), ``tokens`` (the tokenizer), ``numbers``
 (number words and digits), ``context`` (bounds before a number, dates and identifiers) and ``units``
 (units and counted nouns).
 """
@@ -81,8 +81,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from furat.annotate.quantities.anchors import candidate_starts
 from furat.annotate.quantities.context import (
     NEGATIVE,
     SUM_WORDS,
@@ -127,7 +128,7 @@ from furat.annotate.quantities.numbers import (
     number,
     words_number,
 )
-from furat.annotate.quantities.tokens import DIGIT_CLASS, MARKS, OPT_MARKS, Fwd, Tok, prev_tokens, raw_offset
+from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
 from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at
 from furat.core.annotation import Quantity, Span
 from furat.core.labels import load_labels
@@ -144,53 +145,6 @@ def _unit_kinds() -> dict[str, str]:
     """Unit code -> quantity kind, from labels.json."""
     return load_labels().unit_kind
 
-
-# --------------------------------------------------------------------------------------------------
-# Candidate finder
-
-
-def _cls(ch: str) -> str:
-    return {"ا": "[اأإآٱ]", "ي": "[يىی]", "ه": "[هة]", "ك": "[كک]"}.get(ch, re.escape(ch))
-
-
-def _trie_regex(words: set[str]) -> str:
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [_cls(ch) + OPT_MARKS + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(trie)
-
-
-def _anchor_words() -> set[str]:
-    words = {w for w, e in NUMBER_WORDS.items() if not e.definite}
-    words |= {
-        w for w, u in UNIT_WORDS.items() if not u.definite and (u.form == "2" or (u.code in SINGLE_OK and len(w) > 3))
-    }
-    words |= {w[2:] for w, u in UNIT_WORDS.items() if u.definite and u.form == "2"}
-    words |= set(DUAL_COUNTS) | {normalize("عدة"), normalize("أطنان")}
-    return words
-
-
-def _anchor_regex() -> re.Pattern[str]:
-    words = _anchor_words()
-    first = "".join(sorted({_cls(w[0]).strip("[]") for w in words}))
-    return re.compile(
-        rf"{DIGIT_CLASS}+|\b(?=[وفبلكا{first}])(?<![{MARKS}])(?:[وفبلك]{OPT_MARKS}){{0,2}}(?:ال{OPT_MARKS})?"
-        rf"{_trie_regex(words)}(?![^\W\d_])"
-    )
-
-
-_ANCHOR_RE = _anchor_regex()
 
 # --------------------------------------------------------------------------------------------------
 # The parser
@@ -551,12 +505,12 @@ def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     last_end = 0
     urls = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if "://" in text or "www." in text else []
-    for m in _ANCHOR_RE.finditer(text):
-        if m.start() < last_end:
+    for pos in candidate_starts(text):
+        if pos < last_end:
             continue
-        if urls and any(a <= m.start() < b for a, b in urls):
+        if urls and any(a <= pos < b for a, b in urls):
             continue  # digits inside a web address
-        q = _parse_at(text, m.start())
+        q = _parse_at(text, pos)
         if q is None or q.start < last_end:
             continue
         out.append(

@@ -1,0 +1,85 @@
+"""The quantity recognizer's fast paths give what their plain definitions give.
+
+The candidate finder (``anchors.candidate_starts``) must find exactly the places where the one regular
+expression that defines a candidate (``anchors.reference_regex``) matches, on the seed articles, every
+sentence of the case tables and of the Recognizers-Text suite, and on generated text that mixes lexicon
+words, proclitics, marks, tatweel, digits and punctuation.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from furat.annotate.quantities.anchors import anchor_words, candidate_starts, reference_regex
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+
+
+def _sentences(name: str) -> list[str]:
+    """The sentences of a case table (quantities_cases.tsv, quantities_dev.tsv)."""
+    rows = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+    rows = [row for row in rows if row[0] and not row[0].startswith("#")]
+    column = rows[0].index("sentence")
+    return [row[column] for row in rows[1:] if row[column]]
+
+
+def _peer_inputs() -> list[str]:
+    texts: list[str] = []
+    for model in ("NumberModel", "NumberRangeModel", "PercentModel"):
+        cases = json.loads((DATA / "recognizers_text" / f"{model}.json").read_text(encoding="utf-8-sig"))
+        texts += [case["Input"] for case in cases]
+    return texts
+
+
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+CORPUS_TEXTS = [json.loads(p.read_bytes())["text"] for p in sorted((ROOT / "corpus").glob("*.json"))]
+SENTENCES = _sentences("quantities_cases.tsv") + _sentences("quantities_dev.tsv") + _peer_inputs()
+
+
+def _reference_starts(text: str) -> list[int]:
+    return [m.start() for m in reference_regex().finditer(text)]
+
+
+def test_the_texts_are_there() -> None:
+    assert SEED_TEXTS and CORPUS_TEXTS
+    assert len(SENTENCES) > len(SEED_TEXTS)
+
+
+@pytest.mark.parametrize("group", ["seeds", "corpus", "sentences"])
+def test_candidates_are_the_reference_matches(group: str) -> None:
+    texts = {"seeds": SEED_TEXTS, "corpus": CORPUS_TEXTS, "sentences": SENTENCES}[group]
+    for text in texts:
+        assert candidate_starts(text) == _reference_starts(text), text[:80]
+
+
+def test_candidates_in_a_sentence() -> None:
+    text = "قُتل 5 أشخاص وأُصيب العشرات، وبثلاثة آلاف دولار، الـ24 ساعة، F16 وخمسـة أيام"
+    starts = candidate_starts(text)
+    words = [text[s:].split()[0].rstrip("،") for s in starts]
+    # digits (also inside F16), number words with their proclitics and article, unit words; not قُتل
+    assert words == ["5", "العشرات", "وبثلاثة", "آلاف", "دولار", "24", "ساعة", "16", "وخمسـة", "أيام"]
+    assert starts == _reference_starts(text)
+
+
+_WORDS = sorted(anchor_words())
+_PIECES = st.one_of(
+    st.sampled_from(_WORDS),
+    st.sampled_from(["و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "ـ", "الـ", "بـ"]),
+    st.sampled_from(["\u064e", "\u0651", "\u064b", "\u0670", "\u06e1", "ـ", "²", "_", "x", "ک", "ی"]),
+    st.sampled_from([" ", "  ", "\n", "،", ".", "-", "/", ":", "(", "%", "\u00a0", "\u202f"]),
+    st.text(alphabet="0123456789٠١٢٣٤٥٦٧٨٩۱۲", min_size=1, max_size=4),
+    st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآ", min_size=1, max_size=5),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_candidates_on_generated_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert candidate_starts(text) == _reference_starts(text)
