@@ -1,9 +1,10 @@
 """The quantity recognizer's fast paths give what their plain definitions give.
 
 The candidate finder (``anchors.candidate_starts``) must find exactly the places where the one regular
-expression that defines a candidate (``anchors.reference_regex``) matches, on the seed articles, every
-sentence of the case tables and of the Recognizers-Text suite, and on generated text that mixes lexicon
-words, proclitics, marks, tatweel, digits and punctuation.
+expression that defines a candidate (``anchors.reference_regex``) matches, and the tokenizer's short cuts
+must give the tokens that reading one character at a time gives: on the seed articles, every sentence
+of the case tables and of the Recognizers-Text suite, and on generated text that mixes lexicon words,
+proclitics, marks, tatweel, digits and punctuation.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from furat.annotate.quantities.anchors import anchor_words, candidate_starts, reference_regex
+from furat.annotate.quantities.lexicon import REMOVED, normalize
+from furat.annotate.quantities.tokens import Tok, TokKind, prev_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -83,3 +86,67 @@ _PIECES = st.one_of(
 def test_candidates_on_generated_text(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert candidate_starts(text) == _reference_starts(text)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading backwards: prev_tokens takes a short cut for a word that runs back to a space
+
+
+def _prev_tokens_char_by_char(text: str, pos: int, limit: int = 3) -> list[Tok]:
+    """prev_tokens as first written: one character at a time."""
+    toks: list[Tok] = []
+    end = pos
+    while len(toks) < limit:
+        i = end
+        while i > 0 and text[i - 1].isspace():
+            i -= 1
+        if i == 0 or "\n" in text[i:end]:
+            break
+        j = i - 1
+        ch = text[j]
+        kind: TokKind
+        if ch in DIGITS:
+            while j > 0 and (text[j - 1] in DIGITS or (text[j - 1] in ".,٫٬" and j > 1 and text[j - 2] in DIGITS)):
+                j -= 1
+            kind = "n"
+        elif ch.isalpha() or ch in REMOVED:
+            while j > 0 and (text[j - 1].isalpha() or text[j - 1] in REMOVED):
+                j -= 1
+            kind = "w"
+        else:
+            kind = "p"
+        txt = text[j:i]
+        if toks:
+            toks[-1].gap = i < end
+            toks[-1].nl = "\n" in text[i:end]
+        toks.append(Tok(j, i, kind, txt, normalize(txt) if kind == "w" else txt, False, False))
+        end = j
+    if toks:
+        last = toks[-1]
+        before = text[last.start - 1] if last.start > 0 else "\n"
+        last.gap, last.nl = before.isspace(), before == "\n"
+    toks.reverse()
+    return toks
+
+
+DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+
+
+def test_reading_backwards_from_every_candidate() -> None:
+    for text in SEED_TEXTS + SENTENCES:
+        for pos in candidate_starts(text):
+            assert prev_tokens(text, pos) == _prev_tokens_char_by_char(text, pos), text[max(0, pos - 40) : pos]
+
+
+def test_reading_backwards_over_marks_and_long_words() -> None:
+    text = "بلغ عددُهم نحو " + "ا" * 40 + " 5 وقُتِلَ 3"
+    for pos in range(len(text) + 1):
+        assert prev_tokens(text, pos, 4) == _prev_tokens_char_by_char(text, pos, 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30), st.integers(min_value=0, max_value=200), st.integers(1, 6))
+def test_reading_backwards_on_generated_text(pieces: list[str], at: int, limit: int) -> None:
+    text = " ".join(pieces)
+    pos = min(at, len(text))
+    assert prev_tokens(text, pos, limit) == _prev_tokens_char_by_char(text, pos, limit)
