@@ -77,7 +77,7 @@ def reference_regex() -> re.Pattern[str]:
 _WORD = rf"(?:[وفبلك]{OPT_MARKS}(?:[وفبلك]{OPT_MARKS}|)|)(?:ال{OPT_MARKS}|){_TRIE}(?![^\W\d_])"
 _DIGITS_RE = re.compile(rf"{DIGIT_CLASS}+")
 # a word boundary before a letter, not after a mark: the character before is none of \w or a mark
-_WORD_AFTER_RE = re.compile(rf"[^\w{MARKS}](?={_WORD})")
+_WORD_AFTER_RE = re.compile(rf"[^\w{MARKS}]({_WORD})")
 _WORD_AT_RE = re.compile(_WORD)
 
 
@@ -89,7 +89,7 @@ def candidate_starts(text: str) -> list[int]:
     just before another candidate. So the digit runs and the words can be found apart and merged.
     """
     starts = [m.start() for m in _DIGITS_RE.finditer(text)]
-    starts += [m.end() for m in _WORD_AFTER_RE.finditer(text)]
+    starts += [m.start(1) for m in _WORD_AFTER_RE.finditer(text)]
     if _WORD_AT_RE.match(text) is not None:
         starts.append(0)
     starts.sort()

@@ -80,7 +80,7 @@ each candidate. The parts live beside this module: ``lexicon`` (word tables), ``
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from furat.annotate.quantities.anchors import candidate_starts
@@ -347,11 +347,29 @@ def _joined_number(fwd: Fwd, j: int) -> Num | None:
     return num
 
 
-def _may_start(t: Tok) -> bool:
-    """Whether a word can open a mention at all (a cheap test before reading the context)."""
-    if t.norm == "عده":
+@lru_cache(maxsize=8192)
+def _may_start(norm: str) -> bool:
+    """Whether a word (its lookup form) can open a mention at all (a cheap test before reading the context)."""
+    if norm == "عده":
         return True
-    return any(b in NUMBER_WORDS or b in UNIT_WORDS or b in DUAL_COUNTS for _, b in bases(t.norm))
+    return any(b in NUMBER_WORDS or b in UNIT_WORDS or b in DUAL_COUNTS for _, b in bases(norm))
+
+
+@lru_cache(maxsize=8192)
+def _is_year_preposition(norm: str) -> bool:
+    """في، منذ، حتى ... with or without proclitics (وفي، ومنذ)."""
+    return any(b in YEAR_PREPOSITIONS for _, b in bases(norm))
+
+
+_IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
+
+
+def _idiom_at(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
+    head = normalize(text[start])
+    if head and head not in _IDIOM_HEADS and "" not in _IDIOM_HEADS:
+        return False
+    return normalize(text[start : end + 16]).startswith(IDIOMS)
 
 
 def _parse_at(text: str, pos: int) -> _Mention | None:
@@ -359,7 +377,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     t0 = fwd.get(0)
     if t0 is None:
         return None
-    if t0.kind == "w" and not _may_start(t0):
+    if t0.kind == "w" and not _may_start(t0.norm):
         return None
     prev = prev_tokens(text, pos)
     if t0.kind == "n":
@@ -445,10 +463,10 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     big = num.scale >= 1e6 or (num.low or 0) >= 1e6
     if unit == "count" and counted is None and big and prev and prev[-1].kind == "w" and prev[-1].norm in SUM_WORDS:
         return None  # تقدر بمئات الملايين: a sum whose currency is not stated (D29)
-    after_preposition = bool(prev) and any(b in YEAR_PREPOSITIONS for _, b in bases(prev[-1].norm))
-    until = counted is None and pre.kind == "high" and head_word(prev[-1]).endswith("حتي") if prev else False
-    if is_year_like(num) and unit == "count" and not ranged and after_preposition and (not pre.bound or until):
-        return None  # في 2014 اجتاح التنظيم، حتى 2030
+    if is_year_like(num) and unit == "count" and not ranged and prev and _is_year_preposition(prev[-1].norm):
+        until = counted is None and pre.kind == "high" and head_word(prev[-1]).endswith("حتي")
+        if not pre.bound or until:
+            return None  # في 2014 اجتاح التنظيم، حتى 2030
     # the prefix
     start = num.start
     if pre.inside and (pre.bound or (pre.kind == "between" and ranged) or (pre.kind == "from" and sep == "الي")):
@@ -491,7 +509,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
             end = bound_end if at == j else end
     if not approx and estimated(text, start):
         approx = True  # D64
-    if normalize(text[start : end + 16]).startswith(IDIOMS):
+    if _idiom_at(text, start, end):
         return None  # ألف ليلة وليلة
     return _Mention(start, end, value, low, high, unit, approx, counted)
 
