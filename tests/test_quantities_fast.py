@@ -17,7 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from furat.annotate.quantities.anchors import anchor_words, candidate_starts, reference_regex
-from furat.annotate.quantities.lexicon import REMOVED, normalize
+from furat.annotate.quantities.context import _CLAUSE_END, _ESTIMATE_CUES, _ROOT, estimated
+from furat.annotate.quantities.context import _WORDS as _WORDS_RE
+from furat.annotate.quantities.lexicon import REMOVED, bases, normalize
 from furat.annotate.quantities.tokens import Tok, TokKind, prev_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,3 +152,37 @@ def test_reading_backwards_on_generated_text(pieces: list[str], at: int, limit: 
     text = " ".join(pieces)
     pos = min(at, len(text))
     assert prev_tokens(text, pos, limit) == _prev_tokens_char_by_char(text, pos, limit)
+
+
+# --------------------------------------------------------------------------------------------------
+# Estimates: the cue is looked for only in a sentence that holds the root ق د ر
+
+
+def test_every_estimate_cue_holds_the_root() -> None:
+    assert _ESTIMATE_CUES
+    assert all(_ROOT.search(cue) and "ق" in cue for cue in _ESTIMATE_CUES)
+
+
+def _estimated_reading_every_word(text: str, start: int) -> bool:
+    """context.estimated as first written: every word of the sentence is looked up."""
+    window = text[max(0, start - 300) : start]
+    if _ROOT.search(window) is None:
+        return False
+    ends = [m.end() for m in _CLAUSE_END.finditer(window)]
+    if ends:
+        window = window[ends[-1] :]
+    words = [m.group() for m in _WORDS_RE.finditer(normalize(window))]
+    for k, word in enumerate(words):
+        if any(base in _ESTIMATE_CUES for _, base in bases(word)):
+            after = words[k + 1] if k + 1 < len(words) else ""
+            if len(after) > 2 and after[0] == "ب" and not after.startswith(("بنحو", "بحوالي", "بحدود", "بما")):
+                continue
+            return True
+    return False
+
+
+def test_estimates_as_reading_every_word() -> None:
+    texts = SEED_TEXTS + SENTENCES + ["قدّر الخبراء الخسائر. وقُـدّرت الأضرار بنحو 5 ملايين", "يقدر عددهم بمساحة 5 كم"]
+    for text in texts:
+        for pos in candidate_starts(text):
+            assert estimated(text, pos) == _estimated_reading_every_word(text, pos), text[max(0, pos - 60) : pos]

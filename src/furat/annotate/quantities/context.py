@@ -236,9 +236,12 @@ def estimated(text: str, start: int) -> bool:
     ends = [m.end() for m in _CLAUSE_END.finditer(window)]
     if ends:
         window = window[ends[-1] :]
-    words = [m.group() for m in _WORDS.finditer(normalize(window))]
+    clause = normalize(window)
+    if _ROOT.search(clause) is None:
+        return False  # the root only in an earlier sentence (every cue holds it: a test checks)
+    words = [m.group() for m in _WORDS.finditer(clause)]
     for k, word in enumerate(words):
-        if any(base in _ESTIMATE_CUES for _, base in bases(word)):
+        if "ق" in word and any(base in _ESTIMATE_CUES for _, base in bases(word)):
             after = words[k + 1] if k + 1 < len(words) else ""
             # a cue whose complement is a word with ب (تقدر بمساحة بريطانيا) estimates that, not a later number
             if len(after) > 2 and after[0] == "ب" and not after.startswith(("بنحو", "بحوالي", "بحدود", "بما")):
