@@ -8,9 +8,11 @@ added there is found here without a second list.
 
 The places are those where one regular expression, ``reference_regex()`` (digits, or a word boundary
 and a lexicon word), matches when it scans the text left to right. Scanning that expression costs a
-try at every character of the text; ``candidate_starts`` finds the same places with two scans that
-the regular-expression engine can skip through: digit runs, and the character before a word (a space
-or punctuation, never a letter, a digit or a mark) followed by a lexicon word.
+try at every character of the text; ``candidate_starts`` finds the same places with two scans that the
+regular-expression engine runs through faster: digit runs (it skips to the next digit), and a lexicon
+word together with the character before it (a space or punctuation: never a letter, a digit or a mark),
+which is tried once a word rather than at each of its letters. tests/test_quantities_fast.py compares
+the two on every text of the repository and on generated text.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def reference_regex() -> re.Pattern[str]:
 # one (the engine tries a branch faster than a repeated group); only where it starts matters.
 _WORD = rf"(?:[وفبلك]{OPT_MARKS}(?:[وفبلك]{OPT_MARKS}|)|)(?:ال{OPT_MARKS}|){_TRIE}(?![^\W\d_])"
 _DIGITS_RE = re.compile(rf"{DIGIT_CLASS}+")
-# a word boundary before a letter, not after a mark: the character before is none of \w or a mark
+# a word boundary before a letter, not after a mark: the character before is none of \w or a mark; the
+# word is consumed with it (the next word's separator comes after the word's letters and marks)
 _WORD_AFTER_RE = re.compile(rf"[^\w{MARKS}]({_WORD})")
 _WORD_AT_RE = re.compile(_WORD)
 

@@ -72,9 +72,9 @@ Not quantities
 
 The recognizer is one left-to-right scan: ``anchors`` finds the candidates (digits and the words of the
 number lexicon) with precompiled regular expressions, and a small parser reads the few tokens around
-each candidate. The parts live beside this module: ``lexicon`` (word tables), ``tokens`` (the tokenizer), ``numbers``
-(number words and digits), ``context`` (bounds before a number, dates and identifiers) and ``units``
-(units and counted nouns).
+each candidate. The parts live beside this module: ``lexicon`` (word tables), ``anchors`` (the
+candidates), ``tokens`` (the tokenizer), ``numbers`` (number words and digits), ``context`` (bounds
+before a number, dates and identifiers) and ``units`` (units and counted nouns).
 """
 
 from __future__ import annotations
