@@ -92,8 +92,8 @@ class Prefix(NamedTuple):
 def prefix(text: str, prev: list[Tok]) -> Prefix:
     """The prefix the words ``prev`` before a number end with (bound verbs may have a short subject)."""
     last = prev[-1] if prev else None
-    no_verb = all(t.norm not in _PREFIX_VERBS for t in prev)  # لا تزيد مساحتها على
-    if last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST and no_verb:
+    no_prefix = last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST
+    if no_prefix and all(t.norm not in _PREFIX_VERBS for t in prev):  # لا تزيد مساحتها على: a verb before
         return Prefix("", -1, False)
     if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
         prev = prev_tokens(text, prev[0].start, 3) + prev

@@ -100,13 +100,14 @@ class Fwd:
         toks = self.toks
         if i < len(toks):
             return toks[i]
+        text = self.text
         while len(toks) <= i:
-            m = _TOKEN_RE.match(self.text, self.pos)
+            m = _TOKEN_RE.match(text, self.pos)
             if m is None or m.lastindex is None or m.lastindex < 2:
                 return None
             tok = _make_tok(m)
-            if not toks and m.start(1) == m.end(1) and tok.start > 0:
-                before = self.text[tok.start - 1]
+            if not toks and tok.start > 0 and m.start(1) == tok.start:  # no whitespace matched: look before
+                before = text[tok.start - 1]
                 tok.gap, tok.nl = before.isspace(), before == "\n"
             toks.append(tok)
             self.pos = m.end()
@@ -146,7 +147,7 @@ def prev_tokens(text: str, pos: int, limit: int = 3) -> list[Tok]:
                 j -= 1
             kind = "n"
         elif ch.isalpha() or ch in REMOVED:
-            k = text.rfind(" ", max(0, j - 32), j) + 1
+            k = text.rfind(" ", j - 32 if j > 32 else 0, j) + 1
             if k and text[k:j].isalpha():
                 j = k  # the common case: letters back to a space
             else:
