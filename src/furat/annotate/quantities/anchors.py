@@ -81,7 +81,7 @@ _DIGITS_RE = re.compile(rf"{DIGIT_CLASS}+")
 # a word boundary before a letter, not after a mark: the character before is none of \w or a mark; the
 # word is consumed with it (the next word's separator comes after the word's letters and marks)
 _WORD_AFTER_RE = re.compile(rf"[^\w{MARKS}]({_WORD})")
-_WORD_AT_RE = re.compile(_WORD)
+_SEPARATOR_RE = re.compile(rf"[^\w{MARKS}]")
 
 
 def candidate_starts(text: str) -> list[int]:
@@ -93,7 +93,11 @@ def candidate_starts(text: str) -> list[int]:
     """
     starts = [m.start() for m in _DIGITS_RE.finditer(text)]
     starts += [m.start(1) for m in _WORD_AFTER_RE.finditer(text)]
-    if _WORD_AT_RE.match(text) is not None:
+    # a word at the very start has no character before it: give it one. Its match reads no further
+    # than the first separator (a word is letters, marks and tatweel), so the text up to it is enough.
+    sep = _SEPARATOR_RE.search(text, 1)
+    head = text if sep is None else text[: sep.end()]
+    if _WORD_AFTER_RE.match("\n" + head) is not None:
         starts.append(0)
     starts.sort()
     return starts
