@@ -40,6 +40,8 @@ def test_bench_writes_figures(tmp_path: Path) -> None:
     stage = figures["stages"]["segment_sentences"]
     assert stage["input_mb"] >= 0.2 and stage["sentences"] > 0 and stage["mb_per_s"] > 0
     assert figures["stages"]["tokenize"]["tokens"] > 0
+    assert stage["cpu_seconds"] > 0 and stage["mb_per_cpu_s"] > 0 and stage["over_floor_cpu"] > 0
+    assert "in CPU time" in result.stdout
 
 
 def test_bench_refuses_an_unknown_stage() -> None:

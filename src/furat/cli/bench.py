@@ -28,6 +28,10 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         floor = [stage.get("floor_seconds", "-"), stage.get("over_floor", "-")]
         rows.append([name, stage["input_mb"], stage["seconds"], speed, *floor, peak, stage.get("floor", "-")])
     print(_table(rows))
+    stages = figures["stages"].items()
+    cpu = [f"{n} {s['mb_per_cpu_s']} MB/s ({s['over_floor_cpu']}x its floor)" for n, s in stages if "mb_per_cpu_s" in s]
+    if cpu:
+        print("in CPU time of the stage's process (less affected by a busy machine): " + "; ".join(cpu))
     if "silver" in figures["stages"]:
         s = figures["stages"]["silver"]
         print(

@@ -93,8 +93,8 @@ class Prefix(NamedTuple):
 def prefix(text: str, prev: list[Tok]) -> Prefix:
     """The prefix the words ``prev`` before a number end with (bound verbs may have a short subject)."""
     last = prev[-1] if prev else None
-    no_verb = all(t.norm not in _PREFIX_VERBS for t in prev)  # لا تزيد مساحتها على
-    if last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST and no_verb:
+    no_prefix = last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST
+    if no_prefix and all(t.norm not in _PREFIX_VERBS for t in prev):  # لا تزيد مساحتها على: a verb before
         return Prefix("", -1, False)
     if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
         prev = prev_tokens(text, prev[0].start, 3) + prev
@@ -243,9 +243,12 @@ def estimated(text: str, start: int) -> bool:
     ends = [m.end() for m in _CLAUSE_END.finditer(window)]
     if ends:
         window = window[ends[-1] :]
-    words = [m.group() for m in _WORDS.finditer(normalize(window))]
+    clause = normalize(window)
+    if _ROOT.search(clause) is None:
+        return False  # the root only in an earlier sentence (every cue holds it: a test checks)
+    words = [m.group() for m in _WORDS.finditer(clause)]
     for k, word in enumerate(words):
-        if any(base in _ESTIMATE_CUES for _, base in bases(word)):
+        if "ق" in word and any(base in _ESTIMATE_CUES for _, base in bases(word)):
             after = words[k + 1] if k + 1 < len(words) else ""
             # a cue whose complement is a word with ب (تقدر بمساحة بريطانيا) estimates that, not a later number
             if len(after) > 2 and after[0] == "ب" and not after.startswith(("بنحو", "بحوالي", "بحدود", "بما")):

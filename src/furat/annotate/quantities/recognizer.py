@@ -71,19 +71,20 @@ Not quantities
     idioms (``ألف ليلة وليلة``، ``مجموعة العشرين``، ``القرن العشرين``). A bare four-digit number from
     1900 to 2100 with no unit, counted noun or bound is taken to be a year.
 
-The recognizer is one left-to-right scan: a precompiled regular expression finds the candidate words
-(digits and the number lexicon), and a small parser reads the few tokens around each candidate. The
-parts live beside this module: ``lexicon`` (word tables), ``tokens`` (the tokenizer), ``numbers``
-(number words and digits), ``context`` (bounds before a number, dates and identifiers) and ``units``
-(units and counted nouns).
+The recognizer is one left-to-right scan: ``anchors`` finds the candidates (digits and the words of the
+number lexicon) with precompiled regular expressions, and a small parser reads the few tokens around
+each candidate. The parts live beside this module: ``lexicon`` (word tables), ``anchors`` (the
+candidates), ``tokens`` (the tokenizer), ``numbers`` (number words and digits), ``context`` (bounds
+before a number, dates and identifiers) and ``units`` (units and counted nouns).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import Any, NamedTuple
+from functools import cache, lru_cache
+from typing import NamedTuple
 
+from furat.annotate.quantities.anchors import candidate_starts
 from furat.annotate.quantities.context import (
     NEGATIVE,
     SUM_WORDS,
@@ -130,7 +131,7 @@ from furat.annotate.quantities.numbers import (
     number,
     words_number,
 )
-from furat.annotate.quantities.tokens import DIGIT_CLASS, MARKS, OPT_MARKS, Fwd, Tok, prev_tokens, raw_offset
+from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
 from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted
 from furat.core.annotation import Quantity, Span
 from furat.core.labels import load_labels
@@ -147,53 +148,6 @@ def _unit_kinds() -> dict[str, str]:
     """Unit code -> quantity kind, from labels.json."""
     return load_labels().unit_kind
 
-
-# --------------------------------------------------------------------------------------------------
-# Candidate finder
-
-
-def _cls(ch: str) -> str:
-    return {"ا": "[اأإآٱ]", "ي": "[يىی]", "ه": "[هة]", "ك": "[كک]"}.get(ch, re.escape(ch))
-
-
-def _trie_regex(words: set[str]) -> str:
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [_cls(ch) + OPT_MARKS + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(trie)
-
-
-def _anchor_words() -> set[str]:
-    words = {w for w, e in NUMBER_WORDS.items() if not e.definite}
-    words |= {
-        w for w, u in UNIT_WORDS.items() if not u.definite and (u.form == "2" or (u.code in SINGLE_OK and len(w) > 3))
-    }
-    words |= {w[2:] for w, u in UNIT_WORDS.items() if u.definite and u.form == "2"}
-    words |= set(DUAL_COUNTS) | {normalize("عدة"), normalize("أطنان")}
-    return words
-
-
-def _anchor_regex() -> re.Pattern[str]:
-    words = _anchor_words()
-    first = "".join(sorted({_cls(w[0]).strip("[]") for w in words}))
-    return re.compile(
-        rf"{DIGIT_CLASS}+|\b(?=[وفبلكا{first}])(?<![{MARKS}])(?:[وفبلك]{OPT_MARKS}){{0,2}}(?:ال{OPT_MARKS})?"
-        rf"{_trie_regex(words)}(?![^\W\d_])"
-    )
-
-
-_ANCHOR_RE = _anchor_regex()
 
 # --------------------------------------------------------------------------------------------------
 # The parser
@@ -398,11 +352,29 @@ def _joined_number(fwd: Fwd, j: int) -> Num | None:
     return num
 
 
-def _may_start(t: Tok) -> bool:
-    """Whether a word can open a mention at all (a cheap test before reading the context)."""
-    if t.norm == "عده":
+@lru_cache(maxsize=8192)
+def _may_start(norm: str) -> bool:
+    """Whether a word (its lookup form) can open a mention at all (a cheap test before reading the context)."""
+    if norm == "عده":
         return True
-    return any(b in NUMBER_WORDS or b in UNIT_WORDS or b in DUAL_COUNTS for _, b in bases(t.norm))
+    return any(b in NUMBER_WORDS or b in UNIT_WORDS or b in DUAL_COUNTS for _, b in bases(norm))
+
+
+@lru_cache(maxsize=8192)
+def _is_year_preposition(norm: str) -> bool:
+    """في، منذ، حتى ... with or without proclitics (وفي، ومنذ)."""
+    return any(b in YEAR_PREPOSITIONS for _, b in bases(norm))
+
+
+_IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
+
+
+def _idiom_at(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
+    head = normalize(text[start])
+    if head and head not in _IDIOM_HEADS and "" not in _IDIOM_HEADS:
+        return False
+    return normalize(text[start : end + 16]).startswith(IDIOMS)
 
 
 def _parse_at(text: str, pos: int) -> _Mention | None:
@@ -410,7 +382,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     t0 = fwd.get(0)
     if t0 is None:
         return None
-    if t0.kind == "w" and not _may_start(t0):
+    if t0.kind == "w" and not _may_start(t0.norm):
         return None
     prev = prev_tokens(text, pos)
     if t0.kind == "n":
@@ -497,10 +469,10 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     big = num.scale >= 1e6 or (num.low or 0) >= 1e6
     if unit == "count" and counted is None and big and prev and prev[-1].kind == "w" and prev[-1].norm in SUM_WORDS:
         return None  # تقدر بمئات الملايين: a sum whose currency is not stated (D29)
-    after_preposition = bool(prev) and any(b in YEAR_PREPOSITIONS for _, b in bases(prev[-1].norm))
-    until = counted is None and pre.kind == "high" and head_word(prev[-1]).endswith("حتي") if prev else False
-    if is_year_like(num) and unit == "count" and not ranged and after_preposition and (not pre.bound or until):
-        return None  # في 2014 اجتاح التنظيم، حتى 2030
+    if is_year_like(num) and unit == "count" and not ranged and prev and _is_year_preposition(prev[-1].norm):
+        until = counted is None and pre.kind == "high" and head_word(prev[-1]).endswith("حتي")
+        if not pre.bound or until:
+            return None  # في 2014 اجتاح التنظيم، حتى 2030
     # the prefix
     start = num.start
     if pre.inside and (pre.bound or (pre.kind == "between" and ranged) or (pre.kind == "from" and sep == "الي")):
@@ -547,7 +519,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
                 counted = counted_noun(fwd, after_bound, definite_ok=False)
     if not approx and estimated(text, start):
         approx = True  # D64
-    if normalize(text[start : end + 16]).startswith(IDIOMS):
+    if _idiom_at(text, start, end):
         return None  # ألف ليلة وليلة
     return _Mention(start, end, value, low, high, unit, approx, counted)
 
@@ -561,12 +533,12 @@ def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     last_end = 0
     urls = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if "://" in text or "www." in text else []
-    for m in _ANCHOR_RE.finditer(text):
-        if m.start() < last_end:
+    for pos in candidate_starts(text):
+        if pos < last_end:
             continue
-        if urls and any(a <= m.start() < b for a, b in urls):
+        if urls and any(a <= pos < b for a, b in urls):
             continue  # digits inside a web address
-        q = _parse_at(text, m.start())
+        q = _parse_at(text, pos)
         if q is None or q.start < last_end:
             continue
         out.append(

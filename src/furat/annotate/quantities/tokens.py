@@ -79,10 +79,12 @@ _KINDS: dict[int, TokKind] = {2: "n", 3: "w", 4: "p"}  # by regex group
 def _make_tok(m: re.Match[str]) -> Tok:
     idx = m.lastindex or 4
     txt = m.group(idx)
-    kind = _KINDS[idx]
     space = m.group(1)
-    start = m.start(idx)
-    return Tok(start, start + len(txt), kind, txt, _word_norm(txt) if kind == "w" else txt, bool(space), "\n" in space)
+    start = m.end(1)  # the token follows its whitespace
+    if idx == 3:
+        norm = _WORD_FORMS.get(txt) or _word_norm(txt)
+        return Tok(start, start + len(txt), "w", txt, norm, bool(space), "\n" in space)
+    return Tok(start, start + len(txt), _KINDS[idx], txt, txt, bool(space), "\n" in space)
 
 
 class Fwd:
@@ -97,13 +99,16 @@ class Fwd:
 
     def get(self, i: int) -> Tok | None:
         toks = self.toks
+        if i < len(toks):
+            return toks[i]
+        text = self.text
         while len(toks) <= i:
-            m = _TOKEN_RE.match(self.text, self.pos)
+            m = _TOKEN_RE.match(text, self.pos)
             if m is None or m.lastindex is None or m.lastindex < 2:
                 return None
             tok = _make_tok(m)
-            if not toks and m.start(1) == m.end(1) and tok.start > 0:
-                before = self.text[tok.start - 1]
+            if not toks and tok.start > 0 and m.start(1) == tok.start:  # no whitespace matched: look before
+                before = text[tok.start - 1]
                 tok.gap, tok.nl = before.isspace(), before == "\n"
             toks.append(tok)
             self.pos = m.end()
@@ -111,7 +116,8 @@ class Fwd:
 
     def word(self, i: int) -> Tok | None:
         """Token ``i`` if it is a word on the same line."""
-        t = self.get(i)
+        toks = self.toks
+        t = toks[i] if i < len(toks) else self.get(i)
         if t is None or t.kind != "w" or t.nl:
             return None
         return t
@@ -142,8 +148,12 @@ def prev_tokens(text: str, pos: int, limit: int = 3) -> list[Tok]:
                 j -= 1
             kind = "n"
         elif ch.isalpha() or ch in REMOVED:
-            while j > 0 and (text[j - 1].isalpha() or text[j - 1] in REMOVED):
-                j -= 1
+            k = text.rfind(" ", j - 32 if j > 32 else 0, j) + 1
+            if k and text[k:j].isalpha():
+                j = k  # the common case: letters back to a space
+            else:
+                while j > 0 and (text[j - 1].isalpha() or text[j - 1] in REMOVED):
+                    j -= 1
             kind = "w"
         else:
             kind = "p"
@@ -152,7 +162,8 @@ def prev_tokens(text: str, pos: int, limit: int = 3) -> list[Tok]:
         if toks:
             toks[-1].gap = gap
             toks[-1].nl = "\n" in text[i:end]
-        toks.append(Tok(j, i, kind, txt, _word_norm(txt) if kind == "w" else txt, False, False))
+        norm = (_WORD_FORMS.get(txt) or _word_norm(txt)) if kind == "w" else txt
+        toks.append(Tok(j, i, kind, txt, norm, False, False))
         end = j
     if toks:  # whitespace before the farthest token
         last = toks[-1]
