@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -185,15 +186,23 @@ def _clitic_plausible(word: str, rest: str, stripped: int) -> bool:
     return _zipf(word) < 3.5 or _zipf(word) < _zipf(rest)
 
 
+def _joined_runs(text: str, words: Sequence[Token]) -> list[int]:
+    """For each word, how many words follow it joined (``_joined``) one to the next."""
+    runs = [0] * len(words)
+    for j in range(len(words) - 2, -1, -1):
+        if _joined(text, words[j], words[j + 1]):
+            runs[j] = runs[j + 1] + 1
+    return runs
+
+
 def _gazetteer_matches(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
     found: list[Prediction] = []
     most = longest(gazetteer)
+    runs = _joined_runs(text, words)
     for i, first in enumerate(words):
         for stripped, head in _variants(first.norm):
             hit = None
-            for n in range(min(most, len(words) - i), 0, -1):
-                if n > 1 and not all(_joined(text, words[j], words[j + 1]) for j in range(i, i + n - 1)):
-                    continue
+            for n in range(min(most, runs[i] + 1), 0, -1):  # names never run over punctuation
                 entry = gazetteer.get((head, *(w.norm for w in words[i + 1 : i + n])))
                 if entry is not None:
                     hit = (n, entry)
@@ -411,10 +420,24 @@ SPEECH = _folded("قال وقال قالت وقالت أضاف وأضاف أكد
 _THAT = _folded("إن أن إنه إنها أنه أنها")
 
 
+def _covered(words: Sequence[Token], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each word, whether one of ``spans`` holds it whole: the longest reach of the spans that
+    start at or before the word, in O((words + spans) log spans) rather than words x spans."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach: list[int] = []
+    for _, e in ordered:
+        reach.append(max(e, reach[-1]) if reach else e)
+    covered = []
+    for w in words:
+        k = bisect_right(starts, w.start)
+        covered.append(k > 0 and reach[k - 1] >= w.end)
+    return covered
+
+
 def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Prediction]) -> list[Prediction]:
-    spans = [(p.start, p.end, p.source) for p in taken]
-    in_entity = [any(s <= w.start and w.end <= e for s, e, _ in spans) for w in words]
-    blocked = [any(s <= w.start and w.end <= e and src != "geonames" for s, e, src in spans) for w in words]
+    in_entity = _covered(words, [(p.start, p.end) for p in taken])
+    blocked = _covered(words, [(p.start, p.end) for p in taken if p.source != "geonames"])
     found: list[Prediction] = []
     for i, word in enumerate(words):
         if blocked[i] or not _name_word(word.norm, first=True):
