@@ -118,12 +118,12 @@ def test_a_killed_run_reruns_only_its_unfinished_tasks(
     tasks = 8
     command = [sys.executable, "-m", "furat", "--root", str(root), "--quiet", "silver", str(articles)]
     command += ["--out", str(out), "--workers", "1", "--tasks", str(tasks), "--block-mb", str(BLOCK_MB)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     completions = out / STATE / "logs" / "completions"
     deadline = time.monotonic() + 120
     while not (completions / "00000").exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the run and every process it started, as when a node is lost
     proc.wait()
     finished = sorted(p.name for p in completions.iterdir())
     assert finished and len(finished) < tasks, "the run was killed after some tasks and before the last"
