@@ -235,7 +235,7 @@ def test_the_cli_prints_repeated_ids_and_exits_1(root: Path, articles: Path, tmp
     command = [sys.executable, "-m", "furat", "--root", str(root), "--quiet", "silver", str(first), str(second)]
     done = subprocess.run([*command, "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
-    assert f"{second}:2: error[silver-duplicate-id]: document id {repeated[0]!r}" in done.stdout + done.stderr
+    assert f"{second}:2: error[silver-duplicate-id] document id {repeated[0]!r}" in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
 
 
