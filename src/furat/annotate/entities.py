@@ -111,15 +111,23 @@ def _clitic_plausible(word: str, rest: str, stripped: int) -> bool:
     return _zipf(word) < 3.5 or _zipf(word) < _zipf(rest)
 
 
+def _joined_runs(text: str, words: Sequence[Token]) -> list[int]:
+    """For each word, how many words follow it joined (``_joined``) one to the next."""
+    runs = [0] * len(words)
+    for j in range(len(words) - 2, -1, -1):
+        if _joined(text, words[j], words[j + 1]):
+            runs[j] = runs[j + 1] + 1
+    return runs
+
+
 def _gazetteer_matches(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
     found: list[Prediction] = []
     most = longest(gazetteer)
+    runs = _joined_runs(text, words)
     for i, first in enumerate(words):
         for stripped, head in _variants(first.norm):
             hit = None
-            for n in range(min(most, len(words) - i), 0, -1):
-                if n > 1 and not all(_joined(text, words[j], words[j + 1]) for j in range(i, i + n - 1)):
-                    continue
+            for n in range(min(most, runs[i] + 1), 0, -1):  # names never run over punctuation
                 entry = gazetteer.get((head, *(w.norm for w in words[i + 1 : i + n])))
                 if entry is not None:
                     hit = (n, entry)

@@ -227,5 +227,15 @@ def merged(*gazetteers: Gazetteer) -> Gazetteer:
     return out
 
 
+class Compiled(dict[tuple[str, ...], Entry]):
+    """A gazetteer built once to match many texts: its longest name is measured once, not per text."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        super().__init__(gazetteer)
+        self.longest = max((len(k) for k in gazetteer), default=0)
+
+
 def longest(gazetteer: Iterable[tuple[str, ...]]) -> int:
+    if isinstance(gazetteer, Compiled):
+        return gazetteer.longest
     return max(map(len, gazetteer), default=0)

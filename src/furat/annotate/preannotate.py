@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from furat.annotate.entities import find_entities
-from furat.annotate.gazetteers import curated_data, library_gazetteer, merged, names_gazetteer
+from furat.annotate.gazetteers import Compiled, Gazetteer, curated_data, library_gazetteer, merged, names_gazetteer
 from furat.annotate.quantities import find_quantities
 from furat.core.annotation import AnnotationSet, Entity, Quantity, text_sha256
 from furat.core.model import Document
@@ -26,6 +26,7 @@ from furat.core.repo import Repo
 __all__ = [
     "MODEL_VERSION",
     "curated_gazetteer",
+    "entity_gazetteer",
     "gold_gazetteer",
     "load_gold",
     "predict",
@@ -52,16 +53,24 @@ def gold_gazetteer(gold: Iterable[AnnotationSet]) -> dict[str, str]:
     return {name: max(labels, key=lambda label: labels[label]) for name, labels in counts.items()}
 
 
+def entity_gazetteer(names: Mapping[str, str], rules: bool = False) -> Compiled:
+    """The gazetteer ``predict`` matches: ``names`` first, then with ``rules`` the curated and library
+    gazetteers. Build it once to annotate many documents with the same names (``gazetteer=``)."""
+    given = names_gazetteer(names)
+    return Compiled(merged(given, library_gazetteer()) if rules else given)
+
+
 def predict_scored(
-    doc: Document, names: Mapping[str, str], rules: bool = False
+    doc: Document, names: Mapping[str, str], rules: bool = False, gazetteer: Gazetteer | None = None
 ) -> tuple[AnnotationSet, dict[str, float]]:
     """Predicted entities and quantities of one document, and the score of each entity by its id.
 
     ``names`` (name -> label) are matched first; with ``rules`` the curated and library gazetteers,
-    trigger patterns and partial names are added.
+    trigger patterns and partial names are added. ``gazetteer``, when given, is
+    ``entity_gazetteer(names, rules)`` built once by the caller.
     """
-    given = names_gazetteer(names)
-    gazetteer = merged(given, library_gazetteer()) if rules else given
+    if gazetteer is None:
+        gazetteer = entity_gazetteer(names, rules)
     found = find_entities(doc.text, gazetteer, rules=rules) if gazetteer else []
     entities = [Entity("", p.start, p.end, doc.text[p.start : p.end], p.label) for p in found]
     scores = [p.score for p in found]
@@ -94,9 +103,11 @@ def predict_scored(
     return annotations, {e.id: by_span[(e.start, e.end)] for e in numbered}
 
 
-def predict(doc: Document, names: Mapping[str, str], rules: bool = False) -> AnnotationSet:
+def predict(
+    doc: Document, names: Mapping[str, str], rules: bool = False, gazetteer: Gazetteer | None = None
+) -> AnnotationSet:
     """Predicted entities and quantities of one document, in the canonical shape."""
-    return predict_scored(doc, names, rules)[0]
+    return predict_scored(doc, names, rules, gazetteer)[0]
 
 
 _Item = TypeVar("_Item", Entity, Quantity)

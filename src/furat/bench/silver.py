@@ -77,6 +77,9 @@ def bench_silver(root: Path, docs: int) -> dict[str, Any]:
         # CPU time of every process of the run: what a document costs, however busy the machine is
         "cpu_ms_per_document_1_worker": round(1000 * one["cpu"] / docs, 3),
         "cpu_ms_per_document_2_workers": round(1000 * two["cpu"] / docs, 3),
+        # MB per CPU second: MB/s of one busy worker, whatever else the machine runs
+        "mb_per_cpu_s_1_worker": round(mb / one["cpu"], 3),
+        "mb_per_cpu_s_per_worker_2": round(mb / two["cpu"], 3),
         "peak_rss_mb_1_worker": round(one["peak_kb"] / 1024, 1),
         "peak_rss_mb_per_worker_2": round(two["peak_kb"] / 1024, 1),
         "same_output_1_and_2_workers": same,

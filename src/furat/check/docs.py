@@ -25,6 +25,7 @@ _STAGE_NAMES = {
     "annotate": "annotation tools (drafts, agreement, coverage, evaluation)",
     "studio": "Label Studio (`furat studio`)",
     "dataset": "the dataset, its datasheet and publishing",
+    "silver": "silver data at scale (`furat silver`)",
     "export": "exports and imports",
     "bench": "benchmarks",
     "cli": "the command line",

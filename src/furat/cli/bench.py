@@ -38,7 +38,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             f"silver, {s['documents']} articles: {s['mb_per_s_per_worker_1']} MB/s with 1 worker, "
             f"{s['mb_per_s_per_worker_2']} MB/s per worker with 2; speed-up 1 -> 2 workers {s['speedup_1_to_2']}x; "
             f"peak RSS {s['peak_rss_mb_1_worker']} MB (1 worker), {s['peak_rss_mb_per_worker_2']} MB per worker (2); "
-            f"same output: {s['same_output_1_and_2_workers']}"
+            f"same output: {s['same_output_1_and_2_workers']}; busy worker {s['mb_per_cpu_s_1_worker']} MB per CPU s"
         )
     if "validate" in figures["stages"]:
         v = figures["stages"]["validate"]

@@ -12,15 +12,15 @@ code that is not registered, so a new check cannot invent a code in passing (ARC
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = ["CODES", "STAGES", "Code", "Level", "Stage", "Tier", "code", "register"]
 
 Level = Literal["error", "warning"]
-Stage = Literal["repo", "corpus", "check", "annotate", "studio", "dataset", "export", "bench", "cli"]
+Stage = Literal["repo", "corpus", "check", "annotate", "studio", "dataset", "silver", "export", "bench", "cli"]
 Tier = Literal[1, 2, 3, 4]
 
-STAGES: tuple[Stage, ...] = ("repo", "corpus", "check", "annotate", "studio", "dataset", "export", "bench", "cli")
+STAGES: tuple[Stage, ...] = get_args(Stage)
 
 
 @dataclass(frozen=True)
@@ -230,3 +230,6 @@ _R("import-sidecar-missing", "export", 1, "no provenance beside the imported ann
 _R("import-text-changed", "export", 3, "the document text differs from the annotations' fingerprint", "re-anchor")
 _R("import-exists", "export", None, "the annotation file exists already", "give --force to overwrite it")
 _R("import-empty", "export", None, "the folder holds no document of the format", "check the folder")
+
+# -- furat silver ----------------------------------------------------------------------------------
+_R("silver-duplicate-id", "silver", 3, "an input article has the id of an earlier one", "make the ids unique")

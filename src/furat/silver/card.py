@@ -10,20 +10,16 @@ from furat import __version__
 from furat.core.findings import FuratError
 from furat.dataset.card import CONFIG_ROWS, LICENSE_DETAILS, LICENSE_NAME, TAGS, size_category
 
-__all__ = ["scores", "write_card"]
+__all__ = ["GOLD_EVALUATION", "UNSEEN_EVALUATION", "scores", "write_card"]
 
 
-def scores(root: Path) -> dict[str, Any] | None:
-    """The pre-annotator's precision and recall against the repository's gold (leave one document out)."""
-    from furat.annotate.evaluation import preannotator_scores
+GOLD_EVALUATION = "the corpus gold, leave one document out (furat eval preannotator)"
+UNSEEN_EVALUATION = "the frozen development set tests/fixtures/preannotate_dev (furat eval preannotator)"
 
-    try:
-        score = preannotator_scores(root)
-    except FuratError:
-        return None
-    layers = {"entities": score.entities, "quantities": score.quantities}
-    figures: dict[str, Any] = {"gold_documents": score.documents}
-    for name, s in layers.items():
+
+def _figures(score: Any, evaluation: str) -> dict[str, Any]:
+    figures: dict[str, Any] = {"evaluation": evaluation, "gold_documents": score.documents}
+    for name, s in (("entities", score.entities), ("quantities", score.quantities)):
         if s is None:  # the gold does not annotate this layer
             continue
         figures[name] = {
@@ -35,6 +31,39 @@ def scores(root: Path) -> dict[str, Any] | None:
             "spurious": s.only_b,
         }
     return figures
+
+
+def scores(root: Path) -> dict[str, Any] | None:
+    """The pre-annotator's precision and recall, computed here by ``furat.annotate.evaluation`` with the
+    pre-annotator silver runs: against the corpus gold (each document's gazetteer leaves its own gold out)
+    and, when the repository has it, on the frozen development set (``unseen``)."""
+    from furat.annotate.evaluation import preannotator_scores, unseen_scores
+
+    try:
+        score = preannotator_scores(root)
+    except FuratError:
+        return None
+    figures = _figures(score, GOLD_EVALUATION)
+    unseen = unseen_scores(root)
+    if unseen is not None:
+        figures["unseen"] = _figures(unseen, UNSEEN_EVALUATION)
+    return figures
+
+
+def _measured(figures: dict[str, Any] | None) -> str:
+    if figures is None:
+        return "The repository had no gold annotations, so the pre-annotator is not scored."
+    lines = []
+    for part in (figures, figures.get("unseen")):
+        if part is None:
+            continue
+        layers = "; ".join(
+            f"{name} precision {part[name]['precision']:.3f}, recall {part[name]['recall']:.3f}"
+            for name in ("entities", "quantities")
+            if name in part
+        )
+        lines.append(f"- on {part['evaluation']}, {part['gold_documents']} documents (exact spans): {layers}.")
+    return "Precision and recall of this pre-annotator, computed when this card was written:\n\n" + "\n".join(lines)
 
 
 def write_card(
@@ -77,7 +106,8 @@ def write_card(
             {
                 "id": MODEL_VERSION,
                 "kind": "rules",
-                "description": "quantity recognizer + gazetteer",
+                "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, GeoNames, nisba), "
+                "trigger patterns and partial names",
                 "furat": __version__,
             }
         ],
@@ -89,21 +119,14 @@ def write_card(
     MetadataConfigs(configs).to_dataset_card_data(data)
     lines = ["| config | one row per | rows |", "| --- | --- | ---: |"]
     lines += [f"| `{c}` | {CONFIG_ROWS[c]} | {rows.get(c, 0)} |" for c in CONFIGS]
-    if figures is None:
-        measured = "The repository had no gold annotations, so the pre-annotator is not scored."
-    else:
-        e, q = figures["entities"], figures["quantities"]
-        measured = (
-            f"Measured against the gold of {figures['gold_documents']} documents (exact spans; each document's "
-            f"gazetteer leaves its own gold out): entities precision {e['precision']:.3f}, recall "
-            f"{e['recall']:.3f}; quantities precision {q['precision']:.3f}, recall {q['recall']:.3f}."
-        )
+    measured = _measured(figures)
     reasons = ", ".join(f"{n} {code}" for code, n in skipped.items()) or "none"
     body = f"""# Furat silver
 
-Machine ("silver") annotation of Arabic news articles: named entities from a gazetteer and quantities
-from Furat's rule-based recognizer (`{MODEL_VERSION}`, furat {__version__}). Nobody has checked these labels;
-they are not the gold of the Furat corpus. Each article was cleaned and segmented as `furat ingest`
+Machine ("silver") annotation of Arabic news articles: named entities from gazetteers and trigger
+rules, and quantities from Furat's rule-based recognizer (`{MODEL_VERSION}`, furat {__version__}), the
+pre-annotator of `furat preannotate`. Nobody has checked these labels; they are not the gold of the
+Furat corpus. Each article was cleaned and segmented as `furat ingest`
 cleans the corpus seeds. Offsets are half-open ranges of Unicode code points into a document's `text`.
 
 {measured}

@@ -26,7 +26,7 @@ from furat.core.findings import Finding, FuratError
 from furat.core.progress import progress
 from furat.silver.blocks import Block, plan_blocks
 from furat.silver.card import write_card
-from furat.silver.steps import STATE, AnnotateArticles, ReadBlocks, WriteBlocks, iter_done
+from furat.silver.steps import STATE, AnnotateArticles, ReadBlocks, WriteBlocks, annotator_version, iter_done
 
 __all__ = ["Executor", "SilverResult", "run_silver"]
 
@@ -73,10 +73,10 @@ def _pipeline(root: Path, out: Path, blocks: list[Block]) -> list[Any]:
     from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer
     from furat.core.repo import Repo
 
-    gazetteer = {**curated_gazetteer(), **gold_gazetteer(Repo(root).gold_sets().values())}
+    names = {**curated_gazetteer(), **gold_gazetteer(Repo(root).gold_sets().values())}
     return [
         ReadBlocks(blocks, str(out)),
-        AnnotateArticles(str(root), gazetteer),
+        AnnotateArticles(str(root), names, annotator_version(root, names)),
         WriteBlocks(str(root), str(out), len(blocks)),
     ]
 
@@ -88,6 +88,13 @@ def _local_executor(pipeline: list[Any], tasks: int, workers: int, logs: Path) -
 
     logger.remove()
     return QuietLocalExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=str(logs), start_method="spawn")
+
+
+def _activate(venv: str | None) -> str | None:
+    """The activate script of a virtual environment (Slurm tasks ``source`` it), given the folder or the script."""
+    if not venv or venv.endswith("activate"):
+        return venv
+    return str(Path(venv).resolve() / "bin" / "activate")
 
 
 def _cluster_executor(kind: Executor, pipeline: list[Any], tasks: int, workers: int, logs: Path, **options: Any) -> Any:
@@ -102,16 +109,33 @@ def _cluster_executor(kind: Executor, pipeline: list[Any], tasks: int, workers: 
             partition=options.get("partition") or "",
             job_name="furat-silver",
             logging_dir=str(logs),
-            venv_path=options.get("venv_path"),
+            venv_path=_activate(options.get("venv_path")),
             mem_per_cpu_gb=2,
         )
     try:
         import ray  # noqa: F401
     except ImportError:
-        raise _usage("--executor ray needs Ray: pip install 'ray[default]'") from None
+        raise _usage("--executor ray needs Ray: pip install -e '.[ray]'") from None
     from datatrove.executor.ray import RayPipelineExecutor
 
     return RayPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=str(logs), mem_per_cpu_gb=2)
+
+
+def _run_cluster(job: Any, kind: Executor) -> None:
+    """Run (Ray) or submit (Slurm) the job; a missing ``sbatch`` is a usage error, after the job's
+    script, pickled pipeline and ranks are written to ``.silver/logs/``."""
+    if kind == "ray":
+        import ray
+
+        if not ray.is_initialized():
+            ray.init()  # the cluster of RAY_ADDRESS or of `ray start` on this machine, else a local one
+    try:
+        job.run()
+    except FileNotFoundError as exc:
+        if kind == "slurm" and "sbatch" in str(exc):
+            script = Path(job.logging_dir.resolve_paths("launch_script.slurm"))
+            raise _usage(f"sbatch not found: run on a Slurm login node (the job script is {script})") from None
+        raise
 
 
 def _watch(out: Path, total: int, total_bytes: int, stop: threading.Event) -> None:
@@ -191,9 +215,14 @@ def run_silver(
             stop.set()
             watcher.join()
     else:
-        _cluster_executor(executor, pipeline, tasks, workers, logs, **(cluster or {})).run()
+        _run_cluster(_cluster_executor(executor, pipeline, tasks, workers, logs, **(cluster or {})), executor)
     done, documents, rows, skipped, size = summarize(out, len(blocks))
     if done == len(blocks):
+        from furat.silver.duplicates import duplicate_ids
+
+        repeats = duplicate_ids(out, blocks)
+        if repeats:  # the rows are written, but the dataset is not declared done: no card
+            raise FuratError(repeats, 1)
         write_card(root, out, len(blocks), documents, rows, skipped, size)
     return SilverResult(
         out, len(blocks), done, documents, rows, skipped, size, time.perf_counter() - clock, done < len(blocks)

@@ -20,6 +20,8 @@ import json
 import os
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +36,15 @@ __all__ = [
     "CONFIGS",
     "ROW_GROUP_DOCS",
     "AnnotateArticles",
+    "Annotator",
     "QuietLocalExecutor",
     "ReadBlocks",
     "WriteBlocks",
+    "annotator",
+    "annotator_version",
     "block_done",
     "data_file",
+    "ids_file",
 ]
 
 CONFIGS = ("documents", "entities", "quantities", "ner")
@@ -78,27 +84,59 @@ class ReadBlocks(PipelineStep):  # type: ignore[misc]
             yield TroveDocument(text="", id="", metadata={"block": block, "end": True})
 
 
-class AnnotateArticles(PipelineStep):  # type: ignore[misc]
-    """Clean and segment an article as ``furat ingest`` does, pre-annotate it, and make its dataset rows."""
+@dataclass(frozen=True)
+class Annotator:
+    """What annotating needs, built once per worker process: cleaning rules, features, tag ids, gazetteer."""
 
-    name = "furat clean + pre-annotate"
-    type = "🏷 - ANNOTATOR"
+    rules: Any
+    features: Mapping[str, Any]
+    bio: Mapping[str, int]
+    gazetteer: Any  # furat.annotate.gazetteers.Compiled
 
-    def __init__(self, root: str, gazetteer: Mapping[str, str]) -> None:
-        super().__init__()
-        self.root, self.gazetteer = root, dict(gazetteer)
-        self._ready: tuple[Any, Any, Any] | None = None
 
-    def _setup(self) -> tuple[Any, Any, Any]:
+# One annotator per worker process, by (root, version): every task the process runs reuses it, so the
+# gazetteer is compiled and the rules and features are read once per worker, not once per task or document.
+_ANNOTATORS: dict[tuple[str, str], Annotator] = {}
+
+
+def annotator_version(root: Path, names: Mapping[str, str]) -> str:
+    """A digest of everything an ``Annotator`` is built from: names, labels, cleaning rules, pre-annotator."""
+    from furat.annotate.preannotate import MODEL_VERSION
+
+    digest = hashlib.sha256(MODEL_VERSION.encode("utf-8"))
+    digest.update(json.dumps(sorted(names.items()), ensure_ascii=False).encode("utf-8"))
+    for part in (root / "schema" / "labels.json", root / "seeds" / "cleaning.json"):
+        digest.update(part.read_bytes() if part.is_file() else b"")
+    return digest.hexdigest()[:16]
+
+
+def annotator(root: str, names: Mapping[str, str], version: str) -> Annotator:
+    """The worker's ``Annotator`` for ``version``, built on first use."""
+    found = _ANNOTATORS.get((root, version))
+    if found is None:
+        from furat.annotate.preannotate import entity_gazetteer
         from furat.core.labels import load_labels
         from furat.corpus.ingest import load_rules
         from furat.dataset.features import bio_names, config_features
 
-        if self._ready is None:
-            schema = Path(self.root) / "schema"
-            bio = {name: i for i, name in enumerate(bio_names(load_labels(schema / "labels.json")))}
-            self._ready = (load_rules(Path(self.root)), config_features(schema), bio)
-        return self._ready
+        schema = Path(root) / "schema"
+        bio = {name: i for i, name in enumerate(bio_names(load_labels(schema / "labels.json")))}
+        gazetteer = entity_gazetteer(names, rules=True)
+        found = Annotator(load_rules(Path(root)), config_features(schema), bio, gazetteer)
+        _ANNOTATORS[(root, version)] = found
+    return found
+
+
+class AnnotateArticles(PipelineStep):  # type: ignore[misc]
+    """Clean and segment an article as ``furat ingest`` does, pre-annotate it as ``furat preannotate``
+    does (names, library gazetteers and rules), and make its dataset rows."""
+
+    name = "furat clean + pre-annotate"
+    type = "🏷 - ANNOTATOR"
+
+    def __init__(self, root: str, gazetteer: Mapping[str, str], version: str) -> None:
+        super().__init__()
+        self.root, self.gazetteer, self.version = root, dict(gazetteer), version
 
     def rows(self, article: Article) -> dict[str, list[dict[str, Any]]] | str:
         """The rows of one article, or the code of why it gives none."""
@@ -108,7 +146,7 @@ class AnnotateArticles(PipelineStep):  # type: ignore[misc]
         from furat.corpus.ingest import build_document
         from furat.dataset.rows import document_rows
 
-        rules, features, bio = self._setup()
+        ready = annotator(self.root, self.gazetteer, self.version)
         if article.id is None or not ID_PATTERN.match(article.id):
             return "bad-id"
         if not article.raw.strip():
@@ -119,10 +157,11 @@ class AnnotateArticles(PipelineStep):  # type: ignore[misc]
         sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         entry = ManifestEntry(article.id, article.where.rsplit("/", 1)[-1], sha, 0, meta)
         try:
-            doc = build_document(entry, raw, rules)
+            doc = build_document(entry, raw, ready.rules)
         except FuratError as exc:
             return exc.findings[0].code
-        rows, _ = document_rows(doc, predict(doc, self.gazetteer), features, bio)
+        predicted = predict(doc, self.gazetteer, rules=True, gazetteer=ready.gazetteer)
+        rows, _ = document_rows(doc, predicted, ready.features, ready.bio)
         del rows["stance"]
         return rows
 
@@ -149,6 +188,8 @@ class _BlockFiles:
         self.pending: dict[str, list[dict[str, Any]]] = {c: [] for c in CONFIGS}
         self.writers: dict[str, Any] = {}
         self.counts = dict.fromkeys(CONFIGS, 0)
+        self.ids: list[str] = []  # of the documents written, with where each came from: for duplicates
+        self.wheres: list[str] = []
         self.skipped: dict[str, int] = {}
         self.documents = 0
         self.clock = time.perf_counter()
@@ -157,8 +198,10 @@ class _BlockFiles:
         path = self.out / data_file(config, self.block.index, self.total)
         return path.with_name(f".{path.name}.tmp")
 
-    def add(self, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+    def add(self, rows: Mapping[str, list[dict[str, Any]]], article: Article) -> None:
         self.documents += 1
+        self.ids.append(str(article.id))
+        self.wheres.append(article.where)
         for config in CONFIGS:
             self.pending[config].extend(rows[config])
             self.counts[config] += len(rows[config])
@@ -184,6 +227,7 @@ class _BlockFiles:
         for config, writer in self.writers.items():
             writer.close()
             os.replace(self._temp(config), self.out / data_file(config, self.block.index, self.total))
+        write_ids(self.out, self.block.index, self.ids, self.wheres)
         stats = {
             "block": self.block.index,
             "input": {"path": self.block.path, "start": self.block.start, "end": self.block.end},
@@ -202,6 +246,15 @@ class _BlockFiles:
         return stats
 
 
+@cache
+def arrow_schemas(root: str) -> dict[str, Any]:
+    """The Arrow schema of each config, read once per worker process."""
+    from furat.dataset.features import config_features
+
+    features = config_features(Path(root) / "schema")
+    return {config: features[config].arrow_schema for config in CONFIGS}
+
+
 class WriteBlocks(PipelineStep):  # type: ignore[misc]
     """Rows to ``data/<config>/train-<block>-of-<blocks>.parquet``, one block at a time."""
 
@@ -213,10 +266,7 @@ class WriteBlocks(PipelineStep):  # type: ignore[misc]
         self.root, self.out, self.total = root, out, total
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        from furat.dataset.features import config_features
-
-        features = config_features(Path(self.root) / "schema")
-        schemas = {config: features[config].arrow_schema for config in CONFIGS}
+        schemas = arrow_schemas(self.root)
         current: _BlockFiles | None = None
         for document in data or ():
             block: Block = document.metadata["block"]
@@ -228,11 +278,27 @@ class WriteBlocks(PipelineStep):  # type: ignore[misc]
                 self.stat_update("documents_written", value=stats["documents"])
                 current = None
             elif "rows" in document.metadata:
-                current.add(document.metadata["rows"])
+                current.add(document.metadata["rows"], document.metadata["article"])
             else:
                 code = document.metadata.get("skipped", "unknown")
                 current.skipped[code] = current.skipped.get(code, 0) + 1
             yield document
+
+
+def ids_file(out: Path, index: int) -> Path:
+    """The ids of a block's documents and where each came from (``duplicates.py`` reads them)."""
+    return out / STATE / "ids" / f"{index:05d}.parquet"
+
+
+def write_ids(out: Path, index: int, ids: list[str], wheres: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = ids_file(out, index)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(pa.table({"id": pa.array(ids, pa.string()), "where": pa.array(wheres, pa.string())}), temp)
+    os.replace(temp, path)
 
 
 def iter_done(out: Path) -> Iterator[dict[str, Any]]:
