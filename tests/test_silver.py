@@ -20,13 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from furat.annotate.evaluation import preannotator_scores, unseen_scores
+from furat.annotate.evaluation import held_out_scores, preannotator_scores, unseen_scores
 from furat.annotate.preannotate import predictions
 from furat.bench.synthetic import synthetic_articles, write_articles
 from furat.core.progress import set_quiet
 from furat.corpus.ingest import build_corpus
 from furat.dataset.features import config_features
-from furat.silver.card import GOLD_EVALUATION, UNSEEN_EVALUATION
+from furat.silver.card import GOLD_EVALUATION, HELD_OUT_EVALUATION, UNSEEN_EVALUATION
 from furat.silver.run import run_silver
 from furat.silver.steps import CONFIGS, STATE
 
@@ -107,6 +107,11 @@ def test_the_card_gives_the_scores_of_the_evaluation_and_names_its_sets(root: Pa
     assert unseen is not None, "the repository has its frozen development set"
     assert figures["unseen"]["evaluation"] == UNSEEN_EVALUATION
     assert figures["unseen"]["entities"]["precision"] == round(unseen.entities.precision, 4)
+    held_out = held_out_scores(root)
+    assert held_out is not None, "the repository has its held-out test set"
+    assert figures["held_out"]["evaluation"] == HELD_OUT_EVALUATION
+    assert figures["held_out"]["entities"]["recall"] == round(held_out.entities.recall, 4)
+    assert f"on {HELD_OUT_EVALUATION}, {held_out.documents} documents" in card
     assert f"on {GOLD_EVALUATION}, {gold.documents} documents" in card
     assert f"entities precision {gold.entities.precision:.3f}, recall {gold.entities.recall:.3f}" in card
 

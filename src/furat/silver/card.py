@@ -10,11 +10,18 @@ from furat import __version__
 from furat.core.findings import FuratError
 from furat.dataset.card import CONFIG_ROWS, LICENSE_DETAILS, LICENSE_NAME, TAGS, size_category
 
-__all__ = ["GOLD_EVALUATION", "UNSEEN_EVALUATION", "scores", "write_card"]
+__all__ = ["GOLD_EVALUATION", "HELD_OUT_EVALUATION", "UNSEEN_EVALUATION", "scores", "write_card"]
 
 
 GOLD_EVALUATION = "the corpus gold, leave one document out (furat eval preannotator)"
-UNSEEN_EVALUATION = "the frozen development set tests/fixtures/preannotate_dev (furat eval preannotator)"
+UNSEEN_EVALUATION = (
+    "the development set tests/fixtures/preannotate_dev, constructed texts the rules were tuned on while looking at "
+    "their errors: development figures (furat eval preannotator)"
+)
+HELD_OUT_EVALUATION = (
+    "the held-out test set tests/fixtures/preannotate_test, constructed texts never used for tuning "
+    "(furat eval preannotator)"
+)
 
 
 def _figures(score: Any, evaluation: str) -> dict[str, Any]:
@@ -36,8 +43,9 @@ def _figures(score: Any, evaluation: str) -> dict[str, Any]:
 def scores(root: Path) -> dict[str, Any] | None:
     """The pre-annotator's precision and recall, computed here by ``furat.annotate.evaluation`` with the
     pre-annotator silver runs: against the corpus gold (each document's gazetteer leaves its own gold out)
-    and, when the repository has it, on the frozen development set (``unseen``)."""
-    from furat.annotate.evaluation import preannotator_scores, unseen_scores
+    and, when the repository has them, on the development set (``unseen``, tuned on) and on the held-out
+    test set (``held_out``, never tuned on)."""
+    from furat.annotate.evaluation import held_out_scores, preannotator_scores, unseen_scores
 
     try:
         score = preannotator_scores(root)
@@ -47,6 +55,9 @@ def scores(root: Path) -> dict[str, Any] | None:
     unseen = unseen_scores(root)
     if unseen is not None:
         figures["unseen"] = _figures(unseen, UNSEEN_EVALUATION)
+    held_out = held_out_scores(root)
+    if held_out is not None:
+        figures["held_out"] = _figures(held_out, HELD_OUT_EVALUATION)
     return figures
 
 
@@ -54,7 +65,7 @@ def _measured(figures: dict[str, Any] | None) -> str:
     if figures is None:
         return "The repository had no gold annotations, so the pre-annotator is not scored."
     lines = []
-    for part in (figures, figures.get("unseen")):
+    for part in (figures, figures.get("unseen"), figures.get("held_out")):
         if part is None:
             continue
         layers = "; ".join(
@@ -106,8 +117,8 @@ def write_card(
             {
                 "id": MODEL_VERSION,
                 "kind": "rules",
-                "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, GeoNames, nisba), "
-                "trigger patterns and partial names",
+                "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, ISO 3166, GeoNames, "
+                "nisba), trigger patterns, rules for names no list holds and partial names",
                 "furat": __version__,
             }
         ],
