@@ -129,3 +129,16 @@ def test_eval_reports_seed_gold_development_and_held_out_apart(root: Path) -> No
     assert section["quantities"]["sentences"] == len(load_quantity_dev(root / QUANTITY_TEST_FILE)[0])
     assert {"number_agreement", "approximate_agreement", "value_agreement"} <= set(section["quantities"])
     assert data["development"]["label"] == "development: tuned while looking at it"
+
+
+def test_the_datasheet_table_reports_the_held_out_set_apart(root: Path) -> None:
+    from furat.annotate.evaluation import preannotator_table
+
+    held_out = held_out_scores(root)
+    assert held_out is not None
+    table = preannotator_table(root)
+    section = table[table.index("**On held-out text**") :]
+    e = held_out.entities
+    assert f"| entities | {e.precision:.3f} | {e.recall:.3f} | {e.f1:.3f} | {e.matched} |" in section
+    test = quantity_test_scores(root)
+    assert test is not None and f"held out (`{QUANTITY_TEST_FILE}`, {test.sentences} sentences)" in section
