@@ -50,7 +50,8 @@ Add = Callable[[str, str, str], None]
 
 
 def _words(span: str) -> list[str]:
-    return [_HARAKAT.sub("", w) for w in _WORD.findall(span)]
+    words: list[str] = _WORD.findall(span)
+    return [_HARAKAT.sub("", w) for w in words] if _HARAKAT.search(span) else words
 
 
 def _bare(word: str) -> str:

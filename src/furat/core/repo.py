@@ -148,8 +148,15 @@ class Repo:
         starts = [m.start() for m in re.finditer(r'"id"\s*:', raw)]
         entries: list[ManifestEntry] = []
         problems: list[Finding] = []
+        seeds = self.root / "seeds"
+        seeds_inside = seeds.resolve().is_relative_to(seeds)  # a seed file name holds no "/" (_SEED_FILE)
+        counted = lines = 0  # lines counted incrementally: the entries' starts are in order
         for index, item in enumerate(documents):
-            line = _line_of(raw, starts[index]) if index < len(starts) else 0
+            line = 0
+            if index < len(starts):
+                lines += raw.count("\n", counted, starts[index])
+                counted = starts[index]
+                line = lines + 1
             if not isinstance(item, dict):
                 problems.append(Finding(MANIFEST, line, "manifest-field", f"/documents/{index}: not an object"))
                 continue
@@ -166,8 +173,8 @@ class Repo:
                 msg = f"/documents/{index}/file: {item['file']!r} is not a file name inside seeds/"
                 problems.append(Finding(MANIFEST, line, "manifest-field", msg))
                 continue
-            seed = self.root / "seeds" / item["file"]
-            if seed.is_symlink() or not seed.resolve().is_relative_to(self.root / "seeds"):
+            seed = seeds / item["file"]
+            if seed.is_symlink() or not seeds_inside:
                 msg = f"/documents/{index}/file: seeds/{item['file']} is a symbolic link; commit the file itself"
                 problems.append(Finding(MANIFEST, line, "symlink", msg))
                 continue
