@@ -135,23 +135,6 @@ def _status_line(path: Path) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _may_be_gold(path: Path) -> bool:
-    """False only for a file that cannot say ``"gold"``: absent, or without the word (even escaped).
-
-    A bytes search, so that the checks below (which read the file as an annotation set) run only on
-    files that may be gold; links are left to them.
-    """
-    try:
-        if path.is_symlink():
-            return True
-        data = path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except OSError:
-        return True
-    return b'"gold"' in data or b"\\u" in data
-
-
 def gold_checks(root: Path, only: list[Path] | None = None) -> list[Finding]:
     """Findings of every gold file (or of the named ones): provenance, then numbers no quantity covers.
 
@@ -164,9 +147,8 @@ def gold_checks(root: Path, only: list[Path] | None = None) -> list[Finding]:
         return []
     wanted = None if only is None else {p.resolve() for p in only}
     findings: list[Finding] = []
-    linked = repo.annotations_dir.is_symlink()
     for entry in entries:
-        if not linked and not _may_be_gold(repo.annotations_dir / f"{entry.id}.json"):
+        if not repo.may_be_gold(entry.id):  # most files of a large repository are not gold: not parsed
             continue
         try:  # a gold file that is a link out of the repository is reported by validate (symlink)
             path = repo.gold_path(entry.id)

@@ -84,6 +84,14 @@ class _Doc:
 class _Run:
     root: Path
     findings: list[Finding] = field(default_factory=list)
+    _real: dict[Path, bool] = field(default_factory=dict)  # folder -> resolves to itself (no link on the way)
+
+    def _resolves_inside(self, path: Path) -> bool:
+        """Whether ``path`` (not itself a link) resolves inside the repository; one resolve per folder."""
+        folder = path.parent
+        if folder not in self._real:
+            self._real[folder] = folder.resolve() == folder
+        return path.is_relative_to(self.root) if self._real[folder] else path.resolve().is_relative_to(self.root)
 
     def add(self, file: _File | str, code: str, message: str, pointer: str = "", line: int | None = None) -> None:
         severity = registered(code).level
@@ -99,7 +107,7 @@ class _Run:
         if path.is_symlink():
             self.add(rel, "symlink", f"is a symbolic link (to {os.readlink(path)}); commit the file itself")
             return None
-        if name.startswith(prefix) and not path.resolve().is_relative_to(self.root):
+        if name.startswith(prefix) and not self._resolves_inside(path):
             self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
             return None
         try:
