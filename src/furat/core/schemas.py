@@ -60,6 +60,24 @@ class Schema:
         """
         return _value_blind(self.document)
 
+    def is_valid_as_fractions(self, instance: Any, places: list[tuple[dict[str, Any], str]]) -> bool:
+        """The compiled check of ``instance`` with each number such as ``16.0`` (at ``places``) read as ``16.5``.
+
+        Furat counts ``16.0`` as a number that is not an integer; so is ``16.5``, and where the schema
+        never looks at a number's value (``integral_floats_substitutable``) the two pass and fail alike,
+        so the compiled check decides without the (slow) explainer. False when it cannot decide.
+        """
+        if not self.integral_floats_substitutable:
+            return False
+        saved = [obj[key] for obj, key in places]
+        try:
+            for obj, key in places:
+                obj[key] += 0.5
+            return self.is_valid(instance)
+        finally:
+            for (obj, key), value in zip(places, saved, strict=True):
+                obj[key] = value
+
     def errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
         return iter(sorted(self._explainer.iter_errors(instance), key=lambda e: list(e.absolute_path)))
 
