@@ -200,7 +200,9 @@ def _pairs_locating(places: list[tuple[dict[str, Any], str]], pending: list[int]
     """
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out = _pairs(pairs)
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            _pairs(pairs)  # raises _Duplicate
         if pending[0]:
             for key, value in pairs:
                 if type(value) is float:
