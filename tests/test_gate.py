@@ -54,6 +54,8 @@ def _write_manifest(repo: Path, data: dict[str, object]) -> None:
         ('{"id": "a\\udc80"}', "json-surrogate", 1),
         ('{"id": "\\ud83d"}', "json-surrogate", 1),
         ("[" * 10_000 + "]" * 10_000, "json-depth", 1),
+        ("[\n" * 65 + "]" * 65, "json-depth", 65),  # valid JSON, one level too deep
+        ('{"a": "[[[", "b":\n' + "[" * 70 + "]" * 70 + ', "b": 1}', "json-depth", 2),  # deep before duplicate
         ('{"a": [1, 2', "json-truncated", 1),
         ('{"a" 1}', "json-syntax", 1),
     ],
@@ -64,6 +66,14 @@ def test_loads_strict_refuses_what_json_loads_lets_through(text: str, code: str,
     with pytest.raises(StrictJsonError) as caught:
         loads_strict(text)
     assert (caught.value.code, caught.value.line) == (code, line)
+
+
+def test_loads_strict_counts_only_brackets_outside_strings() -> None:
+    from furat.core.jsonio import loads_strict
+
+    text = '{"a": "\\\\", "b": "\\"[{", "c": ' + "[" * 64 + '"]]]]\\\\"' + "]" * 64 + "}"
+    assert loads_strict(text, max_depth=65)["b"] == '"[{'
+    assert loads_strict("[" * 64 + "]" * 64) == json.loads("[" * 64 + "]" * 64)
 
 
 def test_loads_strict_reads_what_furat_writes() -> None:
@@ -89,6 +99,14 @@ def test_loads_strict_reads_what_furat_writes() -> None:
 def test_an_annotation_file_that_json_loads_accepts_is_still_refused(repo: Path, old: str, new: str, code: str) -> None:
     _edit_text(_gold(repo), old, new)
     assert (code, DEFAULT_TARGET) in _codes(repo)
+
+
+def test_a_whole_number_written_as_16_0_is_a_number_where_numbers_are_allowed(repo: Path) -> None:
+    target = _gold(repo)
+    _edit_text(target, '"low": 20', '"low": 20.0')
+    assert not [code for code, path in _codes(repo) if path == DEFAULT_TARGET]
+    _edit_text(target, '"start": 16, "end": 20', '"start": 16, "end": 20.0')  # and an offset beside it
+    assert ("wrong-type", DEFAULT_TARGET) in _codes(repo)
 
 
 def test_a_trailing_newline_in_an_id_does_not_hide_the_rest_of_the_file(repo: Path) -> None:

@@ -50,7 +50,8 @@ Add = Callable[[str, str, str], None]
 
 
 def _words(span: str) -> list[str]:
-    return [_HARAKAT.sub("", w) for w in _WORD.findall(span)]
+    words: list[str] = _WORD.findall(span)
+    return [_HARAKAT.sub("", w) for w in words] if _HARAKAT.search(span) else words
 
 
 def _bare(word: str) -> str:
@@ -95,7 +96,7 @@ def _named_speakers(text: str, entities: Sequence[dict[str, Any]]) -> list[tuple
     for entity in entities:
         if entity["label"] not in ("PER", "ORG"):
             continue
-        before = [_bare(w) for w in _words(text[max(0, entity["start"] - 40) : entity["start"]])][-2:]
+        before = [_bare(w) for w in _words(text[max(0, entity["start"] - 40) : entity["start"]])[-2:]]
         if any(w in _SPEECH or (w.startswith("ل") and w[1:] in _SPEECH) for w in before):
             found.append((entity["start"], entity["id"], entity["text"]))
     return found

@@ -53,6 +53,8 @@ class _File:
     text: str
     data: Any = None
     integral_floats: bool = False  # a number such as 16.0, which JSON Schema counts as an integer
+    # (object, key) of every such number, or None when one of them is an array item (not located)
+    integral_places: list[tuple[dict[str, Any], str]] | None = None
     _lines: dict[str, int] | None = None
 
     def line(self, pointer: str) -> int:
@@ -82,6 +84,14 @@ class _Doc:
 class _Run:
     root: Path
     findings: list[Finding] = field(default_factory=list)
+    _real: dict[Path, bool] = field(default_factory=dict)  # folder -> resolves to itself (no link on the way)
+
+    def _resolves_inside(self, path: Path) -> bool:
+        """Whether ``path`` (not itself a link) resolves inside the repository; one resolve per folder."""
+        folder = path.parent
+        if folder not in self._real:
+            self._real[folder] = folder.resolve() == folder
+        return path.is_relative_to(self.root) if self._real[folder] else path.resolve().is_relative_to(self.root)
 
     def add(self, file: _File | str, code: str, message: str, pointer: str = "", line: int | None = None) -> None:
         severity = registered(code).level
@@ -97,7 +107,7 @@ class _Run:
         if path.is_symlink():
             self.add(rel, "symlink", f"is a symbolic link (to {os.readlink(path)}); commit the file itself")
             return None
-        if name.startswith(prefix) and not path.resolve().is_relative_to(self.root):
+        if name.startswith(prefix) and not self._resolves_inside(path):
             self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
             return None
         try:
@@ -125,19 +135,25 @@ class _Run:
             self.add(rel, "control-char", f"control character U+{control.group()[0]:04X}", line=line)
             return None
         floats: list[float] = []
+        places: list[tuple[dict[str, Any], str]] = []
         try:
-            file.data = loads_strict(text, floats=floats)
+            file.data = loads_strict(text, floats=floats, float_places=places)
         except StrictJsonError as exc:
             where = f" (column {exc.column})" if exc.column else ""
             self.add(rel, exc.code, exc.message + where, line=exc.line)
             return None
         file.integral_floats = any(f.is_integer() for f in floats)
+        if file.integral_floats and len(places) == len(floats):
+            file.integral_places = [(obj, key) for obj, key in places if obj[key].is_integer()]
         return file
 
     def schema_check(self, file: _File, schema: Schema) -> bool:
         """L1: the file against its JSON Schema; one finding per offending place."""
         fast_ok = schema.is_valid(file.data)
         if fast_ok and not file.integral_floats:
+            return True
+        places = file.integral_places  # 16.0 and the like, where JSON Schema would count an integer
+        if fast_ok and places is not None and schema.is_valid_as_fractions(file.data, places):
             return True
         seen: set[tuple[str, str]] = set()
         for error in schema.errors(file.data):
@@ -199,6 +215,8 @@ def _load_manifest(run: _Run, schema: Schema) -> dict[str, dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     stories: dict[str, tuple[str, str]] = {}  # story -> (split, first document)
     contents: dict[str, dict[str, str]] = {}  # seed text's sha256 -> split -> first document
+    seeds = run.root / "seeds"
+    seeds_inside = seeds.resolve().is_relative_to(seeds)  # the schema's file pattern holds no "/"
     for index, entry in enumerate(file.data["documents"]):
         pointer = f"/documents/{index}"
         if entry["id"] in entries:
@@ -213,8 +231,8 @@ def _load_manifest(run: _Run, schema: Schema) -> dict[str, dict[str, Any]]:
                     f"{entry['id']} is in {entry['split']} but {first}, of the same story {story!r}, is in {split}"
                 )
                 run.add(file, "story-split", message, f"{pointer}/split")
-        seed = run.root / "seeds" / entry["file"]
-        if seed.is_symlink() or not seed.resolve().is_relative_to(run.root / "seeds"):
+        seed = seeds / entry["file"]
+        if seed.is_symlink() or not seeds_inside:
             run.add(
                 file, "symlink", f"seeds/{entry['file']} is a symbolic link; commit the file itself", f"{pointer}/file"
             )

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from furat.core.findings import Finding, FuratError
 
@@ -169,49 +169,88 @@ def _strings(value: Any) -> Iterator[str]:
             stack.extend(item)
 
 
-def loads_strict(text: str, *, max_depth: int = MAX_DEPTH, floats: list[float] | None = None) -> Any:
+_OUTSIDE_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_CURLY_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+_QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _deeper_than(text: str, max_depth: int) -> bool:
+    """Whether valid JSON ``text`` nests deeper than ``max_depth``, at C speed (bytes operations only).
+
+    Only for text that ``json.loads`` accepted: escaped backslashes and quotes are then exactly the
+    ``\\\\`` and ``\\"`` pairs, every other ``"`` opens or closes a string, and brackets nest
+    properly, so their depth is the number of times innermost ``[]`` pairs can be removed.
+    """
+    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = data.translate(_CURLY_AS_SQUARE, _OUTSIDE_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets:  # a string holding brackets
+        brackets = _QUOTED.sub(b"", brackets)
+    for _ in range(max_depth):
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"[]", b"")
+    return bool(brackets)
+
+
+def _pairs_locating(places: list[tuple[dict[str, Any], str]], pending: list[int]) -> Any:
+    """An object hook like ``_pairs`` that also records (object, key) of each float member value.
+
+    ``pending`` counts floats parsed but not yet found; objects are scanned only while there are some
+    (a float is found in the next object that closes around it, unless it is an array item).
+    """
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            _pairs(pairs)  # raises _Duplicate
+        if pending[0]:
+            for key, value in pairs:
+                if type(value) is float:
+                    places.append((out, key))
+                    pending[0] -= 1
+        return out
+
+    return hook
+
+
+def loads_strict(
+    text: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    floats: list[float] | None = None,
+    float_places: list[tuple[dict[str, Any], str]] | None = None,
+) -> Any:
     """Parse JSON text, refusing what ``json.loads`` lets through (``StrictJsonError`` with its code).
 
     Codes: ``json-syntax`` / ``json-truncated`` (not JSON), ``json-nonfinite`` (``NaN``, ``Infinity``,
     ``1e999``), ``json-duplicate-key``, ``json-depth`` (nested deeper than ``max_depth``),
     ``json-surrogate`` (a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair). ``floats``, when
-    given, collects every number written with a fraction or exponent (``16.0`` is one, ``16`` is not).
+    given, collects every number written with a fraction or exponent (``16.0`` is one, ``16`` is not);
+    ``float_places`` the (object, key) of each of them that is an object member (array items are not
+    located: compare the counts). Nesting is checked first: text too deep is ``json-depth`` whatever
+    else is wrong with it (the exact scan runs only when the text is refused or the fast count says deep).
     """
-    deep = _depth_at(text, max_depth)
-    if deep is not None:
-        message = f"nested more than {max_depth} levels deep"
-        raise StrictJsonError("json-depth", message, _line(text, deep))
     try:
         parse_float = _float
-        if floats is not None:
-            collected = floats
+        hook = _pairs
+        if floats is not None or float_places is not None:
+            collected = floats if floats is not None else []
+            pending = [0]
+            if float_places is not None:
+                hook = _pairs_locating(float_places, pending)
 
             def parse_float(literal: str) -> float:
                 value = _float(literal)
                 collected.append(value)
+                pending[0] += 1
                 return value
 
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=parse_float)
-    except json.JSONDecodeError as exc:
-        # Python's json says "Unterminated string" only when the input ends inside a string.
-        truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        code = "json-truncated" if truncated else "json-syntax"
-        raise StrictJsonError(code, exc.msg, exc.lineno, exc.colno) from None
-    except _Duplicate as exc:
-        pattern = '"' + re.escape(json.dumps(exc.key, ensure_ascii=False)[1:-1]) + r'"\s*:'
-        matches = list(re.finditer(pattern, text))
-        line = _line(text, matches[1].start()) if len(matches) > 1 else 0
-        raise StrictJsonError("json-duplicate-key", f"key {exc.key!r} appears twice in one object", line) from None
-    except _Constant as exc:
-        outside = re.compile(_STRING.pattern + "|(" + re.escape(exc.args[0]) + ")", re.S)
-        found = next((m for m in outside.finditer(text) if m.group(1)), None)
-        line = _line(text, found.start()) if found else 0
-        message = f"{exc.args[0]} is not a JSON number (NaN and Infinity are not allowed)"
-        raise StrictJsonError("json-nonfinite", message, line) from None
-    except RecursionError:
-        raise StrictJsonError("json-depth", "nested too deeply", 0) from None
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise StrictJsonError("json-syntax", str(exc), 0) from None
+        data = json.loads(text, object_pairs_hook=hook, parse_constant=_constant, parse_float=parse_float)
+    except (ValueError, _Duplicate, _Constant, RecursionError) as exc:
+        _check_depth(text, max_depth)
+        _refuse(text, exc)
+    if _deeper_than(text, max_depth):
+        _check_depth(text, max_depth)
     if _SURROGATE_ESCAPE.search(text):
         for item in _strings(data):
             try:
@@ -221,6 +260,37 @@ def loads_strict(text: str, *, max_depth: int = MAX_DEPTH, floats: list[float] |
                 line = _line(text, lone.start()) if lone else 0
                 raise StrictJsonError("json-surrogate", "a lone UTF-16 surrogate escape is not text", line) from None
     return data
+
+
+def _check_depth(text: str, max_depth: int) -> None:
+    deep = _depth_at(text, max_depth)
+    if deep is not None:
+        message = f"nested more than {max_depth} levels deep"
+        raise StrictJsonError("json-depth", message, _line(text, deep))
+
+
+def _refuse(text: str, error: BaseException) -> NoReturn:
+    """The finding for what ``json.loads`` (with the strict hooks) refused."""
+    if isinstance(error, json.JSONDecodeError):
+        # Python's json says "Unterminated string" only when the input ends inside a string.
+        truncated = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+        code = "json-truncated" if truncated else "json-syntax"
+        raise StrictJsonError(code, error.msg, error.lineno, error.colno) from None
+    if isinstance(error, _Duplicate):
+        pattern = '"' + re.escape(json.dumps(error.key, ensure_ascii=False)[1:-1]) + r'"\s*:'
+        matches = list(re.finditer(pattern, text))
+        line = _line(text, matches[1].start()) if len(matches) > 1 else 0
+        raise StrictJsonError("json-duplicate-key", f"key {error.key!r} appears twice in one object", line) from None
+    if isinstance(error, _Constant):
+        outside = re.compile(_STRING.pattern + "|(" + re.escape(error.args[0]) + ")", re.S)
+        found = next((m for m in outside.finditer(text) if m.group(1)), None)
+        line = _line(text, found.start()) if found else 0
+        message = f"{error.args[0]} is not a JSON number (NaN and Infinity are not allowed)"
+        raise StrictJsonError("json-nonfinite", message, line) from None
+    if isinstance(error, RecursionError):
+        raise StrictJsonError("json-depth", "nested too deeply", 0) from None
+    # e.g. an integer with more digits than Python converts
+    raise StrictJsonError("json-syntax", str(error), 0) from None
 
 
 def read_json_strict(path: Path, rel: str | None = None) -> Any:

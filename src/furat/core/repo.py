@@ -66,6 +66,7 @@ class Repo:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._schemas: dict[str, Schema] = {}
 
     @classmethod
     def find(cls, given: str | None = None) -> Repo:
@@ -91,13 +92,23 @@ class Repo:
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the repository, as findings name files."""
+        if path.parent in self._real_folders and not path.is_symlink():
+            return path.relative_to(self.root).as_posix()
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
+    @cached_property
+    def _real_folders(self) -> frozenset[Path]:
+        """The data folders that resolve to themselves (no link on the way): a plain file in one is inside."""
+        folders = (self.corpus_dir, self.annotations_dir)
+        return frozenset(f for f in folders if f.resolve() == f)
+
     def inside(self, path: Path) -> Path:
         """``path``, after checking that it resolves inside the repository (else ``io-error``, exit 2)."""
+        if path.parent in self._real_folders and not path.is_symlink() and path.name not in ("", ".", ".."):
+            return path  # one lstat instead of resolving every component of the path
         resolved = path.resolve()
         if not resolved.is_relative_to(self.root):
             message = f"{path} resolves outside the repository ({resolved}); refusing to use it"
@@ -122,7 +133,9 @@ class Repo:
         return load_labels(self.schema_dir / "labels.json")
 
     def schema(self, name: str) -> Schema:
-        return load_schema(self.schema_dir, name)
+        if name not in self._schemas:
+            self._schemas[name] = load_schema(self.schema_dir, name)
+        return self._schemas[name]
 
     @cached_property
     def manifest(self) -> list[ManifestEntry]:
@@ -148,8 +161,15 @@ class Repo:
         starts = [m.start() for m in re.finditer(r'"id"\s*:', raw)]
         entries: list[ManifestEntry] = []
         problems: list[Finding] = []
+        seeds = self.root / "seeds"
+        seeds_inside = seeds.resolve().is_relative_to(seeds)  # a seed file name holds no "/" (_SEED_FILE)
+        counted = lines = 0  # lines counted incrementally: the entries' starts are in order
         for index, item in enumerate(documents):
-            line = _line_of(raw, starts[index]) if index < len(starts) else 0
+            line = 0
+            if index < len(starts):
+                lines += raw.count("\n", counted, starts[index])
+                counted = starts[index]
+                line = lines + 1
             if not isinstance(item, dict):
                 problems.append(Finding(MANIFEST, line, "manifest-field", f"/documents/{index}: not an object"))
                 continue
@@ -166,8 +186,8 @@ class Repo:
                 msg = f"/documents/{index}/file: {item['file']!r} is not a file name inside seeds/"
                 problems.append(Finding(MANIFEST, line, "manifest-field", msg))
                 continue
-            seed = self.root / "seeds" / item["file"]
-            if seed.is_symlink() or not seed.resolve().is_relative_to(self.root / "seeds"):
+            seed = seeds / item["file"]
+            if seed.is_symlink() or not seeds_inside:
                 msg = f"/documents/{index}/file: seeds/{item['file']} is a symbolic link; commit the file itself"
                 problems.append(Finding(MANIFEST, line, "symlink", msg))
                 continue
@@ -254,12 +274,31 @@ class Repo:
         """Annotation files whose provenance status is ``gold``, by document id, in manifest order."""
         out = {}
         for entry in self.manifest:
+            if not self.may_be_gold(entry.id):
+                continue
             path = self.gold_path(entry.id)
             data = self._json(path) if path.is_file() else None
             provenance = data.get("provenance") if isinstance(data, dict) else None
             if isinstance(provenance, dict) and provenance.get("status") == "gold":  # only gold becomes a model
                 out[entry.id] = self._annotation_set(path, data)
         return out
+
+    def may_be_gold(self, doc_id: str) -> bool:
+        """False only when ``annotations/<doc_id>.json`` cannot be gold: absent, or without ``"gold"`` (even escaped).
+
+        A bytes search, so that a repository of many non-gold files is not parsed to find its few gold
+        ones; a link, or a file that cannot be read, is left to the checks that read it.
+        """
+        path = self.annotations_dir / f"{_checked_id(doc_id)}.json"
+        try:
+            if self.annotations_dir.is_symlink() or path.is_symlink():
+                return True
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError:
+            return True
+        return b'"gold"' in data or b"\\u" in data
 
     def passes(self, doc_id: str) -> dict[str, AnnotationSet]:
         """The raw passes of a document, by annotator (file name), sorted by annotator."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,35 @@ class Schema:
             return bool(fast.is_valid(instance))  # the caller checks integral floats (``16.0``) apart
         return bool(self._explainer.is_valid(instance))
 
+    @cached_property
+    def integral_floats_substitutable(self) -> bool:
+        """Whether a non-integral number may stand for ``16.0`` here: the schema never looks at a number's value.
+
+        True when no keyword that compares values (``minimum``, ``maximum``, ``exclusiveMinimum``,
+        ``exclusiveMaximum``, ``multipleOf``, ``uniqueItems``) sits in a subschema that admits a
+        non-integer number, and no ``enum`` or ``const`` holds a number. There, ``16.0`` (a number that
+        Furat does not count as an integer) and ``16.5`` pass and fail alike.
+        """
+        return _value_blind(self.document)
+
+    def is_valid_as_fractions(self, instance: Any, places: list[tuple[dict[str, Any], str]]) -> bool:
+        """The compiled check of ``instance`` with each number such as ``16.0`` (at ``places``) read as ``16.5``.
+
+        Furat counts ``16.0`` as a number that is not an integer; so is ``16.5``, and where the schema
+        never looks at a number's value (``integral_floats_substitutable``) the two pass and fail alike,
+        so the compiled check decides without the (slow) explainer. False when it cannot decide.
+        """
+        if not self.integral_floats_substitutable:
+            return False
+        saved = [obj[key] for obj, key in places]
+        try:
+            for obj, key in places:
+                obj[key] += 0.5
+            return self.is_valid(instance)
+        finally:
+            for (obj, key), value in zip(places, saved, strict=True):
+                obj[key] = value
+
     def errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
         return iter(sorted(self._explainer.iter_errors(instance), key=lambda e: list(e.absolute_path)))
 
@@ -61,6 +90,30 @@ class Schema:
             (list(e.instance_path), str(e.schema_path[-1]) if e.schema_path else "", e.message)
             for e in fast.iter_errors(instance)
         ]
+
+
+_VALUE_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "uniqueItems")
+
+
+def _value_blind(document: dict[str, Any]) -> bool:
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        types = node.get("type", "number")
+        admits_number = "number" in ([types] if isinstance(types, str) else types)
+        if admits_number and any(key in node for key in _VALUE_KEYWORDS):
+            return False
+        enum = node.get("enum", [])
+        values = [*(enum if isinstance(enum, list) else [enum]), node.get("const")]
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return False
+        stack.extend(node.values())
+    return True
 
 
 def _read(path: Path) -> dict[str, Any]:
