@@ -24,6 +24,7 @@ from furat.core.model import Document
 from furat.core.repo import Repo
 
 __all__ = [
+    "MODEL_DESCRIPTION",
     "MODEL_VERSION",
     "curated_gazetteer",
     "entity_gazetteer",
@@ -35,6 +36,10 @@ __all__ = [
 ]
 
 MODEL_VERSION = "furat-preannotate-3"
+MODEL_DESCRIPTION = (
+    "quantity recognizer + entity gazetteers (gold, curated, CLDR, ISO 3166, GeoNames, nisba), "
+    "trigger patterns, name rules and partial names"
+)
 
 
 @cache
@@ -92,8 +97,7 @@ def predict_scored(
                 {
                     "id": MODEL_VERSION,
                     "kind": "rules",
-                    "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, ISO 3166, GeoNames, "
-                    "nisba), trigger patterns, name rules and partial names",
+                    "description": MODEL_DESCRIPTION,
                 }
             ],
         },

@@ -86,7 +86,7 @@ def write_card(
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from furat.annotate.preannotate import MODEL_VERSION
+    from furat.annotate.preannotate import MODEL_DESCRIPTION, MODEL_VERSION
     from furat.dataset.features import config_features
     from furat.silver.steps import CONFIGS
 
@@ -117,8 +117,7 @@ def write_card(
             {
                 "id": MODEL_VERSION,
                 "kind": "rules",
-                "description": "quantity recognizer + entity gazetteers (gold, curated, CLDR, ISO 3166, GeoNames, "
-                "nisba), trigger patterns, rules for names no list holds and partial names",
+                "description": MODEL_DESCRIPTION,
                 "furat": __version__,
             }
         ],
