@@ -3,7 +3,9 @@
 ``loads_strict`` is the one JSON reader of every file Furat reads from a repository: on top of
 ``json.loads`` it refuses ``NaN``/``Infinity`` (and numbers too large for a float), duplicate keys,
 nesting deeper than ``MAX_DEPTH`` and lone UTF-16 surrogate escapes, each with its own finding code
-and line (``StrictJsonError``). Multi-file writes live in ``furat.core.journal``.
+and line (``StrictJsonError``). ``loads_fast`` reads the same files with orjson about twice as fast and
+steps aside (None) wherever it cannot be sure to give the same value. Multi-file writes live in
+``furat.core.journal``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from furat.core.findings import Finding, FuratError
 
 __all__ = [
     "MAX_DEPTH",
+    "FastParse",
     "StrictJsonError",
     "dumps",
+    "loads_fast",
     "loads_strict",
     "read_json_cached",
     "read_json_strict",
@@ -213,6 +217,84 @@ def _pairs_locating(places: list[tuple[dict[str, Any], str]], pending: list[int]
     return hook
 
 
+_BRACKETS_ONLY = bytes(range(256)).translate(None, b"[]{}")
+
+
+class FastParse(NamedTuple):
+    """What ``loads_fast`` read: the value and where it holds floats with a whole value (``16.0``)."""
+
+    value: Any
+    integral: list[tuple[dict[str, Any], str]]  # (object, key) of each whole-valued float member
+    integral_items: bool  # a whole-valued float is an array item (not located)
+
+
+def _outside_strings(data: bytes) -> bytes:
+    """JSON ``data`` that parsed, without its string literals and white space (structure and numbers)."""
+    if b"\\" in data:  # escaped backslashes and quotes are then exactly these pairs
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(data.split(b'"')[0::2]).translate(None, b" \t\n\r")
+
+
+def _walk(value: Any) -> tuple[int, int, list[tuple[dict[str, Any], str]], bool]:
+    """Object members and floats at every depth, the (object, key) of whole-valued float members, and
+    whether a whole-valued float is an array item."""
+    members = floats = 0
+    integral: list[tuple[dict[str, Any], str]] = []
+    in_array = False
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        if type(item) is dict:
+            members += len(item)
+            for key, sub in item.items():
+                kind = type(sub)
+                if kind is dict or kind is list:
+                    push(sub)
+                elif kind is float:
+                    floats += 1
+                    if sub.is_integer():
+                        integral.append((item, key))
+        elif type(item) is list:
+            for sub in item:
+                kind = type(sub)
+                if kind is dict or kind is list:
+                    push(sub)
+                elif kind is float:
+                    floats += 1
+                    in_array = in_array or sub.is_integer()
+    return members, floats, integral, in_array
+
+
+def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
+    """``data`` parsed by orjson when that is sure to equal ``loads_strict``'s result; None otherwise.
+
+    orjson itself refuses non-finite numbers, lone surrogates, control characters in strings and
+    invalid UTF-8. What it lets through that ``loads_strict`` refuses or reads differently is checked
+    against the bytes outside strings, at C speed: duplicate keys (members parsed against the ``:``
+    written), numbers orjson reads as floats where Python reads integers (19 digits and more; floats
+    parsed against the ``.`` written, so an exponent without a fraction also goes the slow way) and
+    nesting deeper than ``max_depth``. On None (rare in a valid repository), use ``loads_strict``: it
+    gives the exact finding, or the same value.
+    """
+    import orjson
+
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    outside = _outside_strings(data)
+    members, floats, integral, in_array = _walk(value)
+    if members != outside.count(b":") or floats != outside.count(b"."):
+        return None
+    brackets = outside.translate(_CURLY_AS_SQUARE, _BRACKETS_ONLY)
+    for _ in range(max_depth):
+        if not brackets:
+            return FastParse(value, integral, in_array)
+        brackets = brackets.replace(b"[]", b"")
+    return None if brackets else FastParse(value, integral, in_array)
+
+
 def loads_strict(
     text: str,
     *,
@@ -302,6 +384,9 @@ def read_json_strict(path: Path, rel: str | None = None) -> Any:
         raise FuratError([Finding(rel, 0, "io-error", f"cannot read: {exc.strerror or exc}")], 2) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raise FuratError([Finding(rel, 1, "bom", "starts with a UTF-8 byte order mark; save it without")])
+    fast = loads_fast(raw)
+    if fast is not None:
+        return fast.value
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

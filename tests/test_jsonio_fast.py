@@ -1,0 +1,112 @@
+"""``loads_fast`` (orjson, checked on the bytes) gives what ``loads_strict`` gives, or steps aside."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from furat.core.jsonio import StrictJsonError, loads_fast, loads_strict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _strict(text: str) -> tuple[Any, list[float]] | str:
+    floats: list[float] = []
+    try:
+        return loads_strict(text, floats=floats), floats
+    except StrictJsonError as exc:
+        return exc.code
+
+
+def _agrees(text: str) -> None:
+    """Where the fast path answers, the strict reader accepts the text and reads the same value."""
+    fast = loads_fast(text.encode("utf-8", "surrogatepass"))
+    strict = _strict(text)
+    if fast is None:
+        return
+    assert not isinstance(strict, str), f"the fast path accepted what loads_strict refuses ({strict}): {text!r}"
+    value, floats = strict
+    assert json.dumps(fast.value, sort_keys=True) == json.dumps(value, sort_keys=True)
+    whole = [f for f in floats if f.is_integer()]
+    located = [obj[key] for obj, key in fast.integral]
+    assert len(located) <= len(whole)
+    assert fast.integral_items == (len(located) < len(whole))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',  # a duplicate key: orjson keeps the last one
+        '{"a": {"b": 1, "b": 1}}',
+        '{"a:b": 1, "c": "x: \\"y\\" {[", "d": "\\\\"}',  # colons, quotes and brackets inside strings
+        "[123456789012345678901234567890]",  # an integer orjson would read as a float
+        "[1e2]",  # a whole number written with an exponent only
+        "[1E400]",
+        "[NaN]",
+        '["\\ud800"]',
+        '["\\udc00 \\ud83d\\ude00"]',
+        "[" * 65 + "]" * 65,  # deeper than MAX_DEPTH
+        '{"value": 16.0, "xs": [1.0, 2.5], "y": -0.0}',
+        '{"v": 15.99999999999999999}',  # a fraction Python rounds to a whole number
+        "null",
+    ],
+)
+def test_fast_path_agrees_with_the_strict_reader(text: str) -> None:
+    _agrees(text)
+
+
+def test_fast_path_steps_aside_for_what_only_the_strict_reader_can_name() -> None:
+    for text in ('{"a": 1, "a": 2}', "[123456789012345678901234567890]", "[1e2]", "[" * 65 + "]" * 65, "[NaN]"):
+        assert loads_fast(text.encode()) is None, text
+
+
+def test_fast_path_locates_whole_numbers_written_as_floats() -> None:
+    fast = loads_fast(b'{"q": [{"value": 200.0, "low": 1.5}], "xs": [3.0]}')
+    assert fast is not None
+    assert [(obj["value"], key) for obj, key in fast.integral] == [(200.0, "value")]
+    assert fast.integral_items  # 3.0 is an array item: not located
+
+
+def test_fast_path_reads_every_file_of_the_repository_as_the_strict_reader_does() -> None:
+    files = sorted((ROOT / "corpus").glob("*.json")) + sorted((ROOT / "annotations").rglob("*.json"))
+    assert files
+    for path in files:
+        raw = path.read_bytes()
+        fast = loads_fast(raw)
+        assert fast is not None, path  # a valid repository takes the fast path
+        assert fast.value == loads_strict(raw.decode("utf-8")), path
+
+
+_KEYS = st.sampled_from(["a", "b", "a:b", 'q"', "\\", "[", "}", "نص", "a"])
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(alphabet=st.sampled_from(list('ab:"\\[]{}.,0e نص\u2028')), max_size=8),
+)
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=4) | st.lists(st.tuples(_KEYS, inner), max_size=4), max_leaves=20
+)
+
+
+def _dump(value: Any) -> str:
+    """JSON text of ``value``; a list of pairs is an object, so that keys may repeat."""
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_dump(v)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer() and math.isfinite(value) and abs(value) < 1e15:
+        return f"{value:.1f}"  # 16.0, as a person writes a whole number as a float
+    return json.dumps(value, ensure_ascii=False)
+
+
+@given(_VALUES)
+def test_fast_path_agrees_on_generated_json(value: Any) -> None:
+    _agrees(_dump(value))
