@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from furat.bench.build import bench_build
+from furat.check.validate import validate_repo
 from furat.cli.main import main
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import FuratError
@@ -436,3 +437,38 @@ def test_the_readme_snippet_runs(built: dict[str, Any], monkeypatch: pytest.Monk
     [snippet] = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
     monkeypatch.chdir(built["repo"])
     exec(compile(snippet, "README.md", "exec"), {})
+
+
+def test_build_checks_files_of_no_manifest_document_in_its_one_pass(tmp_path: Path) -> None:
+    """Validation and rows are one pass over the manifest's documents; files outside it are still checked."""
+    repo = make_scratch(tmp_path / "repo")
+    stray = next((repo / "corpus").glob("*.json"))
+    shutil.copyfile(stray, repo / "corpus" / "999_0000000000000000.json")
+    with pytest.raises(FuratError) as error:
+        build_dataset(repo)
+    *found, refused = error.value.findings
+    assert ("document-mismatch", "corpus/999_0000000000000000.json") in {(f.code, f.path) for f in found}
+    assert found == [f for f in validate_repo(repo) if f.level == "error"]  # exactly what validate reports
+    assert refused.code == "build-refused"
+    assert not (repo / DIST).exists()
+
+
+def test_rows_are_the_same_on_one_process_and_on_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    import furat.check.parallel
+    from furat.bench.synthetic import make_repository
+
+    repo = tmp_path / "repo"
+    make_repository(ROOT, repo, 24)  # enough documents for several runs on two processes
+    shutil.copyfile(ROOT / "DATASHEET.md", repo / "DATASHEET.md")
+    tables = []
+    for workers in (1, 2):
+        monkeypatch.setattr(furat.check.parallel, "workers_available", lambda n=workers: n)
+        result = build_dataset(repo, tmp_path / f"dist-{workers}")
+        files = sorted(p.relative_to(result.out) for p in result.out.rglob("*.parquet"))
+        assert files
+        tables.append({f: pq.read_table(result.out / f) for f in files})
+    assert tables[0].keys() == tables[1].keys()
+    for name, table in tables[0].items():
+        assert table.equals(tables[1][name]), name

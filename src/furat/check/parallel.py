@@ -20,7 +20,13 @@ from furat.check.validate import FileContext, _Run, check_files, refuse_on_error
 from furat.check.validate import _validate as validate_with
 from furat.core.findings import Finding
 
-__all__ = ["MIN_PARALLEL_FILES", "check_validate_parallel", "validate_repo_parallel", "workers_available"]
+__all__ = [
+    "MIN_PARALLEL_FILES",
+    "check_validate_parallel",
+    "document_of",
+    "validate_repo_parallel",
+    "workers_available",
+]
 
 MIN_PARALLEL_FILES = 400  # below this, starting processes costs more than it saves
 _SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
@@ -30,7 +36,7 @@ def workers_available() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _doc_of(root: Path, path: Path) -> str:
+def document_of(root: Path, path: Path) -> str:
     """The document an annotation file belongs to: ``annotations/<id>.json`` or ``passes/<id>/<who>.json``."""
     rel = path.relative_to(root / "annotations")
     return rel.parts[1] if len(rel.parts) == 3 and rel.parts[0] == "passes" else path.stem
@@ -48,7 +54,7 @@ def _chunks(
 ) -> list[tuple[list[Path], list[Path]]]:
     by_doc: dict[str, list[Path]] = {}
     for path in annotations:
-        by_doc.setdefault(_doc_of(root, path), []).append(path)
+        by_doc.setdefault(document_of(root, path), []).append(path)
     size = max(1, -(-len(corpus) // n))
     chunks = []
     for start in range(0, len(corpus), size):

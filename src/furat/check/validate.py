@@ -86,6 +86,7 @@ class _Run:
     root: Path
     findings: list[Finding] = field(default_factory=list)
     _real: dict[Path, bool] = field(default_factory=dict)  # folder -> resolves to itself (no link on the way)
+    _errors: int = 0
 
     def _resolves_inside(self, path: Path) -> bool:
         """Whether ``path`` (not itself a link) resolves inside the repository; one resolve per folder."""
@@ -94,8 +95,14 @@ class _Run:
             self._real[folder] = folder.resolve() == folder
         return path.is_relative_to(self.root) if self._real[folder] else path.resolve().is_relative_to(self.root)
 
+    @property
+    def errors(self) -> int:
+        """How many findings so far are errors."""
+        return self._errors
+
     def add(self, file: _File | str, code: str, message: str, pointer: str = "", line: int | None = None) -> None:
         severity = registered(code).level
+        self._errors += severity == "error"
         rel = file.rel if isinstance(file, _File) else file
         if line is None:
             line = file.line(pointer) if isinstance(file, _File) else 0
@@ -512,23 +519,36 @@ FileChecker = Callable[["_Run", list[Path], list[Path], FileContext, "set[Path] 
 
 
 def check_files(
-    run: _Run, corpus_paths: list[Path], annotation_paths: list[Path], ctx: FileContext, reported: set[Path] | None
+    run: _Run,
+    corpus_paths: list[Path],
+    annotation_paths: list[Path],
+    ctx: FileContext,
+    reported: set[Path] | None,
+    passed: dict[Path, Any] | None = None,
 ) -> None:
     """The per-file checks: corpus documents, then the annotation files against them.
 
     Findings of a corpus file outside ``reported`` (when given) are not reported: it is only context.
+    ``passed``, when given, receives the parsed data of every file that gave no error, by path, so
+    that a caller can use what was read without reading it again (``furat build``).
     """
     docs: dict[str, _Doc] = {}
     for path in corpus_paths:
         target = run if reported is None or path in reported else _Run(ctx.root)
+        errors = target.errors
         file = target.read(path)
         doc = _check_corpus_doc(target, file, ctx.corpus_schema, ctx.manifest, ctx.rules_sha) if file else None
         if doc is not None:
             docs[doc.id] = doc
+            if passed is not None and file is not None and target.errors == errors:
+                passed[path] = file.data
     for path in annotation_paths:
+        errors = run.errors
         file = run.read(path)
         if file is not None:
             _check_annotations(run, file, ctx.annotation_schema, docs, ctx.unit_kind)
+            if passed is not None and run.errors == errors:
+                passed[path] = file.data
 
 
 def _validate(root: Path, only: list[Path] | None, checker: FileChecker = check_files) -> list[Finding]:

@@ -41,11 +41,12 @@ from typing import Any
 
 from furat import __version__
 from furat.check.parallel import check_validate_parallel
+from furat.check.validate import refuse_on_errors
 from furat.core.findings import Finding, FuratError
 from furat.core.folders import swap_into_place
 from furat.core.labels import load_labels
 from furat.dataset.card import dataset_card
-from furat.dataset.chunks import spill_path, write_runs
+from furat.dataset.chunks import spill_path, validate_and_write
 from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
 from furat.dataset.features import bio_names, config_features
 from furat.dataset.summary import (
@@ -110,25 +111,36 @@ def _join_spills(spills: list[Path], path: Path, schema: Any) -> tuple[int, int]
 
 
 def _write_data(
-    tmp: Path, root: Path, splits: list[tuple[str, str]], features: Mapping[str, Any], notes: list[Finding]
-) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary]:
-    """Every config's Parquet files through ``datasets``, and the summary, from one pass over the documents.
+    tmp: Path, root: Path, splits: list[tuple[str, str]], notes: list[Finding], seconds: dict[str, float], start: float
+) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary, list[Finding], Mapping[str, Any]]:
+    """Validate, and write every config's Parquet files and the summary, in one pass over the files.
 
-    The documents are cut into runs turned into rows on every core (``chunks.write_runs``), each run
-    spilled to Arrow files as it goes, so memory stays flat. Rows are already encoded (labels as ids),
-    so Arrow takes them as they are; the ``Features`` travel with the ``Dataset`` into the Parquet
-    metadata, and ``load_dataset`` gives back the ClassLabel names and span structs.
+    The documents are cut into runs checked and turned into rows on every core
+    (``chunks.validate_and_write``), each run spilled to Arrow files as it goes, so memory stays flat.
+    Refused (``build-refused``) when validation reports an error; else the warnings are returned. Rows
+    are already encoded (labels as ids), so Arrow takes them as they are; the ``Features`` travel into
+    the Parquet metadata, and ``load_dataset`` gives back the ClassLabel names and span structs.
     """
     from datasets import DatasetInfo, SplitDict, SplitInfo
 
     from furat.check.parallel import workers_available
     from furat.core.progress import progress
+    from furat.dataset.datasheet import check_markers
 
-    labels = load_labels(root / "schema" / "labels.json")
-    bio = {name: i for i, name in enumerate(bio_names(labels))}
+    prepared: dict[str, Any] = {}
+
+    def prepare() -> tuple[Mapping[str, Any], Mapping[str, int]]:
+        prepared["labels"] = labels = load_labels(root / "schema" / "labels.json")
+        prepared["features"] = config_features(root / "schema")
+        return prepared["features"], {name: i for i, name in enumerate(bio_names(labels))}
+
     work = tmp / ".arrow"  # removed before the folder is renamed into place
     with progress("build", total=len(splits), unit="doc") as bar:
-        runs = write_runs(root, work, splits, features, bio, workers_available(), bar.update)
+        findings, runs = validate_and_write(root, work, splits, prepare, workers_available(), bar.update)
+    warnings = refuse_on_errors(findings)
+    labels, features = prepared["labels"], prepared["features"]
+    seconds["check_and_rows"] = time.perf_counter() - start
+    check_markers(root)  # a broken DATASHEET.md stops the build before anything is written
     summaries = [summary for run in runs for summary in run[0]]
     notes.extend(note for run in runs for note in run[1])
     infos: dict[str, Any] = {}
@@ -157,7 +169,7 @@ def _write_data(
             )
             counts[config] = per
     shutil.rmtree(work, ignore_errors=True)
-    return infos, counts, Summary(tuple(summaries), labels)
+    return infos, counts, Summary(tuple(summaries), labels), warnings, features
 
 
 def build_dataset(root: Path, out: Path | None = None, repo_id: str | None = None) -> BuildResult:
@@ -209,22 +221,25 @@ def _build_lock(folder: Path) -> Iterator[None]:
 
 
 def _build(root: Path, out: Path, repo_id: str | None, seconds: dict[str, float]) -> BuildResult:
-    from furat.dataset.datasheet import check_markers, refresh_datasheet
+    """Validation and rows in one pass (``seconds["check_and_rows"]``), then the dataset's files (``"files"``).
 
-    clock = time.perf_counter()
-    warnings = check_validate_parallel(root)
-    seconds["validate"] = time.perf_counter() - clock
+    The manifest's splits are read first; when they cannot be (a manifest ``furat validate`` refuses),
+    validation alone runs, so that its findings say what is wrong.
+    """
+    from furat.dataset.datasheet import refresh_datasheet
 
-    clock = time.perf_counter()
-    splits = read_splits(root)
-    check_markers(root)  # a broken DATASHEET.md stops the build before any work
+    start = time.perf_counter()
+    try:
+        splits = read_splits(root)
+    except FuratError:
+        check_validate_parallel(root)  # names what is wrong with the manifest
+        raise
     notes: list[Finding] = []
     with quiet_datasets():
-        features = config_features(root / "schema")
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".tmp", dir=out.parent))
         try:
-            infos, counts, summary = _write_data(tmp, root, splits, features, notes)
+            infos, counts, summary, warnings, features = _write_data(tmp, root, splits, notes, seconds, start)
             text, changed = refresh_datasheet(root, summary)
             card = dataset_card(summary, infos, {c: counts.get(c, {}) for c in CONFIGS}, text, repo_id)
             (tmp / "README.md").write_text(card, encoding="utf-8")
@@ -235,5 +250,5 @@ def _build(root: Path, out: Path, repo_id: str | None, seconds: dict[str, float]
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    seconds["build"] = time.perf_counter() - clock
+    seconds["files"] = time.perf_counter() - start - seconds["check_and_rows"]
     return BuildResult(out, counts, summary, [*warnings, *notes], changed, seconds)

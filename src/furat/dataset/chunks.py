@@ -1,9 +1,10 @@
-"""The rows of ``furat build`` made on every core: documents cut into runs, each run spilled to Arrow files.
+"""``furat build``'s one pass over the files: validated and turned into rows on every core, spilled to Arrow files.
 
-A run is a stretch of documents in manifest order. A worker process reads each document, turns it
-into rows, spills them to Arrow stream files of its own (``Spill``: record batches, never a list of
-the whole run) and returns the run's document summaries and notes. The parent then opens the runs'
-files in order, memory-mapped, so the dataset's rows are in manifest order whatever the number of
+A run is a stretch of documents in manifest order. A worker process checks each document's files
+(``furat validate``'s per-file checks), turns the data those checks parsed into rows, spills them to
+Arrow stream files of its own (``Spill``: record batches, never a list of the whole run) and returns
+the run's findings, document summaries and notes. Each file is read and parsed once. The parent then
+opens the runs' files in order, so the dataset's rows are in manifest order whatever the number of
 processes.
 """
 
@@ -13,13 +14,18 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from furat.check.parallel import document_of
+from furat.check.validate import FileContext, _Run, check_files
+from furat.check.validate import _validate as validate_with
+from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding
+from furat.core.model import Document
 from furat.dataset.rows import document_rows
-from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, iter_documents, summarize_document
+from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_document
 
-__all__ = ["BATCH", "Run", "Spill", "write_runs"]
+__all__ = ["BATCH", "Run", "Spill", "spill_path", "validate_and_write"]
 
 BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
 _SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
@@ -69,56 +75,124 @@ def spill_path(work: Path, run: int, config: str, split: str) -> Path:
     return work / f"{run:05d}" / f"{config}-{split}.arrow"
 
 
-def _write_run(index: int) -> Run:
-    """Rows of one run of documents to its Arrow files; its summaries, notes and row counts."""
+class _Doc(NamedTuple):
+    """One document of a run: its split, its corpus file and every annotation file (gold and passes)."""
+
+    id: str
+    split: str
+    corpus: Path | None  # None when there is no corpus file (validation reports it)
+    annotations: list[Path]
+    gold: Path | None  # annotations/<id>.json, when it is one of ``annotations``
+
+
+def _write_run(index: int) -> tuple[Run, list[Finding]]:
+    """Check one run of documents and turn those that pass into rows: the run, and its findings.
+
+    Rows are made from the data the checks parsed, so each file is read once; a document whose
+    corpus or gold file gave an error gives no rows (the build is refused then anyway).
+    """
     root: Path = _SHARED["root"]
     work: Path = _SHARED["work"]
     features: Mapping[str, Any] = _SHARED["features"]
     bio: Mapping[str, int] = _SHARED["bio"]
+    docs: list[_Doc] = _SHARED["runs"][index]
+    run = _Run(root)
+    passed: dict[Path, Any] = {}
+    corpus = [doc.corpus for doc in docs if doc.corpus is not None]
+    check_files(run, corpus, [a for doc in docs for a in doc.annotations], _SHARED["ctx"], None, passed)
     spills: dict[tuple[str, str], Spill] = {
         (c, s): Spill(spill_path(work, index, c, s), features[c].arrow_schema) for c in CONFIGS for s in SPLITS
     }
     summaries: list[DocumentSummary] = []
     notes: list[Finding] = []
-    for split, doc, annotation_set in iter_documents(root, _SHARED["runs"][index]):
+    for item in docs:
+        data = passed.get(item.corpus) if item.corpus is not None else None
+        gold = passed.get(item.gold) if item.gold is not None else None
+        if data is None or (item.gold is not None and gold is None):
+            continue
+        data.pop("source_map", None)  # read lean: the dataset needs neither, and they are most of its objects
+        data.pop("removed", None)
+        doc = Document.from_json(data)
+        annotation_set = AnnotationSet.from_json(gold) if gold is not None else None
         rows, tokens = document_rows(doc, annotation_set, features, bio, notes)
-        summaries.append(summarize_document(split, doc, annotation_set, tokens))
+        summaries.append(summarize_document(item.split, doc, annotation_set, tokens))
         for config, items in rows.items():
-            spills[config, split].add(items)
+            spills[config, item.split].add(items)
     counts = {key: spill.count for key, spill in spills.items() if spill.close()}
-    return summaries, notes, counts
+    return (summaries, notes, counts), run.findings
 
 
-def write_runs(
+def _runs(
+    root: Path, splits: list[tuple[str, str]], corpus: list[Path], annotations: list[Path], pieces: int
+) -> tuple[list[list[_Doc]], list[Path], list[Path]]:
+    """The manifest's documents cut into ``pieces`` runs, with the files validation listed for each;
+    and the corpus and annotation files of no document of the manifest (validated, never rows)."""
+    by_doc: dict[str, list[Path]] = {}
+    for path in annotations:
+        by_doc.setdefault(document_of(root, path), []).append(path)
+    corpus_of = {path.stem: path for path in corpus}
+    gold_dir = root / "annotations"
+    docs = []
+    for doc_id, split in splits:
+        files = by_doc.pop(doc_id, [])
+        gold = next((p for p in files if p.parent == gold_dir), None)
+        docs.append(_Doc(doc_id, split, corpus_of.pop(doc_id, None), files, gold))
+    size = max(1, -(-len(docs) // pieces))
+    runs = [docs[i : i + size] for i in range(0, len(docs), size)]
+    return runs, list(corpus_of.values()), [p for paths in by_doc.values() for p in paths]
+
+
+def validate_and_write(
     root: Path,
     work: Path,
     splits: list[tuple[str, str]],
-    features: Mapping[str, Any],
-    bio: Mapping[str, int],
+    prepare: Callable[[], tuple[Mapping[str, Any], Mapping[str, int]]],
     workers: int,
     done: Callable[[int], None] | None = None,
-) -> list[Run]:
-    """Every run's rows to ``work/<run>/<config>-<split>.arrow``, on ``workers`` processes; the runs in order.
+) -> tuple[list[Finding], list[Run]]:
+    """``furat validate``'s findings and every run's rows (``work/<run>/<config>-<split>.arrow``), in one
+    pass over the files on ``workers`` processes; the runs in manifest order.
 
-    ``done`` is called with the number of documents of each run as it finishes (for progress).
+    The repository-wide checks run once in this process (``check.validate``); each worker checks a
+    run of documents, each with all of its files, and turns the documents that pass into rows.
+    ``prepare`` gives the configs' features and the BIO tag ids once labels and schemas have passed;
+    when the repository-wide checks found an error, the files are only checked. The caller must
+    refuse the build when the findings hold an error: rows of a run are then incomplete. ``done`` is
+    called with the number of documents of each run as it finishes (for progress).
     """
-    pieces = max(1, workers * 8) if workers > 1 else 1
-    size = max(1, -(-len(splits) // pieces))
-    runs = [splits[i : i + size] for i in range(0, len(splits), size)]
-    _SHARED.update(root=root, work=work, features=features, bio=bio, runs=runs)
     results: list[Run] = []
-    try:
-        if workers > 1 and len(runs) > 1:
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                for result in pool.map(_write_run, range(len(runs))):
-                    results.append(result)
-                    if done:
-                        done(len(result[0]))
-        else:
-            for index in range(len(runs)):
-                results.append(_write_run(index))
-                if done:
-                    done(len(results[-1][0]))
-    finally:
-        _SHARED.clear()
-    return results
+
+    def checker(
+        run: _Run, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
+    ) -> None:
+        if run.errors:  # labels, schemas or manifest are wrong: rows would not mean anything
+            check_files(run, corpus, annotations, ctx, reported)
+            return
+        features, bio = prepare()
+        pieces = max(1, workers * 8) if workers > 1 else 1
+        runs, stray_corpus, stray_annotations = _runs(ctx.root, splits, corpus, annotations, pieces)
+        _SHARED.update(root=ctx.root, work=work, features=features, bio=bio, runs=runs, ctx=ctx)
+        try:
+            if workers > 1 and len(runs) > 1:
+                with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                    outcomes = pool.map(_write_run, range(len(runs)))
+                    for outcome, findings in outcomes:
+                        _collect(run, results, outcome, findings, done)
+            else:
+                for index in range(len(runs)):
+                    _collect(run, results, *_write_run(index), done)
+        finally:
+            _SHARED.clear()
+        check_files(run, stray_corpus, stray_annotations, ctx, reported)
+
+    findings = validate_with(root, None, checker)
+    return findings, results
+
+
+def _collect(
+    run: _Run, results: list[Run], outcome: Run, findings: list[Finding], done: Callable[[int], None] | None
+) -> None:
+    results.append(outcome)
+    run.findings.extend(findings)
+    if done:
+        done(len(outcome[0]))
