@@ -112,3 +112,22 @@ def test_streamed_token_spans_are_the_token_spans(documents: dict[str, Document]
         assert list(iter_token_spans(doc.text, sentence.start, sentence.end)) == token_spans(
             doc.text, sentence.start, sentence.end
         )
+
+
+def test_token_texts_are_the_token_spans_cut_out(documents: dict[str, Document]) -> None:
+    from furat.corpus.segment import token_texts
+
+    for doc in documents.values():
+        for sentence in doc.sentences:
+            spans = token_spans(doc.text, sentence.start, sentence.end)
+            assert token_texts(doc.text, sentence.start, sentence.end) == [doc.text[s:e] for s, e in spans]
+
+
+@settings(max_examples=200)
+@given(TEXT, st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40))
+def test_token_texts_agree_with_token_spans_anywhere(text: str, start: int, length: int) -> None:
+    from furat.corpus.segment import token_texts
+
+    end = min(len(text), start + length)
+    start = min(start, end)
+    assert token_texts(text, start, end) == [text[s:e] for s, e in token_spans(text, start, end)]

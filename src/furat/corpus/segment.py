@@ -13,7 +13,15 @@ import bisect
 import re
 from collections.abc import Iterator
 
-__all__ = ["Span", "iter_token_spans", "paragraph_spans", "sentence_spans", "token_spans", "tokenize"]
+__all__ = [
+    "Span",
+    "iter_token_spans",
+    "paragraph_spans",
+    "sentence_spans",
+    "token_spans",
+    "token_texts",
+    "tokenize",
+]
 
 Span = tuple[int, int]
 
@@ -84,6 +92,11 @@ def iter_token_spans(text: str, start: int = 0, end: int | None = None) -> Itera
     """``token_spans`` one at a time: for a whole corpus, without holding every span."""
     for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
         yield match.span()
+
+
+def token_texts(text: str, start: int, end: int) -> list[str]:
+    """The tokens of ``text[start:end]`` as strings: ``token_spans`` cut out, at C speed."""
+    return _TOKEN.findall(text, start, end)
 
 
 def tokenize(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 from furat.core.annotation import AnnotationSet, Entity
 from furat.core.findings import Finding
 from furat.core.model import Document, Segment
-from furat.corpus.segment import token_spans
+from furat.corpus.segment import token_spans, token_texts
 from furat.dataset.summary import CONFIGS, count_tokens
 
 
@@ -145,12 +145,18 @@ def document_rows(
         rows["stance"].append(_row(features["stance"], {**stance.to_json(), "doc_id": doc.id}, stance.id))
     texts: list[str] = []
     count = first = 0
+    outside = bio["O"]
     for sentence in doc.sentences:
         while first < len(entities) and entities[first].end <= sentence.start:
             first += 1
-        tokens, tags = _sentence_tags(doc.text, sentence, entities, first, texts)
+        if first < len(entities) and entities[first].start < sentence.end:
+            tokens, tags = _sentence_tags(doc.text, sentence, entities, first, texts)
+            ids = [bio[t] for t in tags]
+        else:  # no entity in the sentence: its tokens only, without their offsets
+            tokens = token_texts(doc.text, sentence.start, sentence.end)
+            ids = [outside] * len(tokens)
         count += len(tokens)
-        rows["ner"].append({"id": sentence.id, "doc_id": doc.id, "tokens": tokens, "ner_tags": [bio[t] for t in tags]})
+        rows["ner"].append({"id": sentence.id, "doc_id": doc.id, "tokens": tokens, "ner_tags": ids})
     if notes is not None:
         rel = f"annotations/{doc.id}.json"
         notes.extend(Finding(rel, 0, "ner-lossy", text, "warning") for text in dict.fromkeys(texts))
