@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from furat.core.jsonio import StrictJsonError, loads_fast, loads_strict
@@ -55,6 +55,10 @@ def _agrees(text: str) -> None:
         '{"value": 16.0, "xs": [1.0, 2.5], "y": -0.0}',
         '{"v": 15.99999999999999999}',  # a fraction Python rounds to a whole number
         "null",
+        '{"a": [1, 16.0]}',  # a whole-valued float behind an integer in a mixed array
+        '[1, {"a": 1, "a": 2}]',  # a duplicate key behind an integer
+        '["x", 123456789012345678901234]',
+        '{"a": [{"b": 1}, 2.0, {"c": [3, 4.5]}]}',
     ],
 )
 def test_fast_path_agrees_with_the_strict_reader(text: str) -> None:
@@ -107,6 +111,7 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+@settings(max_examples=400)
 @given(_VALUES)
 def test_fast_path_agrees_on_generated_json(value: Any) -> None:
     _agrees(_dump(value))

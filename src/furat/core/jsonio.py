@@ -218,6 +218,8 @@ def _pairs_locating(places: list[tuple[dict[str, Any], str]], pending: list[int]
 
 
 _BRACKETS_ONLY = bytes(range(256)).translate(None, b"[]{}")
+# Numbers orjson reads otherwise than Python (past 64 bits it gives a float), or written with an exponent
+_WIDE_OR_EXPONENT = re.compile(rb"[0-9]{19}|[0-9][eE]")
 
 
 class FastParse(NamedTuple):
@@ -235,18 +237,29 @@ def _outside_strings(data: bytes) -> bytes:
     return b"".join(data.split(b'"')[0::2]).translate(None, b" \t\n\r")
 
 
-def _walk(value: Any) -> tuple[int, int, list[tuple[dict[str, Any], str]], bool]:
-    """Object members and floats at every depth, the (object, key) of whole-valued float members, and
-    whether a whole-valued float is an array item."""
+def _walk(value: Any, with_floats: bool) -> tuple[int, int, list[tuple[dict[str, Any], str]], bool]:
+    """Object members and floats at every depth (floats only ``with_floats``), the (object, key) of
+    whole-valued float members, and whether a whole-valued float is an array item.
+
+    An array is looked into only when its first item is an object, an array or a float: the counts
+    may then miss what a mixed array holds, never add to it, so they still match the text only when
+    nothing was missed (``loads_fast`` steps aside otherwise).
+    """
     members = floats = 0
     integral: list[tuple[dict[str, Any], str]] = []
     in_array = False
     stack = [value]
-    pop, push = stack.pop, stack.append
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
         item = pop()
-        if type(item) is dict:
+        kind = type(item)
+        if kind is dict:
             members += len(item)
+            if not with_floats:
+                for sub in item.values():
+                    if type(sub) is dict or type(sub) is list:
+                        push(sub)
+                continue
             for key, sub in item.items():
                 kind = type(sub)
                 if kind is dict or kind is list:
@@ -255,14 +268,13 @@ def _walk(value: Any) -> tuple[int, int, list[tuple[dict[str, Any], str]], bool]
                     floats += 1
                     if sub.is_integer():
                         integral.append((item, key))
-        elif type(item) is list:
-            for sub in item:
-                kind = type(sub)
-                if kind is dict or kind is list:
-                    push(sub)
-                elif kind is float:
-                    floats += 1
-                    in_array = in_array or sub.is_integer()
+        elif kind is list and item:
+            first = type(item[0])
+            if first is dict or first is list:
+                extend(item)
+            elif first is float and with_floats:
+                floats += sum(1 for sub in item if type(sub) is float)
+                in_array = in_array or any(type(sub) is float and sub.is_integer() for sub in item)
     return members, floats, integral, in_array
 
 
@@ -272,9 +284,9 @@ def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
     orjson itself refuses non-finite numbers, lone surrogates, control characters in strings and
     invalid UTF-8. What it lets through that ``loads_strict`` refuses or reads differently is checked
     against the bytes outside strings, at C speed: duplicate keys (members parsed against the ``:``
-    written), numbers orjson reads as floats where Python reads integers (19 digits and more; floats
-    parsed against the ``.`` written, so an exponent without a fraction also goes the slow way) and
-    nesting deeper than ``max_depth``. On None (rare in a valid repository), use ``loads_strict``: it
+    written), numbers of 19 digits or more (orjson reads them as floats) or with an exponent, floats
+    parsed against the ``.`` written (so that every whole-valued float is located) and nesting deeper
+    than ``max_depth``. On None (rare in a valid repository), use ``loads_strict``: it
     gives the exact finding, or the same value.
     """
     import orjson
@@ -284,7 +296,10 @@ def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
     except orjson.JSONDecodeError:
         return None
     outside = _outside_strings(data)
-    members, floats, integral, in_array = _walk(value)
+    if _WIDE_OR_EXPONENT.search(outside):
+        return None
+    # Every other number with a fraction is written with one "." (and every "." outside strings is one)
+    members, floats, integral, in_array = _walk(value, b"." in outside)
     if members != outside.count(b":") or floats != outside.count(b"."):
         return None
     brackets = outside.translate(_CURLY_AS_SQUARE, _BRACKETS_ONLY)
