@@ -25,7 +25,13 @@ def test_two_processes_report_the_same_findings_as_one(root: Path, tmp_path: Pat
     passes.mkdir(parents=True)
     (passes / "model_a.json").write_text(annotations[7].read_text("utf-8").replace('"label": "GPE"', '"label": "XX"'))
 
+    # and a file that says it is gold: its gold checks run on the process that checks its document
+    data = json.loads(annotations[11].read_text("utf-8"))
+    data["provenance"]["status"] = "gold"
+    annotations[11].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
     one = validate_repo(tmp_path)
     two = validate_repo_parallel(tmp_path, workers=2)
     assert {f.code for f in one} >= {"span-text-mismatch", "json-truncated", "corpus-missing", "unknown-document"}
+    assert ("gold-provenance", f"annotations/{annotations[11].name}") in {(f.code, f.path) for f in one}
     assert two == one

@@ -20,7 +20,7 @@ from furat.core.findings import Finding, FuratError
 from furat.core.model import Document
 from furat.core.repo import Repo
 
-__all__ = ["Number", "find_numbers", "gold_checks", "quantity_coverage"]
+__all__ = ["Number", "find_numbers", "gold_checks", "gold_file_checks", "quantity_coverage"]
 
 _DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
 _NUMBER_DIGITS = re.compile(rf"[{_DIGITS}]+(?:[.,\u066b\u066c:][{_DIGITS}]+)*")
@@ -146,36 +146,40 @@ def gold_checks(root: Path, only: list[Path] | None = None) -> list[Finding]:
     except FuratError:
         return []
     wanted = None if only is None else {p.resolve() for p in only}
+    return [finding for entry in entries for finding in gold_file_checks(repo, entry.id, wanted)]
+
+
+def gold_file_checks(repo: Repo, doc_id: str, wanted: set[Path] | None = None) -> list[Finding]:
+    """``gold_checks`` of one document of the manifest: nothing when its annotation file is not gold."""
     findings: list[Finding] = []
-    for entry in entries:
-        if not repo.may_be_gold(entry.id):  # most files of a large repository are not gold: not parsed
-            continue
-        try:  # a gold file that is a link out of the repository is reported by validate (symlink)
-            path = repo.gold_path(entry.id)
-        except FuratError:
-            continue
-        if not path.is_file() or (wanted is not None and path.resolve() not in wanted):
-            continue
-        try:
-            gold = repo.annotation_set(path)
-            if gold.provenance.get("status") != "gold":
-                continue
-            document = repo.document(entry.id, lean=True)
-        except FuratError:
-            continue
-        rel = repo.rel(path)
-        not_gold = provenance_findings(repo, entry.id, gold, rel, _status_line(path))
-        findings += not_gold
-        if not_gold or gold.text_sha256 != hashlib.sha256(document.text.encode("utf-8")).hexdigest():
-            continue  # one defect, one finding: a file that is not gold, or was made on another text
-        if "quantities" not in gold.provenance.get("layers", ["quantities"]):
-            continue  # a file that says it annotates other layers only has no quantities to cover
-        for number in quantity_coverage([document], {entry.id: gold}):
-            if not number.category:
-                context = document.text[max(0, number.start - 25) : number.end + 25].replace("\n", " ")
-                message = (
-                    f"number {number.text!r} at [{number.start}, {number.end}) is in no quantity and no exclusion "
-                    f"(…{context}…); annotate it, or record it in not_quantities with its rule"
-                )
-                findings.append(Finding(rel, 1, "number-uncovered", message, pointer="/quantities"))
+    if not repo.may_be_gold(doc_id):  # most files of a large repository are not gold: not parsed
+        return findings
+    try:  # a gold file that is a link out of the repository is reported by validate (symlink)
+        path = repo.gold_path(doc_id)
+    except FuratError:
+        return findings
+    if not path.is_file() or (wanted is not None and path.resolve() not in wanted):
+        return findings
+    try:
+        gold = repo.annotation_set(path)
+        if gold.provenance.get("status") != "gold":
+            return findings
+        document = repo.document(doc_id, lean=True)
+    except FuratError:
+        return findings
+    rel = repo.rel(path)
+    not_gold = provenance_findings(repo, doc_id, gold, rel, _status_line(path))
+    findings += not_gold
+    if not_gold or gold.text_sha256 != hashlib.sha256(document.text.encode("utf-8")).hexdigest():
+        return findings  # one defect, one finding: a file that is not gold, or was made on another text
+    if "quantities" not in gold.provenance.get("layers", ["quantities"]):
+        return findings  # a file that says it annotates other layers only has no quantities to cover
+    for number in quantity_coverage([document], {doc_id: gold}):
+        if not number.category:
+            context = document.text[max(0, number.start - 25) : number.end + 25].replace("\n", " ")
+            message = (
+                f"number {number.text!r} at [{number.start}, {number.end}) is in no quantity and no exclusion "
+                f"(…{context}…); annotate it, or record it in not_quantities with its rule"
+            )
+            findings.append(Finding(rel, 1, "number-uncovered", message, pointer="/quantities"))
     return findings

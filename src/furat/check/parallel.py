@@ -85,7 +85,7 @@ def validate_repo_parallel(root: Path, workers: int | None = None) -> list[Findi
         finally:
             _SHARED.clear()
 
-    return validate_with(root, None, parallel)
+    return validate_with(root, None, parallel, gold_in_files=True)
 
 
 def check_validate_parallel(root: Path, workers: int | None = None) -> list[Finding]:

@@ -129,11 +129,13 @@ def check_stance_rules(add: Add, text: str, sentence_starts: Sequence[int], data
         if 0 <= stance["start"] < stance["end"] <= len(text) and text[stance["start"] : stance["end"]] == stance["text"]
     ]
     seen: dict[tuple[int, str, str], int] = {}
-    paragraphs = _paragraphs(text)
-    para_starts = [p[0] for p in paragraphs]
-    speakers = _named_speakers(text, data["entities"])
-    surface = {entity["id"]: entity["text"] for entity in data["entities"]}
-    holders = [(s["start"], surface.get(s["holder"])) for _, s in stances if s["holder"] is not None]
+    unnamed = warn and any(stance.get("holder_kind") in ("unnamed", "report") for _, stance in stances)
+    if unnamed:  # what the holder rule needs, worked out only for a file it applies to
+        paragraphs = _paragraphs(text)
+        para_starts = [p[0] for p in paragraphs]
+        speakers = _named_speakers(text, data["entities"])
+        surface = {entity["id"]: entity["text"] for entity in data["entities"]}
+        holders = [(s["start"], surface.get(s["holder"])) for _, s in stances if s["holder"] is not None]
     for index, stance in stances:
         pointer = f"/stances/{index}"
         sentence = bisect.bisect_right(sentence_starts, stance["start"]) - 1
@@ -151,7 +153,7 @@ def check_stance_rules(add: Add, text: str, sentence_starts: Sequence[int], data
             add(
                 "stance-not-clause", f"evidence {stance['text']!r} looks like no clause (no verb or predicate)", pointer
             )
-        if stance.get("holder_kind") in ("unnamed", "report"):
+        if unnamed and stance.get("holder_kind") in ("unnamed", "report"):
             p_start, p_end = paragraphs[bisect.bisect_right(para_starts, stance["start"]) - 1]
             # a speaker who already holds a stance of their own in the paragraph is not this holder
             held = {name for start, name in holders if p_start <= start < p_end}

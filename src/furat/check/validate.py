@@ -24,7 +24,7 @@ from typing import Any
 
 import jsonschema
 
-from furat.check.coverage import gold_checks
+from furat.check.coverage import gold_checks, gold_file_checks
 from furat.check.files import data_files
 from furat.check.stance_rules import check_stance_rules
 from furat.core.codes import code as registered
@@ -32,6 +32,7 @@ from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import StrictJsonError, loads_fast, loads_strict
 from furat.core.jsonpos import escape_pointer, pointer_lines
 from furat.core.labels import Labels, load_labels
+from furat.core.repo import Repo
 from furat.core.schemas import Schema, load_schema, schema_drift
 
 __all__ = ["check_validate", "refuse_on_errors", "validate_paths", "validate_repo"]
@@ -51,7 +52,7 @@ _ENUM_CODES = {
 @dataclass
 class _File:
     rel: str
-    text: str
+    raw: bytes  # the file's bytes, UTF-8 (the reader checked that before making a _File)
     data: Any = None
     integral_floats: bool = False  # a number such as 16.0, which JSON Schema counts as an integer
     # (object, key) of every such number, or None when one of them is an array item (not located)
@@ -62,7 +63,7 @@ class _File:
         """The line of the value at ``pointer``, or of its nearest ancestor that exists."""
         if self._lines is None:
             try:
-                self._lines = pointer_lines(self.text)
+                self._lines = pointer_lines(self.raw.decode("utf-8"))
             except (ValueError, IndexError):
                 self._lines = {}
         while pointer:
@@ -126,13 +127,16 @@ class _Run:
         if data.startswith(b"\xef\xbb\xbf"):
             self.add(rel, "bom", "starts with a UTF-8 byte order mark; save it without", line=1)
             return None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            self.add(rel, "encoding", f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line=line)
-            return None
-        file = _File(rel, text)
+        fast = loads_fast(data)  # orjson refuses what is not UTF-8: then decoding says where
+        text = ""
+        if fast is None:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                self.add(rel, "encoding", f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line=line)
+                return None
+        file = _File(rel, data)
         if b"\r" in data:
             self.add(rel, "crlf", "CR line ends; save with LF", line=data.count(b"\n", 0, data.index(b"\r")) + 1)
         # UTF-8 never uses these byte values inside a multi-byte character: scanning bytes is exact.
@@ -142,7 +146,6 @@ class _Run:
             line = data.count(b"\n", 0, control.start()) + 1
             self.add(rel, "control-char", f"control character U+{control.group()[0]:04X}", line=line)
             return None
-        fast = loads_fast(data)
         if fast is not None:  # sure to be what loads_strict gives
             file.data = fast.value
             file.integral_floats = bool(fast.integral) or fast.integral_items
@@ -513,6 +516,7 @@ class FileContext:
     annotation_schema: Schema
     unit_kind: dict[str, str]
     rules_sha: str | None = None  # each document records the rules that decided it: `furat ingest --check`
+    gold_in_files: bool = False  # check_files runs the gold checks of its documents (not the parent)
 
 
 FileChecker = Callable[["_Run", list[Path], list[Path], FileContext, "set[Path] | None"], None]
@@ -549,9 +553,24 @@ def check_files(
             _check_annotations(run, file, ctx.annotation_schema, docs, ctx.unit_kind)
             if passed is not None and run.errors == errors:
                 passed[path] = file.data
+    if ctx.gold_in_files:
+        repo = Repo(ctx.root)
+        for path in corpus_paths:
+            if path.stem in ctx.manifest:
+                try:
+                    run.findings += gold_file_checks(repo, path.stem)
+                except FuratError:  # not a document id: reported by the checks of the manifest
+                    continue
 
 
-def _validate(root: Path, only: list[Path] | None, checker: FileChecker = check_files) -> list[Finding]:
+def _validate(
+    root: Path, only: list[Path] | None, checker: FileChecker = check_files, gold_in_files: bool = False
+) -> list[Finding]:
+    """Every finding (of the ``only`` files, when given); ``checker`` runs the per-file checks.
+
+    ``gold_in_files``: the checker's ``check_files`` calls run the gold checks of their documents
+    (on the processes that run them) instead of this process after them.
+    """
     root = root.resolve()
     run = _Run(root)
     schema_dir = root / "schema"
@@ -580,13 +599,15 @@ def _validate(root: Path, only: list[Path] | None, checker: FileChecker = check_
         wanted = {p.absolute() for p in only}
         reported = wanted & set(corpus_paths)
         annotation_paths = sorted(wanted - reported)
-    ctx = FileContext(root, manifest, corpus_schema, annotation_schema, labels.unit_kind)
+    gold_in_files = gold_in_files and only is None
+    ctx = FileContext(root, manifest, corpus_schema, annotation_schema, labels.unit_kind, gold_in_files=gold_in_files)
     checker(run, list(corpus_paths), list(annotation_paths), ctx, reported)
     if only is None:
         for doc_id in manifest:
             if not (root / "corpus" / f"{doc_id}.json").exists():
                 run.add("seeds/manifest.json", "corpus-missing", f"no corpus/{doc_id}.json", line=0)
-    run.findings += gold_checks(root, only)
+    if not gold_in_files:
+        run.findings += gold_checks(root, only)
     return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
 
 

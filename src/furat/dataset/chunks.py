@@ -185,7 +185,7 @@ def validate_and_write(
             _SHARED.clear()
         check_files(run, stray_corpus, stray_annotations, ctx, reported)
 
-    findings = validate_with(root, None, checker)
+    findings = validate_with(root, None, checker, gold_in_files=True)
     return findings, results
 
 
