@@ -71,27 +71,30 @@ def _sentence_of(doc: Document, starts: list[int], offset: int) -> str:
     return doc.sentences[max(bisect.bisect_right(starts, offset) - 1, 0)].id
 
 
-_LABEL_IDS: dict[int, tuple[Mapping[str, Any], list[tuple[str, dict[str, int]]]]] = {}
+_LAYOUTS: dict[int, tuple[Mapping[str, Any], tuple[str, ...], frozenset[str], list[tuple[str, dict[str, int]]]]] = {}
 
 
-def _label_ids(features: Mapping[str, Any]) -> list[tuple[str, dict[str, int]]]:
-    """The ClassLabel fields of ``features`` with their name -> id maps, made once per ``features``."""
-    from datasets import ClassLabel
-
-    cached = _LABEL_IDS.get(id(features))
+def _layout(
+    features: Mapping[str, Any],
+) -> tuple[tuple[str, ...], frozenset[str], list[tuple[str, dict[str, int]]]]:
+    """The fields of ``features``, as a tuple and a set, and its ClassLabel fields with their name -> id
+    maps; made once per ``features``."""
+    cached = _LAYOUTS.get(id(features))
     if cached is None or cached[0] is not features:
-        fields = [(k, {n: i for i, n in enumerate(f.names)}) for k, f in features.items() if isinstance(f, ClassLabel)]
-        cached = _LABEL_IDS[id(features)] = (features, fields)
-    return cached[1]
+        from datasets import ClassLabel
+
+        labels = [(k, {n: i for i, n in enumerate(f.names)}) for k, f in features.items() if isinstance(f, ClassLabel)]
+        cached = _LAYOUTS[id(features)] = (features, tuple(features), frozenset(features), labels)
+    return cached[1], cached[2], cached[3]
 
 
 def _row(features: Mapping[str, Any], item: Mapping[str, Any], where: str) -> dict[str, Any]:
     """``item`` with exactly the fields of ``features``, its ClassLabel values as their integer ids."""
-    extra = item.keys() - features.keys()
-    if extra:  # the features come from the schema, so this is a bug, not bad data
-        raise ValueError(f"{where}: fields {sorted(extra)} are not in the dataset features")
-    row = {key: item.get(key) for key in features}
-    for key, ids in _label_ids(features):
+    keys, known, labels = _layout(features)
+    if not known.issuperset(item):  # the features come from the schema, so this is a bug, not bad data
+        raise ValueError(f"{where}: fields {sorted(set(item) - known)} are not in the dataset features")
+    row = {key: item.get(key) for key in keys}
+    for key, ids in labels:
         value = row[key]
         if value is not None:
             if value not in ids:
