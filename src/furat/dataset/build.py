@@ -35,6 +35,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,20 @@ def _write_data(
     check_markers(root)  # a broken DATASHEET.md stops the build before anything is written
     summaries = [summary for run in runs for summary in run[0]]
     notes.extend(note for run in runs for note in run[1])
+    # Each config and split is one Parquet file; Arrow writes them without the GIL, so on every core
+    jobs = {
+        (config, split): [spill_path(work, i, config, split) for i, run in enumerate(runs) if (config, split) in run[2]]
+        for config in CONFIGS
+        for split in SPLITS
+    }
+    with ThreadPoolExecutor(workers_available()) as pool:
+        joined = {
+            key: pool.submit(
+                _join_spills, spills, tmp / DATA_FILE.format(config=key[0], split=key[1]), features[key[0]].arrow_schema
+            )
+            for key, spills in jobs.items()
+            if spills
+        }
     infos: dict[str, Any] = {}
     counts: dict[str, dict[str, int]] = {}
     for config in CONFIGS:
@@ -150,11 +165,10 @@ def _write_data(
         size = download = 0
         per: dict[str, int] = {}
         for split in SPLITS:
-            spills = [spill_path(work, i, config, split) for i, run in enumerate(runs) if (config, split) in run[2]]
-            if not spills:
+            if (config, split) not in joined:
                 continue
             path = tmp / DATA_FILE.format(config=config, split=split)
-            rows, nbytes = _join_spills(spills, path, features[config].arrow_schema)
+            rows, nbytes = joined[config, split].result()
             split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=rows))
             size += nbytes
             download += path.stat().st_size
