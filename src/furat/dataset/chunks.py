@@ -97,15 +97,14 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
     bio: Mapping[str, int] = _SHARED["bio"]
     docs: list[_Doc] = _SHARED["runs"][index]
     run = _Run(root)
-    passed: dict[Path, Any] = {}
-    corpus = [doc.corpus for doc in docs if doc.corpus is not None]
-    check_files(run, corpus, [a for doc in docs for a in doc.annotations], _SHARED["ctx"], None, passed)
     spills: dict[tuple[str, str], Spill] = {
         (c, s): Spill(spill_path(work, index, c, s), features[c].arrow_schema) for c in CONFIGS for s in SPLITS
     }
     summaries: list[DocumentSummary] = []
     notes: list[Finding] = []
-    for item in docs:
+    for item in docs:  # one document at a time: what a worker holds does not grow with the run
+        passed: dict[Path, Any] = {}
+        check_files(run, [item.corpus] if item.corpus else [], item.annotations, _SHARED["ctx"], None, passed)
         data = passed.get(item.corpus) if item.corpus is not None else None
         gold = passed.get(item.gold) if item.gold is not None else None
         if data is None or (item.gold is not None and gold is None):
