@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from furat.bench.build import bench_build
 from furat.check.validate import validate_repo
@@ -269,6 +271,40 @@ def test_two_entities_in_one_token_are_reported() -> None:
     notes: list[str] = []
     assert ner_tags(text, Segment("x-s001", 0, len(text)), entities, notes)[1] == ["B-GPE"]
     assert notes == ["x-e0002 shares the token 'سورياوالعراق' with x-e0001"]
+
+
+def _reference_tags(text: str, sentence: Segment, entities: list[Any]) -> tuple[list[str], list[str]]:
+    """BIO tags the plain way: every token span, and each entity's overlapping tokens."""
+    spans = token_spans(text, sentence.start, sentence.end)
+    tags, owner = ["O"] * len(spans), set()
+    for entity in entities:
+        prefix = "B-"
+        for k, (start, end) in enumerate(spans):
+            if end > entity.start and start < entity.end and k not in owner:
+                owner.add(k)
+                tags[k], prefix = prefix + entity.label, "I-"
+    return [text[a:b] for a, b in spans], tags
+
+
+@given(
+    st.lists(
+        st.sampled_from(["داعش", "لداعش", "أ.ف.ب", "5,800", "(", "»", "و", "بسوريا", "x"]), min_size=1, max_size=12
+    ),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=4),
+    st.sampled_from([" ", "  ", " \u00a0"]),
+)
+def test_ner_tags_are_those_of_every_token_span(words: list[str], cuts: list[tuple[int, int]], space: str) -> None:
+    from furat.core.annotation import Entity
+
+    text = space.join(words)
+    entities, reach = [], 0
+    for number, (start, length) in enumerate(sorted(cuts)):
+        start, end = max(start, reach), min(max(start, reach) + length, len(text))
+        if start < end and not text[start].isspace() and not text[end - 1].isspace():
+            entities.append(Entity(f"x-e{number:04d}", start, end, text[start:end], "ORG"))
+            reach = end
+    sentence = Segment("x-s001", 0, len(text))
+    assert ner_tags(text, sentence, entities) == _reference_tags(text, sentence, entities)
 
 
 # --------------------------------------------------------------------------------------------------
