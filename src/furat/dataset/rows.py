@@ -9,7 +9,7 @@ from typing import Any
 from furat.core.annotation import AnnotationSet, Entity
 from furat.core.findings import Finding
 from furat.core.model import Document, Segment
-from furat.corpus.segment import iter_token_spans, token_texts
+from furat.corpus.segment import token_spans, token_texts
 from furat.dataset.summary import CONFIGS, count_tokens
 
 
@@ -33,37 +33,31 @@ def _sentence_tags(
 ) -> tuple[list[str], list[str]]:
     """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts.
 
-    The tokens are cut out at C speed; only the tokens around an entity are located, from the last
-    space before it (no token crosses a space, so the tokens before that space are just counted). A
-    token two entities share goes to the first of them.
+    Each entity finds its tokens by bisection (entities are few, tokens many), so tokens are only
+    visited to be cut out of the text; a token two entities share goes to the first of them.
     """
-    tokens = token_texts(text, sentence.start, sentence.end)
-    tags = ["O"] * len(tokens)
+    spans = token_spans(text, sentence.start, sentence.end)
+    tokens = [text[start:end] for start, end in spans]
+    tags = ["O"] * len(spans)
     inside = []
     for entity in entities[first:]:
         if entity.start >= sentence.end:
             break
         inside.append(entity)
-    owner: dict[int, str] = {}
-    pos, before = sentence.start, 0  # a place between tokens, and how many tokens lie before it
-    for entity in inside:
-        cut = text.rfind(" ", pos, entity.start)
-        if cut > pos:
-            before += len(token_texts(text, pos, cut))
-            pos = cut
-        prefix, k = "B-", before
-        for start, end in iter_token_spans(text, pos, sentence.end):
-            if start >= entity.end:
-                break
-            if end > entity.start:
+    if inside:
+        starts = [start for start, _ in spans]
+        ends = [end for _, end in spans]
+        owner: dict[int, str] = {}
+        for entity in inside:
+            prefix = "B-"
+            for k in range(bisect.bisect_right(ends, entity.start), bisect.bisect_left(starts, entity.end)):
                 if k in owner:  # the token's first entity keeps it
                     if notes is not None:
                         notes.append(f"{entity.id} shares the token {tokens[k]!r} with {owner[k]}")
-                else:
-                    owner[k] = entity.id
-                    tags[k] = prefix + entity.label
-                    prefix = "I-"
-            k += 1
+                    continue
+                owner[k] = entity.id
+                tags[k] = prefix + entity.label
+                prefix = "I-"
     if notes is not None:
         notes.extend(
             f"{e.id} runs across the end of sentence {sentence.id}"
@@ -161,7 +155,7 @@ def document_rows(
         if first < len(entities) and entities[first].start < sentence.end:
             tokens, tags = _sentence_tags(doc.text, sentence, entities, first, texts)
             ids = [bio[t] for t in tags]
-        else:  # no entity in the sentence
+        else:  # no entity in the sentence: its tokens only, without their offsets
             tokens = token_texts(doc.text, sentence.start, sentence.end)
             ids = [outside] * len(tokens)
         count += len(tokens)
