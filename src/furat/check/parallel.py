@@ -16,8 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from furat.check.validate import FileContext, _Run, check_files, refuse_on_errors
-from furat.check.validate import _validate as validate_with
+from furat.check.validate import CheckRun, FileContext, check_files, refuse_on_errors, validate_with
 from furat.core.findings import Finding
 
 __all__ = [
@@ -44,7 +43,7 @@ def document_of(root: Path, path: Path) -> str:
 
 def _check_chunk(chunk: tuple[list[Path], list[Path]]) -> list[Finding]:
     ctx: FileContext = _SHARED["ctx"]
-    run = _Run(ctx.root)
+    run = CheckRun(ctx.root)
     check_files(run, chunk[0], chunk[1], ctx, None)
     return run.findings
 
@@ -71,7 +70,7 @@ def validate_repo_parallel(root: Path, workers: int | None = None) -> list[Findi
     workers = workers or workers_available()
 
     def parallel(
-        run: _Run, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
+        run: CheckRun, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
     ) -> None:
         if workers < 2 or len(corpus) + len(annotations) < MIN_PARALLEL_FILES:
             check_files(run, corpus, annotations, ctx, reported)

@@ -35,7 +35,16 @@ from furat.core.labels import Labels, load_labels
 from furat.core.repo import Repo
 from furat.core.schemas import Schema, load_schema, schema_drift
 
-__all__ = ["check_validate", "refuse_on_errors", "validate_paths", "validate_repo"]
+__all__ = [
+    "CheckRun",
+    "FileContext",
+    "check_files",
+    "check_validate",
+    "refuse_on_errors",
+    "validate_paths",
+    "validate_repo",
+    "validate_with",
+]
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
@@ -83,7 +92,9 @@ class _Doc:
 
 
 @dataclass
-class _Run:
+class CheckRun:
+    """The findings of one run of checks, and what it remembers between files (resolved folders)."""
+
     root: Path
     findings: list[Finding] = field(default_factory=list)
     _real: dict[Path, bool] = field(default_factory=dict)  # folder -> resolves to itself (no link on the way)
@@ -224,7 +235,7 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str, str]:
     return "schema", pointer, error.message
 
 
-def _load_manifest(run: _Run, schema: Schema) -> dict[str, dict[str, Any]]:
+def _load_manifest(run: CheckRun, schema: Schema) -> dict[str, dict[str, Any]]:
     """The manifest's entries by id, after its checks; seeds are hashed against it."""
     file = run.read(run.root / "seeds" / "manifest.json")
     if file is None or not run.schema_check(file, schema):
@@ -278,7 +289,7 @@ def _load_manifest(run: _Run, schema: Schema) -> dict[str, dict[str, Any]]:
     return entries
 
 
-def _check_labels(run: _Run, schema_dir: Path) -> None:
+def _check_labels(run: CheckRun, schema_dir: Path) -> None:
     file = run.read(schema_dir / "labels.json")
     schema = _needed(run, lambda: load_schema(schema_dir, "labels"))
     if file is None or schema is None or not run.schema_check(file, schema):
@@ -299,7 +310,7 @@ def _check_labels(run: _Run, schema_dir: Path) -> None:
 
 
 def _check_corpus_doc(
-    run: _Run, file: _File, schema: Schema, manifest: dict[str, dict[str, Any]], rules_sha: str | None
+    run: CheckRun, file: _File, schema: Schema, manifest: dict[str, dict[str, Any]], rules_sha: str | None
 ) -> _Doc | None:
     if not run.schema_check(file, schema):
         return None
@@ -373,7 +384,7 @@ def _check_span(add: Callable[..., None], text: str, item: dict[str, Any], point
 
 
 def _check_annotations(
-    run: _Run,
+    run: CheckRun,
     file: _File,
     schema: Schema,
     docs: dict[str, _Doc],
@@ -490,7 +501,7 @@ def _check_quantity(
         _check_span(add, text, counted, f"{pointer}/counted")
 
 
-def _needed(run: _Run, load: Callable[[], Any]) -> Any:
+def _needed(run: CheckRun, load: Callable[[], Any]) -> Any:
     """A schema or the labels, which the checks cannot do without; None (with its findings) when unusable."""
     try:
         return load()
@@ -519,11 +530,11 @@ class FileContext:
     gold_in_files: bool = False  # check_files runs the gold checks of its documents (not the parent)
 
 
-FileChecker = Callable[["_Run", list[Path], list[Path], FileContext, "set[Path] | None"], None]
+FileChecker = Callable[["CheckRun", list[Path], list[Path], FileContext, "set[Path] | None"], None]
 
 
 def check_files(
-    run: _Run,
+    run: CheckRun,
     corpus_paths: list[Path],
     annotation_paths: list[Path],
     ctx: FileContext,
@@ -538,7 +549,7 @@ def check_files(
     """
     docs: dict[str, _Doc] = {}
     for path in corpus_paths:
-        target = run if reported is None or path in reported else _Run(ctx.root)
+        target = run if reported is None or path in reported else CheckRun(ctx.root)
         errors = target.errors
         file = target.read(path)
         doc = _check_corpus_doc(target, file, ctx.corpus_schema, ctx.manifest, ctx.rules_sha) if file else None
@@ -563,7 +574,7 @@ def check_files(
                     continue
 
 
-def _validate(
+def validate_with(
     root: Path, only: list[Path] | None, checker: FileChecker = check_files, gold_in_files: bool = False
 ) -> list[Finding]:
     """Every finding (of the ``only`` files, when given); ``checker`` runs the per-file checks.
@@ -572,7 +583,7 @@ def _validate(
     (on the processes that run them) instead of this process after them.
     """
     root = root.resolve()
-    run = _Run(root)
+    run = CheckRun(root)
     schema_dir = root / "schema"
 
     def report(rel: str, code: str, message: str) -> None:
@@ -621,12 +632,12 @@ def _quiet_manifest(root: Path) -> dict[str, dict[str, Any]]:
 
 def validate_repo(root: Path) -> list[Finding]:
     """Every finding in the repository: labels, schemas, manifest and seeds, corpus, annotations."""
-    return _validate(root, None)
+    return validate_with(root, None)
 
 
 def validate_paths(root: Path, paths: list[Path]) -> list[Finding]:
     """Findings of the given corpus or annotation files only (the rest of the repo is context)."""
-    return _validate(root, paths)
+    return validate_with(root, paths)
 
 
 def refuse_on_errors(findings: list[Finding]) -> list[Finding]:

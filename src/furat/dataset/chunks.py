@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from furat.check.parallel import document_of
-from furat.check.validate import FileContext, _Run, check_files
-from furat.check.validate import _validate as validate_with
+from furat.check.validate import CheckRun, FileContext, check_files, validate_with
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding
 from furat.core.model import Document
@@ -96,7 +95,7 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
     features: Mapping[str, Any] = _SHARED["features"]
     bio: Mapping[str, int] = _SHARED["bio"]
     docs: list[_Doc] = _SHARED["runs"][index]
-    run = _Run(root)
+    run = CheckRun(root)
     spills: dict[tuple[str, str], Spill] = {
         (c, s): Spill(spill_path(work, index, c, s), features[c].arrow_schema) for c in CONFIGS for s in SPLITS
     }
@@ -162,7 +161,7 @@ def validate_and_write(
     results: list[Run] = []
 
     def checker(
-        run: _Run, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
+        run: CheckRun, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
     ) -> None:
         if run.errors:  # labels, schemas or manifest are wrong: rows would not mean anything
             check_files(run, corpus, annotations, ctx, reported)
@@ -189,7 +188,7 @@ def validate_and_write(
 
 
 def _collect(
-    run: _Run, results: list[Run], outcome: Run, findings: list[Finding], done: Callable[[int], None] | None
+    run: CheckRun, results: list[Run], outcome: Run, findings: list[Finding], done: Callable[[int], None] | None
 ) -> None:
     results.append(outcome)
     run.findings.extend(findings)
