@@ -37,6 +37,8 @@ from furat.annotate.entity_rules import (
     clubs,
     coordinated,
     given_name_people,
+    honorific_name,
+    merge_people,
     named_by_adjective,
     nicknames,
     official_names,
@@ -58,6 +60,7 @@ from furat.annotate.entity_words import (
     NAMED_BY_NISBA,
     ORG_DESCRIPTORS,
     ORG_HEADS,
+    ORG_PROPER_HEADS,
     STOP,
     TITLES,
     Prediction,
@@ -67,6 +70,7 @@ from furat.annotate.entity_words import (
     _head,
     _joined,
     _offset_after,
+    _written,
     _zipf,
 )
 from furat.annotate.gazetteers import Entry, Gazetteer, longest, nisba_forms
@@ -142,22 +146,41 @@ def _gazetteer_matches(text: str, words: Sequence[Token], gazetteer: Gazetteer) 
     return found
 
 
+def _proper_place(norm: str, gazetteer: Gazetteer) -> bool:
+    """A place's name without the article and without a proclitic (ليبيا، مسقط), definite by itself."""
+    entry = gazetteer.get((norm,))
+    return entry is not None and entry.label in ("GPE", "LOC") and not norm.startswith("ال")
+
+
 def _is_nisba(norm: str, gazetteer: Gazetteer) -> bool:
     entry = gazetteer.get((norm,))
     return entry is not None and entry.label == "NORP"
 
 
-def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) -> int:
+def _construct_end(
+    text: str, words: Sequence[Token], i: int, limit: int = 7, gazetteer: Gazetteer | None = None
+) -> int:
     """The index after the last word of an Arabic construct phrase starting at ``words[i]``: indefinite
     nouns up to the first definite word, then definite words and genitives (``و`` + definite only in
-    the first two words: العدالة والتنمية)."""
-    j, seen_definite = i, False
+    the first two words: العدالة والتنمية). A place's name is definite by itself (مصرف ليبيا المركزي,
+    with ``gazetteer``), and a ruler's title with a name is a person's name in the phrase (جامعة الملك سعود)."""
+    j, seen_definite, proper = i, False, False
+    indefinite_head = i > 0 and not words[i - 1].norm.startswith("ال")  # a definite noun has no genitive
     while j < len(words) and j - i < limit:
         w = words[j].norm
         if j > i and not _joined(text, words[j - 1], words[j]):
             break
+        if indefinite_head and honorific_name(text, words, j):
+            j, seen_definite = j + 2, True
+            continue
         if w in STOP or _bare(w) in STOP or w in TITLES or _bare(w) in TITLES:
             break
+        if gazetteer is not None and (proper or not seen_definite) and _proper_place(w, gazetteer):
+            j, seen_definite, proper = j + 1, True, True  # تونس أفريقيا للأنباء
+            continue
+        proper = False
+        if j > i and w in EVENT_HEADS:
+            break  # the committee of a festival: لجنة [مهرجانات بعلبك الدولية]
         if w.startswith("وال") and len(w) > 4:
             before = words[j - 1].norm
             if j - i > 2 or j == i or before.endswith(("ي", "يه")) or w[1:] in ORG_HEADS:
@@ -166,6 +189,8 @@ def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) ->
             continue
         nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
         nxt = "" if nxt in STOP else nxt  # إلى is not a definite word (الي)
+        if gazetteer is not None and nxt and _proper_place(nxt, gazetteer) and not _definite(w):
+            nxt = "ال" + nxt  # a construct with a place: نقابة صيادلة مصر
         if _definite(w) and (w.startswith(("ال", "لل")) or nxt.startswith("ال")):
             seen_definite = True
             j += 1
@@ -231,11 +256,16 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
         if head and head.startswith("ال") and not _definite(words[i + 1].norm):
             head = label = None  # المنظمة alone refers back; a name goes on with a definite word
         if head and label:
-            end = _construct_end(text, words, i + 1)
+            end = _construct_end(text, words, i + 1, gazetteer=gazetteer)
+            if end == i + 1 and head in ORG_PROPER_HEADS:  # جامعة ميكيلي، بورصة مسقط: the head stays inside
+                end = i + 2 if _proper_place(words[i + 1].norm, gazetteer) else _bare_name(text, words, i + 1)
             content = [w for w in words[i + 1 : end] if not _is_nisba(w.norm, gazetteer) or head in NAMED_BY_NISBA]
             if content:  # a head with only a nationality adjective is a description (القوات الأوكرانية)
                 key = f"{label}-trigger"
-                found.append(Prediction(_start(text, word, head), words[end - 1].end, label, SCORE[key], key))
+                start = _start(text, word, head)
+                if _head(word.norm, ORG_DESCRIPTORS) and _proper_place(words[i + 1].norm, gazetteer) and end > i + 2:
+                    start = words[i + 1].start  # a descriptor before a name: وكالة [تونس أفريقيا للأنباء]
+                found.append(Prediction(start, words[end - 1].end, label, SCORE[key], key))
                 continue
         if _head(word.norm, ORG_DESCRIPTORS) and not _definite(words[i + 1].norm):
             end = _bare_name(text, words, i + 1, feminine=_bare(word.norm).endswith(("ه", "تا", "تي")))
@@ -253,9 +283,13 @@ def _place_name_word(text: str, words: Sequence[Token], k: int, gazetteer: Gazet
         return False
     if w[:1] in "وف" and _zipf(w[1:]) >= 3.6:
         return False  # a second class word joined by و: جبال وصحراء
-    if w.startswith("ال") or (w,) in gazetteer or w.isdigit() or _zipf(w) < 3.6:
+    if w.startswith("ال") or (w,) in gazetteer or w.isdigit() or _zipf(w) < 3.6 or honorific_name(text, words, k):
         return True
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
+    clitic = nxt[:1] in "وفبلك" and _zipf(nxt[1:]) >= 3.0  # لطيران: a proclitic on a word
+    two = nxt and not nxt.startswith("ال") and nxt not in STOP and not clitic and not w.endswith(("يه", "ي"))
+    if two and _zipf(w) < 4.6 and _zipf(nxt) < 3.8:
+        return True  # two words of a name, the first also a word: ابن خلدون، راس لانوف، نيلسون مانديلا
     return bool(nxt) and nxt.startswith("ال") and nxt not in STOP  # a construct: باب المندب، رأس الرجاء
 
 
@@ -270,9 +304,15 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
             continue
         if head in LOC_DEFINITE_HEADS and not words[i + 1].norm.startswith("ال"):
             continue
-        end = i + 2
+        end = i + 3 if honorific_name(text, words, i + 1) else i + 2
         while end < len(words) and end - i < 5 and _joined(text, words[end - 1], words[end]):
             w = words[end].norm
+            if w in GIVEN_NAMES and w not in STOP:
+                end += 1  # a person's name in the place's: سد غولام محمد، مستشفى محمد السادس
+                continue
+            if label == "FAC" and _proper_place(w, gazetteer):
+                end += 1  # the city in a facility's name: متحف اللوفر أبوظبي
+                break
             if (
                 w in STOP
                 or w in GENERIC
@@ -293,12 +333,14 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
 
 
 def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
-    """Whether ``norm`` can be a word of a person's name (first: its first word)."""
+    """Whether ``norm`` can be a word of a person's name (first: its first word). A name written with
+    أل or إل (أليكو، إلياس) does not begin with the article."""
     if norm in STOP or norm in TITLES or len(norm) < 2 or norm.isdigit():
         return False
+    article = norm.startswith("ال") and not _written(norm).startswith(("أل", "إل", "آل"))
     if norm in NAME_PARTICLES or norm in GIVEN or (not first and norm in NAME_ENDINGS) or after_particle:
-        return not first or not norm.startswith("ال")
-    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith("ال")):
+        return not first or not article
+    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and article):
         return False
     if first and norm[:1] in "وف" and _zipf(norm[1:]) >= 3.0 and _zipf(norm) < _zipf(norm[1:]):
         return False  # و or ف before a word (وأعلن), not a name that begins with the letter (فيكتور، وليد)
@@ -312,7 +354,7 @@ def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
         return False  # a future verb (سيزور)
     if not first and norm.endswith("ا") and _zipf(norm) >= 3.0:
         return False  # an adverbial accusative (قادما)
-    return _zipf(norm) < (5.0 if first else 3.8 if norm.startswith("ال") else 3.9)
+    return _zipf(norm) < (5.0 if first else 3.8 if article else 3.9)
 
 
 def _continues(text: str, words: Sequence[Token], k: int) -> bool:
@@ -323,7 +365,8 @@ def _continues(text: str, words: Sequence[Token], k: int) -> bool:
     if norm in STOP or norm in TITLES or (not _name_word(norm, first=True) and not norm.startswith("ال")):
         return False
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
-    if nxt in NAME_ENDINGS or (nxt and not nxt.startswith("ال") and nxt not in STOP and _zipf(nxt) < 3.0):
+    inside = not norm.startswith("ال") and nxt[:1] not in "وفبلك"  # not ميرتس الحكومة بالتقاعس
+    if nxt in NAME_ENDINGS or (inside and nxt and not nxt.startswith("ال") and nxt not in STOP and _zipf(nxt) < 3.0):
         return True  # a frequent word inside a name (فضل الله، رجب طيب أردوغان)
     return (not nxt or nxt in STOP) and not norm.startswith("ال") and _zipf(norm) < 4.8  # the last word
 
@@ -359,6 +402,15 @@ def _speaker_name(norm: str) -> bool:
     return _zipf(norm) < (3.0 if norm.endswith(("ي", "ه")) else 4.5)
 
 
+def _unsuffixed(norm: str) -> str:
+    """A noun without its possessive pronoun (نقيبها → نقيب، رئيستها → رئيسه)."""
+    for suffix in ("ها", "هم", "ه"):
+        if norm.endswith(suffix) and len(norm) > len(suffix) + 2:
+            stem = norm[: -len(suffix)]
+            return stem[:-1] + "ه" if stem.endswith("ت") else stem
+    return norm
+
+
 _THAT = _folded("إن أن إنه إنها أنه أنها")
 
 
@@ -373,7 +425,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
         while j >= 0 and steps < 7 and _joined(text, words[j], words[j + 1]):
             norm = words[j].norm
             w = _bare(norm)
-            if w in TITLES or norm in TITLES:
+            if w in TITLES or norm in TITLES or _unsuffixed(norm) in TITLES:
                 titled = True
                 break
             definite = _definite(norm) or (w != norm and w.startswith("ال"))  # not بلدية read as ب + لدية
@@ -384,8 +436,12 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct):
                 break
             j, steps = j - 1, steps + 1
-        if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0:
+        if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0 and word.norm not in GIVEN:
             continue  # the head of a construct with a name, not a person: رئيس بلدية إسطنبول
+        nxt = words[i + 1].norm if i + 1 < len(words) and _joined(text, word, words[i + 1]) else ""
+        named = word.norm in GIVEN_NAMES or word.norm in NAME_PARTICLES or nxt in NAME_ENDINGS  # عز الدين
+        if titled and nxt.startswith("ال") and not named and _zipf(word.norm) >= 4.0:
+            continue  # the head of a construct, not a person: رئيس بعثة المنظمة
         previous = words[i - 1].norm if i else ""
         if titled and previous in _ROLE_LINKS:
             continue  # الوزير في تصريح، المتحدث باسم الوزارة: what follows في is not the person
@@ -526,25 +582,7 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         if partial:
             linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
             candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
-    return _adjectives(text, words, _merge_people(text, words, _resolve(candidates))) if rules else _resolve(candidates)
-
-
-def _merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
-    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; and a given name
-    right before a person's name found elsewhere is its first word."""
-    starts = {w.start: k for k, w in enumerate(words)}
-    out: list[Prediction] = []
-    for p in found:
-        k = starts.get(p.start)
-        gap = text[out[-1].end : p.start] if out else "x"
-        if gap.isspace() and "\n" not in gap and p.label == "PER" and out[-1].label == "PER":
-            last = out.pop()
-            p = Prediction(last.start, p.end, "PER", max(last.score, p.score), last.source)
-        elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
-            free = not out or out[-1].end <= words[k - 1].start
-            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
-        out.append(p)
-    return out
+    return _adjectives(text, words, merge_people(text, words, _resolve(candidates))) if rules else _resolve(candidates)
 
 
 def nisba_gazetteer(stems: Sequence[str]) -> Gazetteer:

@@ -40,6 +40,7 @@ from collections.abc import Callable, Sequence
 from furat.annotate.entity_words import (
     GENERIC,
     GIVEN,
+    HONORIFICS,
     ORG_DESCRIPTORS,
     STOP,
     TITLES,
@@ -63,6 +64,8 @@ __all__ = [
     "clubs",
     "coordinated",
     "given_name_people",
+    "honorific_name",
+    "merge_people",
     "named_by_adjective",
     "nicknames",
     "official_names",
@@ -70,7 +73,7 @@ __all__ = [
 ]
 
 DIRECTIONS = _folded("شمال جنوب شرق غرب")
-GPE_CLASS = _folded("إقليم مدينة بلدة قرية ولاية محافظة مقاطعة قضاء ناحية العاصمة")
+GPE_CLASS = _folded("إقليم مدينة بلدة قرية ولاية محافظة مقاطعة قضاء ناحية العاصمة منطقة")
 ISLAND_CLASS = _folded("جزيرة جزر أرخبيل")
 GIVEN_NAMES = GIVEN | _folded(
     "محمود مصطفى عمر عثمان خالد وليد هشام ياسر ياسين أيمن أنور أمجد إياد باسل بسام بشار بشير بلال ثامر "
@@ -101,6 +104,27 @@ _SPEECH_TO = re.compile(
 )
 
 
+def honorific_name(text: str, words: Sequence[Token], j: int) -> bool:
+    """Whether ``words[j]`` is a ruler's title or an honorific before a given name or a rare word, inside a
+    longer name: جامعة الملك سعود، جسر الشيخ زايد (the person's name is part of the place's, §2.6)."""
+    if words[j].norm not in HONORIFICS or j + 1 >= len(words) or not _joined(text, words[j], words[j + 1]):
+        return False
+    nxt = words[j + 1].norm
+    return nxt in GIVEN_NAMES or (
+        not nxt.startswith("ال") and nxt not in STOP and nxt not in TITLES and _zipf(nxt) < 5.0
+    )
+
+
+def _not_a_name(norm: str) -> bool:
+    """A word that goes on a sentence, not a name: an adverbial accusative (اجتماعا), a verb in the
+    imperfect or the future (ستواجه، يعقد)."""
+    if norm.endswith("ا") and _zipf(norm) >= 2.5:
+        return True
+    if norm.startswith(("سي", "ست")) and len(norm) > 4 and _zipf(norm[2:]) >= 3.0:
+        return True
+    return norm[:1] in "يت" and _zipf(norm) >= 3.0
+
+
 def class_word_places(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
     """إقليم دارفور → GPE دارفور; جزيرة سومطرة → LOC سومطرة."""
     found: list[Prediction] = []
@@ -118,7 +142,10 @@ def class_word_places(text: str, words: Sequence[Token], gazetteer: Gazetteer) -
                 break
             written = words[end].plain  # ى is not ي here: سقطرى is a name, نائية an adjective
             adjective = written.endswith(("ي", "ية")) and not w.startswith("ال")  # قرية نائية، بلدة حدودية
-            if not w.isdigit() and _zipf(w) >= (2.5 if adjective else 3.3 if w.startswith("ال") else 4.0):
+            known = entry is not None and entry.label in ("GPE", "LOC") and end == i + 1  # إقليم السند
+            if not w.isdigit() and not known and _zipf(w) >= (2.5 if adjective else 3.3 if w.startswith("ال") else 4.0):
+                break
+            if end > i + 1 and _not_a_name(w):
                 break
             if end > i + 1 and (w.startswith(("و", "ب", "ل", "ف")) and not w.startswith("ال")):
                 break
@@ -326,4 +353,38 @@ def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) 
         joined = nxt.norm.startswith("و") and len(rest) > 2 and _joined(text, words[k], nxt) and _bare(nxt.norm) == rest
         if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 4.0:
             out.append(Prediction(_offset_after(text, nxt, 1), nxt.end, "ORG", 0.8, "ORG-coordinated"))
+    return out
+
+
+def _surname(text: str, before: Prediction, word: Token) -> bool:
+    """Whether the nisba ``word`` right after ``before`` is a person's surname: ``before`` is a person
+    named by one given name, and the nisba has the article."""
+    given = fold(text[before.start : before.end]) in GIVEN_NAMES
+    return before.label == "PER" and given and word.norm.startswith("ال")
+
+
+def merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
+    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; and a given name
+    right before a person's name found elsewhere is its first word."""
+    starts = {w.start: k for k, w in enumerate(words)}
+    out: list[Prediction] = []
+    for p in found:
+        k = starts.get(p.start)
+        gap = text[out[-1].end : p.start] if out else "x"
+        if gap.isspace() and "\n" not in gap and p.label == "PER" and out[-1].label == "PER":
+            last = out.pop()
+            p = Prediction(last.start, p.end, "PER", max(last.score, p.score), last.source)
+        elif (
+            gap.isspace()
+            and "\n" not in gap
+            and p.label == "NORP"
+            and k is not None
+            and _surname(text, out[-1], words[k])
+        ):
+            last = out.pop()  # a nisba after a given name is the surname (هشام البلوشي, §2.2)
+            p = Prediction(last.start, p.end, "PER", last.score, last.source)
+        elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
+            free = not out or out[-1].end <= words[k - 1].start
+            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
+        out.append(p)
     return out

@@ -41,24 +41,34 @@ TITLES = _folded(
     "الممثل الممثلة الكاتب الكاتبة الصحفي الصحفية المراسل المحقق الدكتور الدكتورة البروفيسور رجل "
     "المزارع المواطن الناشط الناشطة المرشح مرشح المطرب المغني المغنية الفنان الفنانة البابا الإمام "
     "المرجع الحاخام الطبيب الطبيبة المهندس المحامي المحامية المخرج الرياضي السيناتور حاكم "
-    "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة"
+    "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة المدعي نقيب النقيب أستاذ أستاذة الأستاذ "
+    "المطرب"
 )
+# The feminine of each title (المطربة، القاضية، الخبيرة): the same role held by a woman.
+TITLES = TITLES | frozenset(t + "ه" for t in TITLES if not t.endswith("ه") and t.startswith("ال") and len(t) > 4)
+# Titles of rulers and honorifics that begin a person's name inside the name of a place or an institution
+# (جامعة الملك سعود، جسر الشيخ زايد، مستشفى الأمير حمزة).
+HONORIFICS = _folded("الملك الملكة السلطان الشيخ الشيخة الأمير الأميرة الإمام السيدة")
 # Heads that begin an organisation's name when a construct phrase follows (§2.4.2).
 ORG_HEADS = _folded(
     "وزارة منظمة مجلس لجنة هيئة قيادة اتحاد الاتحاد جامعة برنامج صندوق حزب الوكالة المنظمة المجلس "
     "اللجنة الهيئة البنك بنك الصندوق المراكز المركز جبهة حركة المحكمة محكمة البرلمان "
-    "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد"
+    "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد بورصة البورصة "
+    "مصرف المصرف نقابة النقابة الجامعة الشركة مجموعة"
 )
+# Heads of an institution whose name may be a proper noun without the article: the head stays inside
+# (جامعة ميكيلي، مصرف ليبيا، بورصة مسقط, §2.4.2 b); the other heads are descriptors before such a name.
+ORG_PROPER_HEADS = _folded("جامعة مصرف بورصة مجموعة مؤسسة برنامج صندوق")
 # Heads after which a bare name follows and the head stays outside (§2.4.2, §2.4.5).
-ORG_DESCRIPTORS = _folded("حركة شركة شركتا شركتي صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
+ORG_DESCRIPTORS = _folded("حركة شركة شركتا شركتي صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة حزب نقابة")
 ARMY = _folded("الجيش")
 # Definite heads that with a nationality adjective alone are a name (الاتحاد الأوروبي، البنك المركزي is not).
 NAMED_BY_NISBA = _folded("الاتحاد")
 FAC_HEADS = _folded(
     "مطار معبر مخيم سجن قاعدة جامع مسجد مستشفى ملعب استاد ميناء مرفأ محطة جسر سد قصر برج منفذ أنبوب "
-    "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل"
+    "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل متحف مسرح فندق نفق"
 )
-LOC_HEADS = _folded("نهر جبل جبال وادي مضيق خليج بحيرة بحر هضبة سهل صحراء بادية ريف رأس شبه")
+LOC_HEADS = _folded("نهر جبل جبال وادي مضيق خليج بحيرة بحر هضبة سهل صحراء بادية ريف رأس شبه دلتا محمية")
 # Adjectives after a class word that make a description, not a name (قاعدة عسكرية).
 GENERIC = _folded(
     "عسكرية عسكري جوية جوي بحرية بحري كبير كبيرة صغير صغيرة جديد جديدة قديم قديمة رئيسي رئيسية "
@@ -74,7 +84,7 @@ GIVEN = _folded(
     "عزيز رائد رشاد أسامة يحيى عيسى موسى هارون داود سليمان إسماعيل فاطمة مريم عائشة زينب ليلى سارة "
     "نور هدى أمل ريما رانيا"
 )
-EVENT_HEADS = _folded("مؤتمر مهرجان معرض بطولة كأس منتدى ملتقى")
+EVENT_HEADS = _folded("مؤتمر مهرجان مهرجانات معرض بطولة كأس منتدى ملتقى قمة دوري")
 # Definite class words of seas and oceans: البحر الأحمر, المحيط الهندي (§2.5).
 LOC_DEFINITE_HEADS = _folded("البحر المحيط الخليج")
 
