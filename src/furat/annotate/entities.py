@@ -168,14 +168,15 @@ def _construct_end(
     indefinite_head = i > 0 and not words[i - 1].norm.startswith("ال")  # a definite noun has no genitive
     while j < len(words) and j - i < limit:
         w = words[j].norm
-        if j > i and not _joined(text, words[j - 1], words[j]):
-            break
+        if j > i and (not _joined(text, words[j - 1], words[j]) or words[j - 1].norm == "الله"):
+            break  # أنصار الله المهربين: a name ends with الله
         if indefinite_head and honorific_name(text, words, j):
             j, seen_definite = j + 2, True
             continue
         if w in STOP or _bare(w) in STOP or w in TITLES or _bare(w) in TITLES:
             break
-        if gazetteer is not None and (proper or not seen_definite) and _proper_place(w, gazetteer):
+        rare = not seen_definite and len(w) > 3 and w[:1] not in "وفبل" and _zipf(w) < 2.0  # تحرير شعب تيغراي
+        if gazetteer is not None and (proper or not seen_definite) and (_proper_place(w, gazetteer) or rare):
             j, seen_definite, proper = j + 1, True, True  # تونس أفريقيا للأنباء
             continue
         proper = False
@@ -183,8 +184,9 @@ def _construct_end(
             break  # the committee of a festival: لجنة [مهرجانات بعلبك الدولية]
         if w.startswith("وال") and len(w) > 4:
             before = words[j - 1].norm
-            if j - i > 2 or j == i or before.endswith(("ي", "يه")) or w[1:] in ORG_HEADS:
-                break
+            genitive = any(x.norm.startswith("ل") and not x.norm.startswith("ال") for x in words[i:j])
+            if (j - i > 2 and not genitive) or j == i or before.endswith(("ي", "يه")) or w[1:] in ORG_HEADS:
+                break  # لحقوق الإنسان والشعوب: a pair of genitives after ل
             j += 1
             continue
         nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
@@ -288,8 +290,16 @@ def _place_name_word(text: str, words: Sequence[Token], k: int, gazetteer: Gazet
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
     clitic = nxt[:1] in "وفبلك" and _zipf(nxt[1:]) >= 3.0  # لطيران: a proclitic on a word
     two = nxt and not nxt.startswith("ال") and nxt not in STOP and not clitic and not w.endswith(("يه", "ي"))
-    if two and _zipf(w) < 4.6 and _zipf(nxt) < 3.8:
+    if two and (_zipf(w) < 4.6 or w in NAME_PARTICLES) and _zipf(nxt) < 3.8:
         return True  # two words of a name, the first also a word: ابن خلدون، راس لانوف، نيلسون مانديلا
+    alone = not nxt or nxt in STOP or clitic
+    if (
+        alone
+        and _zipf(w) < (4.0 if w.endswith("ه") else 4.2)
+        and not w.endswith(("ي", "يه", "ا"))
+        and w[:1] not in "وفبلك"
+    ):
+        return True  # a name that is also written as a word, alone before a function word: وادي حضرموت ثم
     return bool(nxt) and nxt.startswith("ال") and nxt not in STOP  # a construct: باب المندب، رأس الرجاء
 
 
