@@ -35,7 +35,9 @@ from furat.annotate.entity_rules import (
     bracketed,
     class_word_places,
     clubs,
+    common_nouns,
     coordinated,
+    definite_outlets,
     given_name_people,
     honorific_name,
     merge_people,
@@ -43,6 +45,8 @@ from furat.annotate.entity_rules import (
     nicknames,
     official_names,
     quoted_outlets,
+    teams,
+    wars,
 )
 from furat.annotate.entity_words import (
     _PROCLITIC_1,
@@ -571,7 +575,10 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         _TEXT.written.setdefault(word.norm, word.plain)
     candidates = _gazetteer_matches(text, words, gazetteer)
     if rules:
+        candidates = common_nouns(text, words, candidates)
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
+        candidates += definite_outlets(text, words, gazetteer) + wars(text, words, gazetteer)
+        candidates += teams(text, words, gazetteer)
         candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
         candidates += clubs(text, words, gazetteer)
         candidates += coordinated(text, words, _resolve(candidates))

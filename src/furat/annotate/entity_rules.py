@@ -62,7 +62,9 @@ __all__ = [
     "bracketed",
     "class_word_places",
     "clubs",
+    "common_nouns",
     "coordinated",
+    "definite_outlets",
     "given_name_people",
     "honorific_name",
     "merge_people",
@@ -70,6 +72,8 @@ __all__ = [
     "nicknames",
     "official_names",
     "quoted_outlets",
+    "teams",
+    "wars",
 ]
 
 DIRECTIONS = _folded("شمال جنوب شرق غرب")
@@ -386,5 +390,111 @@ def merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> 
         elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
             free = not out or out[-1].end <= words[k - 1].start
             p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
+        out.append(p)
+    return out
+
+
+_OUTLETS = _folded("صحيفة صحيفتا جريدة مجلة قناة إذاعة دار")
+_COMPANIES = _folded("شركة شركتا مؤسسة")
+
+
+def definite_outlets(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """لصحيفة الشروق، دار الساقي → the outlet or publisher's name after its descriptor (§2.4.2, §2.4.5);
+    شركة النيل للأدوية → a company whose name is not a name without its head (§2.4.2 b): ORG."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        outlet, company = _head(word.norm, _OUTLETS), _head(word.norm, _COMPANIES)
+        if not (outlet or company) or not _joined(text, word, words[i + 1]):
+            continue
+        end = i + 1
+        while end < len(words) and end - i <= 2 and (end == i + 1 or _joined(text, words[end - 1], words[end])):
+            w = words[end].norm
+            entry = gazetteer.get((w,))
+            if not w.startswith("ال") or w in STOP or _zipf(w) >= 4.3 or (entry is not None and entry.label != "ORG"):
+                break  # a nationality adjective, a place (قناة السويس) or a common word (موقع الحادث)
+            end += 1
+        if end == i + 1:
+            continue
+        after = words[end].norm if end < len(words) and _joined(text, words[end - 1], words[end]) else ""
+        genitive = after.startswith("لل") and len(after) > 4 and after not in STOP
+        if company and genitive:
+            found.append(
+                Prediction(
+                    _offset_after(text, word, len(word.norm) - len(company)), words[end].end, "ORG", 0.7, "ORG-company"
+                )
+            )
+        elif outlet and not genitive:
+            found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.7, "ORG-outlet"))
+    return found
+
+
+_WARS = _folded("حرب")
+
+
+def wars(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """حرب تيغراي: a war named after a place or by a rare name, with حرب inside, is an EVENT (§2.7); a war
+    with a common noun (حرب العصابات) or with the article is a description."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        if _head(word.norm, _WARS) is None or not _joined(text, word, words[i + 1]):
+            continue
+        w = words[i + 1].norm
+        entry = gazetteer.get((w,))
+        place = entry is not None and entry.label in ("GPE", "LOC")
+        if w.startswith("ال") or w in STOP or not (place or _zipf(w) < 2.5):
+            continue
+        start = _offset_after(text, word, len(word.norm) - len("حرب"))
+        found.append(Prediction(start, words[i + 1].end, "EVENT", 0.6, "EVENT-war"))
+    return found
+
+
+_TEAM = _folded("فريق فريقا فريقي")
+_SPORTING = _folded("الرياضي الرياضية")
+
+
+def teams(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """فريق شباب بلوزداد الجزائري → شباب بلوزداد; الوداد الرياضي: a sports club (ORG). After فريق the name
+    must hold a rare word (فريق إنقاذ إسباني is a description)."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words):
+        if word.norm in _SPORTING and i and _joined(text, words[i - 1], word):
+            before = words[i - 1].norm
+            entry = gazetteer.get((before,))
+            if before.startswith("ال") and before not in STOP and _zipf(before) < 4.0 and entry is None:
+                found.append(Prediction(words[i - 1].start, word.end, "ORG", 0.65, "ORG-club"))
+            continue
+        if _head(word.norm, _TEAM) is None or i + 1 >= len(words) or not _joined(text, word, words[i + 1]):
+            continue
+        end = i + 1
+        while end < len(words) and end - i <= 3 and (end == i + 1 or _joined(text, words[end - 1], words[end])):
+            w = words[end].norm
+            entry = gazetteer.get((w,))
+            if w in STOP or w in TITLES or w in GENERIC or (entry is not None and entry.label == "NORP"):
+                break
+            if w.startswith("ال") or (w[:1] in "وفبل" and _zipf(w[1:]) >= 3.0):
+                break
+            end += 1
+        if end > i + 1 and any(_zipf(x.norm) < 3.0 for x in words[i + 1 : end]):
+            found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.65, "ORG-club"))
+    return found
+
+
+_PARTICIPLE_MIN = 4
+
+
+def common_nouns(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
+    """A GeoNames town that is also a noun, followed by an indefinite adjective (معسكر مغلق، سلالة جديدة),
+    is the noun: the match is dropped."""
+    starts = {w.start: k for k, w in enumerate(words)}
+    names = {p.start for p in found}
+    out: list[Prediction] = []
+    for p in found:
+        k = starts.get(p.start)
+        if p.source == "geonames" and k is not None and k + 1 < len(words) and words[k].end == p.end:
+            nxt = words[k + 1].norm
+            named = words[k + 1].start in names  # كييف موسكو: two names, not a noun and its adjective
+            participle = nxt.startswith("م") and len(nxt) >= _PARTICIPLE_MIN and _zipf(nxt) >= 3.0 and not named
+            if _joined(text, words[k], words[k + 1]) and (nxt in GENERIC or participle):
+                continue
         out.append(p)
     return out
