@@ -43,6 +43,7 @@ from furat.annotate.entity_rules import (
     merge_people,
     named_by_adjective,
     nicknames,
+    nisba_adjectives,
     official_names,
     quoted_outlets,
     teams,
@@ -501,28 +502,6 @@ def _resolve(candidates: Sequence[Prediction]) -> list[Prediction]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
-    """A GPE short name that is also a nisba (السعودية) right after a definite word is the adjective: NORP."""
-    starts = {w.start: k for k, w in enumerate(words)}
-    starts |= {w.start + 1: k for k, w in enumerate(words) if w.norm.startswith("و")}
-    out = []
-    for p in found:
-        k = starts.get(p.start)
-        own = words[k].norm[1:] if k and words[k].norm.startswith("وال") else words[k].norm if k else ""
-        if p.label == "GPE" and k and own.startswith("ال") and own.endswith("يه"):
-            before = words[k - 1].norm
-            if _joined(text, words[k - 1], words[k]) and before.startswith(("ال", "وال")) and before not in STOP:
-                p = Prediction(p.start, p.end, "NORP", 0.6, "nisba-context")
-        direction = p.label == "NORP" and k is not None and _bare(words[k].norm) in _DIRECTIONS
-        if direction and k is not None and k + 1 < len(words) and _joined(text, words[k], words[k + 1]):
-            continue  # غربي العراق: a direction before a place, not a people (§2.5)
-        out.append(p)
-    return out
-
-
-_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
-
-
 # Sources whose names are found by a rule, not a list: a name they find once is propagated.
 _RULE_SOURCES = ("ORG-", "GPE-class", "LOC-class", "PER-")
 
@@ -599,7 +578,11 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         if partial:
             linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
             candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
-    return _adjectives(text, words, merge_people(text, words, _resolve(candidates))) if rules else _resolve(candidates)
+    return (
+        nisba_adjectives(text, words, merge_people(text, words, _resolve(candidates)))
+        if rules
+        else _resolve(candidates)
+    )
 
 
 def nisba_gazetteer(stems: Sequence[str]) -> Gazetteer:

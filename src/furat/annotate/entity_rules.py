@@ -70,6 +70,7 @@ __all__ = [
     "merge_people",
     "named_by_adjective",
     "nicknames",
+    "nisba_adjectives",
     "official_names",
     "quoted_outlets",
     "teams",
@@ -496,5 +497,27 @@ def common_nouns(text: str, words: Sequence[Token], found: Sequence[Prediction])
             participle = nxt.startswith("م") and len(nxt) >= _PARTICIPLE_MIN and _zipf(nxt) >= 3.0 and not named
             if _joined(text, words[k], words[k + 1]) and (nxt in GENERIC or participle):
                 continue
+        out.append(p)
+    return out
+
+
+_NISBA_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
+
+
+def nisba_adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
+    """A GPE short name that is also a nisba (السعودية) right after a definite word is the adjective: NORP."""
+    starts = {w.start: k for k, w in enumerate(words)}
+    starts |= {w.start + 1: k for k, w in enumerate(words) if w.norm.startswith("و")}
+    out = []
+    for p in found:
+        k = starts.get(p.start)
+        own = words[k].norm[1:] if k and words[k].norm.startswith("وال") else words[k].norm if k else ""
+        if p.label == "GPE" and k and own.startswith("ال") and own.endswith("يه"):
+            before = words[k - 1].norm
+            if _joined(text, words[k - 1], words[k]) and before.startswith(("ال", "وال")) and before not in STOP:
+                p = Prediction(p.start, p.end, "NORP", 0.6, "nisba-context")
+        direction = p.label == "NORP" and k is not None and _bare(words[k].norm) in _NISBA_DIRECTIONS
+        if direction and k is not None and k + 1 < len(words) and _joined(text, words[k], words[k + 1]):
+            continue  # غربي العراق: a direction before a place, not a people (§2.5)
         out.append(p)
     return out
