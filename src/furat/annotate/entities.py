@@ -365,7 +365,8 @@ def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
         return False  # a word with a proclitic (بزيادة، بولاية، واتهمه)
     if norm.endswith(("ته", "ها", "هم", "هن")) and len(norm) > 4:
         return False  # a pronoun suffix (تحقيقاته)
-    if norm.startswith(("سي", "ست")) and len(norm) > 4 and _zipf(norm[2:]) >= 3.0:
+    future = _zipf(norm[2:]) >= 3.0 or _zipf(norm[1:]) >= 3.0  # سيزور، سيستعد (يستعد)
+    if norm.startswith(("سي", "ست")) and len(norm) > 4 and future:
         return False  # a future verb (سيزور)
     if not first and norm.endswith("ا") and _zipf(norm) >= 3.0:
         return False  # an adverbial accusative (قادما)
@@ -383,7 +384,8 @@ def _continues(text: str, words: Sequence[Token], k: int) -> bool:
     inside = not norm.startswith("ال") and nxt[:1] not in "وفبلك"  # not ميرتس الحكومة بالتقاعس
     if nxt in NAME_ENDINGS or (inside and nxt and not nxt.startswith("ال") and nxt not in STOP and _zipf(nxt) < 3.0):
         return True  # a frequent word inside a name (فضل الله، رجب طيب أردوغان)
-    return (not nxt or nxt in STOP) and not norm.startswith("ال") and _zipf(norm) < 4.8  # the last word
+    preposition = nxt[:1] in "لب" and _zipf(nxt[1:]) >= 3.5  # عادل مرسي لصحيفة، فاي بالانتخابات
+    return (not nxt or nxt in STOP or preposition) and not norm.startswith("ال") and _zipf(norm) < 4.8  # the last
 
 
 def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]) -> int:
@@ -417,6 +419,11 @@ def _speaker_name(norm: str) -> bool:
     return _zipf(norm) < (3.0 if norm.endswith(("ي", "ه")) else 4.5)
 
 
+def _joined_verb(norm: str) -> bool:
+    """A verb or a word with a proclitic, which no title phrase holds (قالت، ويقول، بعد)."""
+    return norm in STOP or norm in SPEECH or (norm[:1] in "يتوفس" and _zipf(norm) >= 3.0)
+
+
 def _unsuffixed(norm: str) -> str:
     """A noun without its possessive pronoun (نقيبها → نقيب، رئيستها → رئيسه)."""
     for suffix in ("ها", "هم", "ه"):
@@ -448,7 +455,11 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             construct = (
                 j > 0 and in_entity[j + 1] and (_bare(words[j - 1].norm) in TITLES or words[j - 1].norm in _ROLE_LINKS)
             )
-            if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct):
+            after_title = j > 0 and (_bare(words[j - 1].norm) in TITLES or words[j - 1].norm in TITLES)
+            head = (
+                after_title and _definite(words[j + 1].norm) and norm.isalpha() and not _joined_verb(norm)
+            )  # مدير إدارة
+            if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct or head):
                 break
             j, steps = j - 1, steps + 1
         if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0 and word.norm not in GIVEN:
