@@ -75,6 +75,7 @@ from furat.annotate.entity_words import (
     _head,
     _joined,
     _offset_after,
+    _unsuffixed,
     _written,
     _zipf,
 )
@@ -422,15 +423,6 @@ def _speaker_name(norm: str) -> bool:
 def _joined_verb(norm: str) -> bool:
     """A verb or a word with a proclitic, which no title phrase holds (قالت، ويقول، بعد)."""
     return norm in STOP or norm in SPEECH or (norm[:1] in "يتوفس" and _zipf(norm) >= 3.0)
-
-
-def _unsuffixed(norm: str) -> str:
-    """A noun without its possessive pronoun (نقيبها → نقيب، رئيستها → رئيسه)."""
-    for suffix in ("ها", "هم", "ه"):
-        if norm.endswith(suffix) and len(norm) > len(suffix) + 2:
-            stem = norm[: -len(suffix)]
-            return stem[:-1] + "ه" if stem.endswith("ت") else stem
-    return norm
 
 
 _THAT = _folded("إن أن إنه إنها أنه أنها")

@@ -167,3 +167,12 @@ def _head(norm: str, heads: frozenset[str]) -> str | None:
 def _definite(norm: str) -> bool:
     """A definite word or a genitive with ل (الدولي، للتنمية، لحقوق)."""
     return norm.startswith(("ال", "لل")) or (norm.startswith("ل") and len(norm) > 3)
+
+
+def _unsuffixed(norm: str) -> str:
+    """A noun without its possessive pronoun (نقيبها → نقيب، رئيستها → رئيسه)."""
+    for suffix in ("ها", "هم", "ه"):
+        if norm.endswith(suffix) and len(norm) > len(suffix) + 2:
+            stem = norm[: -len(suffix)]
+            return stem[:-1] + "ه" if stem.endswith("ت") else stem
+    return norm
