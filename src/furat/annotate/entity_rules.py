@@ -494,7 +494,8 @@ def common_nouns(text: str, words: Sequence[Token], found: Sequence[Prediction])
         if p.source == "geonames" and k is not None and k + 1 < len(words) and words[k].end == p.end:
             nxt = words[k + 1].norm
             named = words[k + 1].start in names  # كييف موسكو: two names, not a noun and its adjective
-            participle = nxt.startswith("م") and len(nxt) >= _PARTICIPLE_MIN and _zipf(nxt) >= 3.0 and not named
+            shape = nxt.startswith("م") and nxt[1:2] not in "اوي" and len(nxt) >= _PARTICIPLE_MIN  # مغلق، مدمر
+            participle = shape and _zipf(nxt) >= 3.0 and not named
             if _joined(text, words[k], words[k + 1]) and (nxt in GENERIC or participle):
                 continue
         out.append(p)
