@@ -158,6 +158,12 @@ def _proper_place(norm: str, gazetteer: Gazetteer) -> bool:
     return entry is not None and entry.label in ("GPE", "LOC") and not norm.startswith("ال")
 
 
+def _proper_noun(norm: str, gazetteer: Gazetteer) -> bool:
+    """A place's name or a rare word without a proclitic, definite by itself in a construct (تحرير شعب تيغراي)."""
+    rare = len(norm) > 3 and norm[:1] not in "وفبل" and not norm.startswith("ال") and _zipf(norm) < 2.0
+    return rare or _proper_place(norm, gazetteer)
+
+
 def _is_nisba(norm: str, gazetteer: Gazetteer) -> bool:
     entry = gazetteer.get((norm,))
     return entry is not None and entry.label == "NORP"
@@ -181,8 +187,7 @@ def _construct_end(
             continue
         if w in STOP or _bare(w) in STOP or w in TITLES or _bare(w) in TITLES:
             break
-        rare = not seen_definite and len(w) > 3 and w[:1] not in "وفبل" and _zipf(w) < 2.0  # تحرير شعب تيغراي
-        if gazetteer is not None and (proper or not seen_definite) and (_proper_place(w, gazetteer) or rare):
+        if gazetteer is not None and (proper or not seen_definite) and _proper_noun(w, gazetteer):
             j, seen_definite, proper = j + 1, True, True  # تونس أفريقيا للأنباء
             continue
         proper = False
@@ -197,7 +202,7 @@ def _construct_end(
             continue
         nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
         nxt = "" if nxt in STOP else nxt  # إلى is not a definite word (الي)
-        if gazetteer is not None and nxt and _proper_place(nxt, gazetteer) and not _definite(w):
+        if gazetteer is not None and nxt and _proper_noun(nxt, gazetteer) and not _definite(w):
             nxt = "ال" + nxt  # a construct with a place: نقابة صيادلة مصر
         if _definite(w) and (w.startswith(("ال", "لل")) or nxt.startswith("ال")):
             seen_definite = True

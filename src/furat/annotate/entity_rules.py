@@ -41,6 +41,7 @@ from furat.annotate.entity_words import (
     GENERIC,
     GIVEN,
     HONORIFICS,
+    NAME_PARTICLES,
     ORG_DESCRIPTORS,
     STOP,
     TITLES,
@@ -115,8 +116,10 @@ def honorific_name(text: str, words: Sequence[Token], j: int) -> bool:
     if words[j].norm not in HONORIFICS or j + 1 >= len(words) or not _joined(text, words[j], words[j + 1]):
         return False
     nxt = words[j + 1].norm
-    return nxt in GIVEN_NAMES or (
-        not nxt.startswith("ال") and nxt not in STOP and nxt not in TITLES and _zipf(nxt) < 5.0
+    return (
+        nxt in GIVEN_NAMES
+        or nxt in NAME_PARTICLES
+        or (not nxt.startswith("ال") and nxt not in STOP and nxt not in TITLES and _zipf(nxt) < 5.0)
     )
 
 
