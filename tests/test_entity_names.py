@@ -75,3 +75,14 @@ def test_a_geonames_town_that_is_a_noun_before_its_adjective_is_the_noun() -> No
     assert _found("انتشرت سلالة جديدة من الفيروس") == []  # a noun and its adjective
     assert _found("نصبوا معسكر مغلق") == []  # a participle after the noun
     assert _found("اتهمت كييف موسكو بالقصف") == [("كييف", "GPE"), ("موسكو", "GPE")]  # two names, no adjective
+
+
+def test_a_speaker_described_after_a_comma_by_wa_huwa_is_a_person() -> None:
+    assert _found("وقال ممدوح سلامة، وهو صاحب مطعم، إن الأسعار ارتفعت.") == [("ممدوح سلامة", "PER")]
+    assert _found("وقال ممدوح سلامة، صاحب مطعم، إن الأسعار ارتفعت.") == []  # صاحب is no title on its own
+
+
+def test_a_festival_after_its_committee_and_a_company_named_by_a_city() -> None:
+    assert _found("وأعلنت لجنة مهرجان قرطاج الدولي برنامجها.") == [("مهرجان قرطاج الدولي", "EVENT")]
+    assert _found("وتملك شركة القاهرة للاستثمار مصنعا.") == [("شركة القاهرة للاستثمار", "ORG")]
+    assert _found("وأعلنت جبهة تحرير شعب أوغادين أن") == [("جبهة تحرير شعب أوغادين", "ORG")]  # two nouns, a name

@@ -210,8 +210,10 @@ def _construct_end(
             continue
         if seen_definite or w.startswith(("و", "ف", "ب")) or (w.startswith("س") and len(w) > 4 and w[1] in "يت"):
             break
-        if not (nxt and (_definite(nxt) or nxt.startswith("وال"))):
-            break
+        far = words[j + 2].norm if j + 2 < len(words) and nxt and _joined(text, words[j + 1], words[j + 2]) else ""
+        chain = gazetteer is not None and nxt and nxt not in TITLES and far and _proper_noun(far, gazetteer)
+        if not (nxt and (_definite(nxt) or nxt.startswith("وال") or chain)):
+            break  # (a chain of two nouns before a name goes on: تحرير شعب تيغراي)
         j += 1
     return j
 
@@ -266,6 +268,8 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
             continue
         head = _head(word.norm, ORG_HEADS) or _head(word.norm, EVENT_HEADS)
         label = "ORG" if head and head in ORG_HEADS else "EVENT" if head else None
+        if label == "ORG" and _head(words[i + 1].norm, EVENT_HEADS):
+            continue  # the committee of a festival: لجنة [مهرجانات بعلبك الدولية]
         if head and head.startswith("ال") and not _definite(words[i + 1].norm):
             head = label = None  # المنظمة alone refers back; a name goes on with a definite word
         if head and label:
@@ -463,7 +467,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             continue  # the head of a construct with a name, not a person: رئيس بلدية إسطنبول
         nxt = words[i + 1].norm if i + 1 < len(words) and _joined(text, word, words[i + 1]) else ""
         named = word.norm in GIVEN_NAMES or word.norm in NAME_PARTICLES or nxt in NAME_ENDINGS  # عز الدين
-        if titled and nxt.startswith("ال") and not named and _zipf(word.norm) >= 4.0:
+        if titled and nxt.startswith("ال") and not named and _zipf(word.norm) >= 4.0 and _zipf(nxt) >= 3.5:
             continue  # the head of a construct, not a person: رئيس بعثة المنظمة
         previous = words[i - 1].norm if i else ""
         if titled and previous in _ROLE_LINKS:

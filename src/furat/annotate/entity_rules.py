@@ -216,6 +216,9 @@ def given_name_people(
     return found
 
 
+_HE = _folded("وهو وهي")  # وقال سامر خوري، وهو صاحب متجر، إن …
+
+
 def apposition_people(
     text: str, words: Sequence[Token], blocked: Sequence[bool], name_word: NameWord, name_end: NameEnd
 ) -> list[Prediction]:
@@ -231,7 +234,7 @@ def apposition_people(
         if end >= len(words) or text[words[end - 1].end : words[end].start].strip() not in ("،", ","):
             continue
         title = words[end].norm
-        if title in TITLES or _bare(title) in TITLES:
+        if title in TITLES or _bare(title) in TITLES or (title in _HE and before in SPEECH_VERBS):
             found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-apposition"))
     return found
 
@@ -414,8 +417,11 @@ def definite_outlets(text: str, words: Sequence[Token], gazetteer: Gazetteer) ->
         while end < len(words) and end - i <= 2 and (end == i + 1 or _joined(text, words[end - 1], words[end])):
             w = words[end].norm
             entry = gazetteer.get((w,))
-            if not w.startswith("ال") or w in STOP or _zipf(w) >= 4.3 or (entry is not None and entry.label != "ORG"):
-                break  # a nationality adjective, a place (قناة السويس) or a common word (موقع الحادث)
+            place = entry is not None and entry.label in ("GPE", "LOC") and company is not None  # شركة النيل للأدوية
+            if not w.startswith("ال") or w in STOP or (_zipf(w) >= 4.3 and not place):
+                break  # a common word (موقع الحادث)
+            if entry is not None and entry.label != "ORG" and not place:
+                break  # a nationality adjective or a place (قناة السويس)
             end += 1
         if end == i + 1:
             continue
