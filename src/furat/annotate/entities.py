@@ -75,6 +75,8 @@ from furat.annotate.entity_words import (
     _head,
     _joined,
     _offset_after,
+    _proper_noun,
+    _proper_place,
     _unsuffixed,
     _written,
     _zipf,
@@ -150,18 +152,6 @@ def _gazetteer_matches(text: str, words: Sequence[Token], gazetteer: Gazetteer) 
                 found.append(Prediction(start, words[i + n - 1].end, entry.label, entry.score, entry.source))
                 break
     return found
-
-
-def _proper_place(norm: str, gazetteer: Gazetteer) -> bool:
-    """A place's name without the article and without a proclitic (ليبيا، مسقط), definite by itself."""
-    entry = gazetteer.get((norm,))
-    return entry is not None and entry.label in ("GPE", "LOC") and not norm.startswith("ال")
-
-
-def _proper_noun(norm: str, gazetteer: Gazetteer) -> bool:
-    """A place's name or a rare word without a proclitic, definite by itself in a construct (تحرير شعب تيغراي)."""
-    rare = len(norm) > 3 and norm[:1] not in "وفبل" and not norm.startswith("ال") and _zipf(norm) < 2.0
-    return rare or _proper_place(norm, gazetteer)
 
 
 def _is_nisba(norm: str, gazetteer: Gazetteer) -> bool:

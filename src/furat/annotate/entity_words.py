@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 
+from furat.annotate.gazetteers import Gazetteer
 from furat.annotate.normalize import Token, fold
 
 __all__ = ["Prediction"]
@@ -176,3 +177,15 @@ def _unsuffixed(norm: str) -> str:
             stem = norm[: -len(suffix)]
             return stem[:-1] + "ه" if stem.endswith("ت") else stem
     return norm
+
+
+def _proper_place(norm: str, gazetteer: Gazetteer) -> bool:
+    """A place's name without the article and without a proclitic (ليبيا، مسقط), definite by itself."""
+    entry = gazetteer.get((norm,))
+    return entry is not None and entry.label in ("GPE", "LOC") and not norm.startswith("ال")
+
+
+def _proper_noun(norm: str, gazetteer: Gazetteer) -> bool:
+    """A place's name or a rare word without a proclitic, definite by itself in a construct (تحرير شعب تيغراي)."""
+    rare = len(norm) > 3 and norm[:1] not in "وفبل" and not norm.startswith("ال") and _zipf(norm) < 2.0
+    return rare or _proper_place(norm, gazetteer)
