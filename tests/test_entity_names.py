@@ -86,3 +86,14 @@ def test_a_festival_after_its_committee_and_a_company_named_by_a_city() -> None:
     assert _found("وأعلنت لجنة مهرجان قرطاج الدولي برنامجها.") == [("مهرجان قرطاج الدولي", "EVENT")]
     assert _found("وتملك شركة القاهرة للاستثمار مصنعا.") == [("شركة القاهرة للاستثمار", "ORG")]
     assert _found("وأعلنت جبهة تحرير شعب أوغادين أن") == [("جبهة تحرير شعب أوغادين", "ORG")]  # two nouns, a name
+
+
+def test_a_direction_adjective_of_a_place_is_no_people_and_a_landscape_word_is_no_name() -> None:
+    assert _found("وهطلت أمطار في الشمال الغربي من البلاد.") == []
+    assert _found("ووصلت القوات إلى صحراء ليبيا الشرقية.") == [("ليبيا", "GPE")]  # صحراء [العراق] الغربية, §2.5
+
+
+def test_a_rare_name_found_after_a_title_is_found_again_and_a_verb_or_accusative_ends_it() -> None:
+    text = "ووصل المهاجم الأرجنتيني فاكوندو قادما من بوكا. وسيغيب فاكوندو عن المباراة."
+    assert _found(text).count(("فاكوندو", "PER")) == 2
+    assert ("إيمانويل ماكرون", "PER") in _found("وكان الرئيس الفرنسي إيمانويل ماكرون دعا إلى الحوار.")

@@ -58,6 +58,7 @@ from furat.annotate.entity_words import (
     FAC_HEADS,
     GENERIC,
     GIVEN,
+    LANDSCAPE,
     LOC_DEFINITE_HEADS,
     LOC_HEADS,
     NAME_ENDINGS,
@@ -319,6 +320,9 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
             continue
         if head in LOC_DEFINITE_HEADS and not words[i + 1].norm.startswith("ال"):
             continue
+        entry = gazetteer.get((words[i + 1].norm,))
+        if head in LANDSCAPE and entry is not None and entry.label == "GPE":
+            continue  # صحراء [العراق]، ريف [دمشق]: a landscape word before a state or town is a description (§2.5)
         end = i + 3 if honorific_name(text, words, i + 1) else i + 2
         while end < len(words) and end - i < 5 and _joined(text, words[end - 1], words[end]):
             w = words[end].norm
@@ -385,6 +389,8 @@ def _continues(text: str, words: Sequence[Token], k: int) -> bool:
     if nxt in NAME_ENDINGS or (inside and nxt and not nxt.startswith("ال") and nxt not in STOP and _zipf(nxt) < 3.0):
         return True  # a frequent word inside a name (فضل الله، رجب طيب أردوغان)
     preposition = nxt[:1] in "لب" and _zipf(nxt[1:]) >= 3.5  # عادل مرسي لصحيفة، فاي بالانتخابات
+    if norm.endswith("ا") and len(norm) > 4 and _zipf(norm) >= 3.0:
+        return False  # an adverbial accusative after a name (إندريك قادما من)
     return (not nxt or nxt in STOP or preposition) and not norm.startswith("ال") and _zipf(norm) < 4.8  # the last
 
 
@@ -521,8 +527,8 @@ def _propagated(
         if p.label not in labels or not p.source.startswith(_RULE_SOURCES) or p.score < 0.5:
             continue
         k = tuple(w.norm for w in tokens(text[p.start : p.end]))
-        if p.label == "PER" and len(k) < 2:
-            continue  # the parts of a person's name are linked by ``_partial_keys``
+        if p.label == "PER" and len(k) < 2 and (not k or _zipf(k[0]) >= 3.0):
+            continue  # the parts of a person's name are linked by ``_partial_keys``; a rare name alone goes on
         if k and (len(k) > 1 or _zipf(k[0]) < 4.5) and not (len(k) == 1 and k[0] in STOP):
             names.setdefault(k, Entry(p.label, max(0.55, p.score - 0.02), "propagated"))
     if not names:

@@ -512,13 +512,16 @@ def common_nouns(text: str, words: Sequence[Token], found: Sequence[Prediction])
 
 
 _NISBA_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
+_PLACE_DIRECTIONS = _folded("الغربي الشرقي الشمالي الجنوبي الغربية الشرقية الشمالية الجنوبية")
+_COMPASS = _folded("الشمال الجنوب الشرق الغرب والشمال والجنوب والشرق والغرب")
+_PLACES = ("GPE", "LOC", "FAC")
 
 
 def nisba_adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
     """A GPE short name that is also a nisba (السعودية) right after a definite word is the adjective: NORP."""
     starts = {w.start: k for k, w in enumerate(words)}
     starts |= {w.start + 1: k for k, w in enumerate(words) if w.norm.startswith("و")}
-    out = []
+    out: list[Prediction] = []
     for p in found:
         k = starts.get(p.start)
         own = words[k].norm[1:] if k and words[k].norm.startswith("وال") else words[k].norm if k else ""
@@ -529,5 +532,14 @@ def nisba_adjectives(text: str, words: Sequence[Token], found: list[Prediction])
         direction = p.label == "NORP" and k is not None and _bare(words[k].norm) in _NISBA_DIRECTIONS
         if direction and k is not None and k + 1 < len(words) and _joined(text, words[k], words[k + 1]):
             continue  # غربي العراق: a direction before a place, not a people (§2.5)
+        place_direction = p.label == "NORP" and k and _bare(own) in _PLACE_DIRECTIONS
+        after_place = out and out[-1].end == words[k - 1].end and out[-1].label in _PLACES if k else False
+        if (
+            place_direction
+            and k
+            and _joined(text, words[k - 1], words[k])
+            and (words[k - 1].norm in _COMPASS or after_place)
+        ):
+            continue  # الشمال الغربي، نينوى الشمالية: the direction of a place, not a people (§2.3)
         out.append(p)
     return out
