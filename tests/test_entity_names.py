@@ -97,3 +97,17 @@ def test_a_rare_name_found_after_a_title_is_found_again_and_a_verb_or_accusative
     text = "ووصل المهاجم الأرجنتيني فاكوندو قادما من بوكا. وسيغيب فاكوندو عن المباراة."
     assert _found(text).count(("فاكوندو", "PER")) == 2
     assert ("إيمانويل ماكرون", "PER") in _found("وكان الرئيس الفرنسي إيمانويل ماكرون دعا إلى الحوار.")
+
+
+def test_a_company_after_its_descriptor_and_its_trade_and_a_company_named_by_a_common_word() -> None:
+    assert _found("وتراجعت أسهم شركة الطيران لوفتهانزا بنسبة") == [("لوفتهانزا", "ORG")]
+    assert _found("وقالت شركة الكهرباء بعد انقطاع") == []  # a trade without a name
+    assert ("شركة النصر للسيارات", "ORG") in _found("وتملك شركة النصر للسيارات مصنعا.")
+
+
+def test_a_basin_or_forest_is_outside_its_name_and_new_class_words() -> None:
+    assert _found("ويعيش الملايين في حوض النيجر") == [("النيجر", "GPE")]  # a state keeps its label
+    assert _found("وتقع المدن في حوض المسيسيبي") == [("المسيسيبي", "LOC")]
+    assert _found("وركض العداؤون في ماراثون بيروت الدولي") == [("ماراثون بيروت الدولي", "EVENT")]
+    assert ("ساحة الشهداء", "FAC") in _found("وتجمع المحتجون في ساحة الشهداء وسط المدينة.")
+    assert _found("ويدرس في معهد ماساتشوستس للتكنولوجيا") == [("معهد ماساتشوستس للتكنولوجيا", "ORG")]

@@ -32,6 +32,7 @@ from furat.annotate.entity_rules import (
     GIVEN_NAMES,
     acronyms,
     apposition_people,
+    basins,
     bracketed,
     class_word_places,
     clubs,
@@ -41,6 +42,7 @@ from furat.annotate.entity_rules import (
     given_name_people,
     honorific_name,
     merge_people,
+    named_after_trade,
     named_by_adjective,
     nicknames,
     nisba_adjectives,
@@ -565,7 +567,7 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         candidates = common_nouns(text, words, candidates)
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
         candidates += definite_outlets(text, words, gazetteer) + wars(text, words, gazetteer)
-        candidates += teams(text, words, gazetteer)
+        candidates += [p for rule in (teams, basins, named_after_trade) for p in rule(text, words, gazetteer)]
         candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
         candidates += clubs(text, words, gazetteer)
         candidates += coordinated(text, words, _resolve(candidates))

@@ -60,6 +60,7 @@ __all__ = [
     "GIVEN_NAMES",
     "acronyms",
     "apposition_people",
+    "basins",
     "bracketed",
     "class_word_places",
     "clubs",
@@ -69,6 +70,7 @@ __all__ = [
     "given_name_people",
     "honorific_name",
     "merge_people",
+    "named_after_trade",
     "named_by_adjective",
     "nicknames",
     "nisba_adjectives",
@@ -418,8 +420,8 @@ def definite_outlets(text: str, words: Sequence[Token], gazetteer: Gazetteer) ->
             w = words[end].norm
             entry = gazetteer.get((w,))
             place = entry is not None and entry.label in ("GPE", "LOC") and company is not None  # شركة النيل للأدوية
-            if not w.startswith("ال") or w in STOP or (_zipf(w) >= 4.3 and not place):
-                break  # a common word (موقع الحادث)
+            if not w.startswith("ال") or w in STOP or (_zipf(w) >= 4.3 and not company):
+                break  # a common word (موقع الحادث); a company's name is checked by its genitive below
             if entry is not None and entry.label != "ORG" and not place:
                 break  # a nationality adjective or a place (قناة السويس)
             end += 1
@@ -433,7 +435,7 @@ def definite_outlets(text: str, words: Sequence[Token], gazetteer: Gazetteer) ->
                     _offset_after(text, word, len(word.norm) - len(company)), words[end].end, "ORG", 0.7, "ORG-company"
                 )
             )
-        elif outlet and not genitive:
+        elif outlet and not genitive and all(_zipf(x.norm) < 4.3 for x in words[i + 1 : end]):
             found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.7, "ORG-outlet"))
     return found
 
@@ -543,3 +545,52 @@ def nisba_adjectives(text: str, words: Sequence[Token], found: list[Prediction])
             continue  # الشمال الغربي، نينوى الشمالية: the direction of a place, not a people (§2.3)
         out.append(p)
     return out
+
+
+_BASINS = _folded("حوض غابات غابة")
+
+
+def basins(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """حوض الأمازون، غابات الكونغو: the basin or forest of a river or land is a description, the name after
+    it is the LOC, and a known state or town keeps its own label."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-1]):
+        if _head(word.norm, _BASINS) is None or not _joined(text, word, words[i + 1]):
+            continue
+        w = words[i + 1].norm
+        entry = gazetteer.get((w,))
+        if w.startswith("ال") and w not in STOP and _zipf(w) < 4.0 and (entry is None or entry.label == "LOC"):
+            found.append(Prediction(words[i + 1].start, words[i + 1].end, "LOC", 0.6, "LOC-basin"))
+    return found
+
+
+def named_after_trade(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
+    """شركة الشحن هاباغ لويد، شركة النفط بتروبراس: a descriptor and its trade, then a rare name: the name is
+    the organisation (ORG), the descriptor and the trade outside (§2.4.2)."""
+    found: list[Prediction] = []
+    for i, word in enumerate(words[:-2]):
+        if _head(word.norm, ORG_DESCRIPTORS) is None or not _joined(text, word, words[i + 1]):
+            continue
+        trade, first = words[i + 1].norm, words[i + 2].norm
+        if (
+            not trade.startswith("ال")
+            or trade in STOP
+            or (trade,) in gazetteer
+            or not _joined(text, words[i + 1], words[i + 2])
+        ):
+            continue
+        if (
+            first.startswith("ال")
+            or first in STOP
+            or (first[:1] in "وفبل" and _zipf(first[1:]) >= 3.0)
+            or _zipf(first) >= 4.0
+            or (first,) in gazetteer
+        ):
+            continue
+        end = i + 3
+        if end < len(words) and _joined(text, words[end - 1], words[end]):
+            nxt = words[end].norm
+            if not nxt.startswith("ال") and nxt not in STOP and nxt[:1] not in "وفبل" and _zipf(nxt) < 4.3:
+                end += 1
+        found.append(Prediction(words[i + 2].start, words[end - 1].end, "ORG", 0.6, "ORG-trade"))
+    return found
