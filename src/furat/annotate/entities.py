@@ -10,10 +10,13 @@
    or a natural place's class word (مطار، مخيم … / نهر، وادي …) starts a FAC or LOC with the class word
    inside (§2.5); a title or role (الرئيس، وزير الخارجية، المتحدث باسم …) is followed by a person's name,
    which is PER without the title (§2.2).
-3. **Name rules** (``entity_rules``) for names that no list holds: places after an administrative class
-   word, spelled acronyms, persons by a given name or in apposition to a title, quoted outlets and
-   nicknames, coordinated and bracketed names, a proper noun before a definite nationality adjective;
-   and a name a rule found once is propagated to its other mentions in the document.
+3. **Name rules** (``entity_rules``, ``entity_classes``) for names that no list holds: places after an
+   administrative class word, spelled acronyms, persons by a given name or in apposition to a title,
+   quoted outlets and nicknames, coordinated and bracketed names, a proper noun before a definite
+   nationality adjective, outlets and companies after their descriptor, wars, teams and basins; and a
+   name a rule found once is propagated to its other mentions in the document. A construct name runs
+   over a place's name or a rare word (مصرف ليبيا المركزي، جبهة تحرير شعب تيغراي) and a ruler's name
+   (جامعة الملك سعود), and ends after الله or before a verb.
 4. **Partial names**: a later mention of a person by part of a name found earlier in the document
    (بالي after مصطفى بالي) is PER; the pieces of one name next to each other are one PER.
 
@@ -28,28 +31,30 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from furat.annotate.entity_classes import (
+    basins,
+    common_nouns,
+    definite_outlets,
+    named_after_trade,
+    nisba_adjectives,
+    teams,
+    wars,
+)
 from furat.annotate.entity_rules import (
     GIVEN_NAMES,
     acronyms,
     apposition_people,
-    basins,
     bracketed,
     class_word_places,
     clubs,
-    common_nouns,
     coordinated,
-    definite_outlets,
     given_name_people,
     honorific_name,
     merge_people,
-    named_after_trade,
     named_by_adjective,
     nicknames,
-    nisba_adjectives,
     official_names,
     quoted_outlets,
-    teams,
-    wars,
 )
 from furat.annotate.entity_words import (
     _PROCLITIC_1,
@@ -69,6 +74,8 @@ from furat.annotate.entity_words import (
     ORG_DESCRIPTORS,
     ORG_HEADS,
     ORG_PROPER_HEADS,
+    SPEAKERS,
+    SPEECH,
     STOP,
     TITLES,
     Prediction,
@@ -408,21 +415,11 @@ def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]
 
 
 _ROLE_LINKS = _folded("باسم باسمها باسمه عن في")
-SPEECH = _folded(
-    "قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار يقول ويقول تقول وتقول "
-    "ذكر وذكر رأى ويرى يرى اعتبر واعتبر كتب وكتب"
-)
-# Who speaks in news without being named: nouns between a verb of saying and إن that are not names.
-_SPEAKERS = _folded(
-    "مسؤول مسؤولة مصدر مصادر شاهد شهود محلل محللون خبير خبراء دبلوماسي دبلوماسيون متحدث متحدثة مراسل "
-    "بيان تقرير سكان ساكن مواطن مواطنون ناشط ناشطون نشطاء طبيب أطباء ضابط جندي مقاتل مقاتلون موظف موظفون "
-    "عامل عمال مسعف مسعفون باحث باحثون مراقبون مراقب آخرون آخر البعض بعضهم أحدهم كثيرون مسؤولون"
-)
 
 
 def _speaker_name(norm: str) -> bool:
     """Whether a word after a verb of saying may be a name: not a frequent word, a plural or a speaker noun."""
-    if norm in _SPEAKERS or norm.endswith(("ون", "ين", "ات")) or norm.startswith("ال"):
+    if norm in SPEAKERS or norm.endswith(("ون", "ين", "ات")) or norm.startswith("ال"):
         return False
     return _zipf(norm) < (3.0 if norm.endswith(("ي", "ه")) else 4.5)
 

@@ -92,6 +92,19 @@ EVENT_HEADS = _folded("مؤتمر مهرجان مهرجانات معرض بطو�
 LOC_DEFINITE_HEADS = _folded("البحر المحيط الخليج")
 
 
+# Verbs of saying before a speaker's name.
+SPEECH = _folded(
+    "قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار يقول ويقول تقول وتقول "
+    "ذكر وذكر رأى ويرى يرى اعتبر واعتبر كتب وكتب"
+)
+# Who speaks in news without being named: nouns between a verb of saying and إن that are not names.
+SPEAKERS = _folded(
+    "مسؤول مسؤولة مصدر مصادر شاهد شهود محلل محللون خبير خبراء دبلوماسي دبلوماسيون متحدث متحدثة مراسل "
+    "بيان تقرير سكان ساكن مواطن مواطنون ناشط ناشطون نشطاء طبيب أطباء ضابط جندي مقاتل مقاتلون موظف موظفون "
+    "عامل عمال مسعف مسعفون باحث باحثون مراقبون مراقب آخرون آخر البعض بعضهم أحدهم كثيرون مسؤولون"
+)
+
+
 @dataclass(frozen=True)
 class Prediction:
     """An entity found in the text, with its score (0-1) and how it was found."""
