@@ -111,3 +111,10 @@ def test_a_basin_or_forest_is_outside_its_name_and_new_class_words() -> None:
     assert _found("وركض العداؤون في ماراثون بيروت الدولي") == [("ماراثون بيروت الدولي", "EVENT")]
     assert ("ساحة الشهداء", "FAC") in _found("وتجمع المحتجون في ساحة الشهداء وسط المدينة.")
     assert _found("ويدرس في معهد ماساتشوستس للتكنولوجيا") == [("معهد ماساتشوستس للتكنولوجيا", "ORG")]
+
+
+def test_a_nisba_after_a_given_name_or_an_indefinite_outlet_is_a_name() -> None:
+    assert _found("وقال أحمد المصري إن الأسعار ارتفعت.") == [("أحمد المصري", "PER")]  # a surname
+    assert _found("وقال لقناة العربية إن") == [("العربية", "ORG")]  # قناة has no definite adjective
+    assert _found("وقالت قناة سعودية إن") == [("سعودية", "NORP")]  # an indefinite adjective
+    assert ("المصرية", "NORP") in _found("وذكرت صحيفة الأهرام المصرية أن")

@@ -57,11 +57,16 @@ def definite_outlets(text: str, words: Sequence[Token], gazetteer: Gazetteer) ->
         outlet, company = _head(word.norm, _OUTLETS), _head(word.norm, _COMPANIES)
         if not (outlet or company) or not _joined(text, word, words[i + 1]):
             continue
-        end = i + 1
+        end, own_name = i + 1, False
         while end < len(words) and end - i <= 2 and (end == i + 1 or _joined(text, words[end - 1], words[end])):
             w = words[end].norm
             entry = gazetteer.get((w,))
             place = entry is not None and entry.label in ("GPE", "LOC") and company is not None  # شركة النيل للأدوية
+            # an indefinite قناة has no definite adjective: a nisba right after it is the channel's name (قناة العربية)
+            own_name = entry is not None and entry.label == "NORP" and end == i + 1 and outlet is not None
+            if own_name and w.startswith("ال"):
+                end += 1
+                break
             if not w.startswith("ال") or w in STOP or (_zipf(w) >= 4.3 and not company):
                 break  # a common word (موقع الحادث); a company's name is checked by its genitive below
             if entry is not None and entry.label != "ORG" and not place:
@@ -77,6 +82,8 @@ def definite_outlets(text: str, words: Sequence[Token], gazetteer: Gazetteer) ->
                     _offset_after(text, word, len(word.norm) - len(company)), words[end].end, "ORG", 0.7, "ORG-company"
                 )
             )
+        elif own_name and not genitive:
+            found.append(Prediction(words[i + 1].start, words[i + 1].end, "ORG", 0.96, "ORG-outlet"))  # above the nisba
         elif outlet and not genitive and all(_zipf(x.norm) < 4.3 for x in words[i + 1 : end]):
             found.append(Prediction(words[i + 1].start, words[end - 1].end, "ORG", 0.7, "ORG-outlet"))
     return found

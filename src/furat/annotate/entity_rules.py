@@ -370,8 +370,9 @@ def _surname(text: str, before: Prediction, word: Token) -> bool:
 
 
 def merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
-    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; and a given name
-    right before a person's name found elsewhere is its first word."""
+    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; a given name
+    right before a person's name found elsewhere is its first word; and a definite nisba after a given
+    name is the surname (هشام البلوشي، أحمد المصري, §2.2)."""
     starts = {w.start: k for k, w in enumerate(words)}
     out: list[Prediction] = []
     for p in found:
@@ -389,8 +390,14 @@ def merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> 
         ):
             last = out.pop()  # a nisba after a given name is the surname (هشام البلوشي, §2.2)
             p = Prediction(last.start, p.end, "PER", last.score, last.source)
-        elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
+        elif (
+            p.label in ("PER", "NORP")
+            and k
+            and words[k - 1].norm in GIVEN_NAMES
+            and _joined(text, words[k - 1], words[k])
+        ):
             free = not out or out[-1].end <= words[k - 1].start
-            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
+            surname = p.label == "PER" or (words[k].norm.startswith("ال") and words[k].end == p.end)  # أحمد المصري
+            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free and surname else p
         out.append(p)
     return out
