@@ -118,3 +118,10 @@ def test_a_nisba_after_a_given_name_or_an_indefinite_outlet_is_a_name() -> None:
     assert _found("وقال لقناة العربية إن") == [("العربية", "ORG")]  # قناة has no definite adjective
     assert _found("وقالت قناة سعودية إن") == [("سعودية", "NORP")]  # an indefinite adjective
     assert ("المصرية", "NORP") in _found("وذكرت صحيفة الأهرام المصرية أن")
+
+
+def test_a_rare_word_after_a_facility_and_fi_or_coordinated_with_a_town_is_a_town() -> None:
+    assert ("كوندوغا", "GPE") in _found("ونقل المصابون إلى مستشفى الرحمة في كوندوغا.")
+    assert _found("وسجلت إصابات في ماردين وأنطاكيا.") == [("ماردين", "GPE"), ("أنطاكيا", "GPE")]
+    assert _found("وسجلت إصابات في ماردين ومناطق أخرى.") == [("ماردين", "GPE")]  # a plural, not a name
+    assert _found("ووصل إلى ماردين، وفقا للتقرير.") == [("ماردين", "GPE")]  # not across a comma

@@ -37,6 +37,7 @@ from furat.annotate.entity_classes import (
     definite_outlets,
     named_after_trade,
     nisba_adjectives,
+    places_by_context,
     teams,
     wars,
 )
@@ -570,6 +571,7 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         candidates += coordinated(text, words, _resolve(candidates))
         candidates += bracketed(text, _resolve(candidates)) + official_names(text, words, candidates)
         candidates += _propagated(text, words, _resolve(candidates), candidates)
+        candidates += places_by_context(text, words, _resolve(candidates))
         first = _resolve(candidates)
         people = _person_triggers(text, words, first)
         blocked = _blocked(words, first)

@@ -16,6 +16,7 @@ of matches by their context.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from furat.annotate.entity_words import (
@@ -40,6 +41,7 @@ __all__ = [
     "definite_outlets",
     "named_after_trade",
     "nisba_adjectives",
+    "places_by_context",
     "teams",
     "wars",
 ]
@@ -243,3 +245,54 @@ def named_after_trade(text: str, words: Sequence[Token], gazetteer: Gazetteer) -
                 end += 1
         found.append(Prediction(words[i + 2].start, words[end - 1].end, "ORG", 0.6, "ORG-trade"))
     return found
+
+
+_AT = _folded("في قرب")
+_FROM_TO = _folded("في من إلى")
+
+
+def _rare_name(norm: str) -> bool:
+    """A word that is rare in text and looks like a name: not a plural, not a word after a proclitic."""
+    if norm in STOP or norm.endswith(("ين", "ون", "ات", "ها", "هم")) or len(norm) < 3:  # not قتالها
+        return False
+    if norm[:1] in "وفبلك" and _zipf(norm[1:]) >= 3.0:
+        return False
+    return _zipf(norm) < 3.0
+
+
+def places_by_context(text: str, words: Sequence[Token], found: Sequence[Prediction]) -> list[Prediction]:
+    """مستشفى ابن خلدون في لحج: a rare word after في or قرب right after a facility or an organisation is the
+    town it is in; في هاتاي ومرعش: a rare word after في joined by و to a town is a town too (GPE)."""
+    starts = [w.start for w in words]
+    inside = [False] * len(words)
+    for p in found:
+        for k in range(bisect_left(starts, p.start), len(words)):
+            if words[k].end > p.end:
+                break
+            inside[k] = True
+    ends = {w.end: k for k, w in enumerate(words)}
+    towns = {p.start for p in found if p.label == "GPE"}
+    out: list[Prediction] = []
+    for p in found:
+        e = ends.get(p.end)
+        if p.label not in ("FAC", "ORG") or e is None or e + 2 >= len(words) or words[e + 1].norm not in _AT:
+            continue
+        w = words[e + 2]
+        joined = _joined(text, words[e], words[e + 1]) and _joined(text, words[e + 1], w)
+        if joined and not inside[e + 2] and _rare_name(w.norm):
+            out.append(Prediction(w.start, w.end, "GPE", 0.55, "GPE-context"))
+    for k in range(1, len(words) - 1):
+        nxt = words[k + 1]
+        coordinated = nxt.norm.startswith("و") and _offset_after(text, nxt, 1) in towns and _joined(text, words[k], nxt)
+        if coordinated and words[k - 1].norm in _FROM_TO and not inside[k] and _rare_name(words[k].norm):
+            out.append(Prediction(words[k].start, words[k].end, "GPE", 0.55, "GPE-context"))
+    town_ends = {p.end for p in found if p.label == "GPE"}
+    for k in range(2, len(words)):
+        word = words[k]
+        after_town = words[k - 1].end in town_ends and words[k - 1].start in towns and words[k - 2].norm in _FROM_TO
+        after_town = after_town and _joined(text, words[k - 1], word)
+        if after_town and word.norm.startswith("و") and not inside[k] and _rare_name(word.norm[1:]):
+            out.append(
+                Prediction(_offset_after(text, word, 1), word.end, "GPE", 0.55, "GPE-context")
+            )  # في ماردين وأنطاكيا
+    return out
