@@ -125,3 +125,10 @@ def test_a_rare_word_after_a_facility_and_fi_or_coordinated_with_a_town_is_a_tow
     assert _found("وسجلت إصابات في ماردين وأنطاكيا.") == [("ماردين", "GPE"), ("أنطاكيا", "GPE")]
     assert _found("وسجلت إصابات في ماردين ومناطق أخرى.") == [("ماردين", "GPE")]  # a plural, not a name
     assert _found("ووصل إلى ماردين، وفقا للتقرير.") == [("ماردين", "GPE")]  # not across a comma
+
+
+def test_a_speaker_before_the_outlet_spoken_to_and_a_direction_of_a_border() -> None:
+    assert _found("وقال كوستاليدس لصحيفة محلية إن") == [("كوستاليدس", "PER")]
+    assert _found("وتقع القرية على الحدود الشرقية للبلاد.") == []  # where, not who
+    assert _found("وقالت الدول الغربية إن") == [("الغربية", "NORP")]  # a political bloc (§2.3)
+    assert _found("وتستعد المدينة لاستضافة أولمبياد بريسبان.") == [("أولمبياد بريسبان", "EVENT")]

@@ -478,7 +478,8 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
         if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _speaker_name(word.norm):
             end = _name_end(text, words, i, blocked)
             after = words[end].norm if end < len(words) and _joined(text, words[end - 1], words[end]) else ""
-            if after in _THAT:
+            told = after[:1] == "ل" and not after.startswith("لل") and _zipf(after[1:]) >= 3.5  # وقال بوريل لصحيفة
+            if after in _THAT or told:
                 found.append(Prediction(word.start, words[end - 1].end, "PER", 0.5, "PER-speech"))
     return found
 

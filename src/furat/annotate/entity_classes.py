@@ -168,6 +168,15 @@ _NISBA_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
 _PLACE_DIRECTIONS = _folded("الغربي الشرقي الشمالي الجنوبي الغربية الشرقية الشمالية الجنوبية")
 _COMPASS = _folded("الشمال الجنوب الشرق الغرب والشمال والجنوب والشرق والغرب")
 _PLACES = ("GPE", "LOC", "FAC")
+# Nouns of land and of its parts: a direction adjective after them is where, not who (الحدود الشرقية).
+_LAND = _folded(
+    "الضفة الصحراء الساحل السواحل الحدود المنطقة المناطق الأطراف الضاحية الجبهة الجهة الناحية الأراضي الريف "
+    "المحافظات الأحياء الأقاليم البلاد القطاع الجزء الشاطئ الحي البوابة"
+)
+
+
+def _land(norm: str) -> bool:
+    return norm in _LAND or (norm[:1] in "وفبل" and norm[1:] in _LAND)
 
 
 def nisba_adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
@@ -191,9 +200,9 @@ def nisba_adjectives(text: str, words: Sequence[Token], found: list[Prediction])
             place_direction
             and k
             and _joined(text, words[k - 1], words[k])
-            and (words[k - 1].norm in _COMPASS or after_place)
+            and (words[k - 1].norm in _COMPASS or after_place or _land(words[k - 1].norm))
         ):
-            continue  # الشمال الغربي، نينوى الشمالية: the direction of a place, not a people (§2.3)
+            continue  # الشمال الغربي، نينوى الشمالية، الضفة الغربية: the direction of a place, not a people (§2.3)
         out.append(p)
     return out
 
