@@ -132,3 +132,10 @@ def test_a_speaker_before_the_outlet_spoken_to_and_a_direction_of_a_border() -> 
     assert _found("وتقع القرية على الحدود الشرقية للبلاد.") == []  # where, not who
     assert _found("وقالت الدول الغربية إن") == [("الغربية", "NORP")]  # a political bloc (§2.3)
     assert _found("وتستعد المدينة لاستضافة أولمبياد بريسبان.") == [("أولمبياد بريسبان", "EVENT")]
+
+
+def test_feminine_titles_without_the_article_and_more_titles() -> None:
+    assert _found("وقالت مديرة المدرسة سلمى حداد إن") == [("سلمى حداد", "PER")]
+    assert _found("وصلنا إلى محافظة نينوى") == [("نينوى", "GPE")]  # محافظة is a governorate, not a title
+    assert ("فاسيلي نيبينزيا", "PER") in _found("وقال المندوب الروسي فاسيلي نيبينزيا إن")
+    assert _found("وأعلنت مؤسسة البترول توقيع عقد") == [("مؤسسة البترول", "ORG")]  # مؤسسة is no title

@@ -250,7 +250,8 @@ def named_after_trade(text: str, words: Sequence[Token], gazetteer: Gazetteer) -
         end = i + 3
         if end < len(words) and _joined(text, words[end - 1], words[end]):
             nxt = words[end].norm
-            if not nxt.startswith("ال") and nxt not in STOP and nxt[:1] not in "وفبل" and _zipf(nxt) < 4.3:
+            clitic = nxt[:1] in "وفبل" and _zipf(nxt[1:]) >= max(3.0, _zipf(nxt))  # بنسبة, not لويد
+            if not nxt.startswith("ال") and nxt not in STOP and not clitic and _zipf(nxt) < 4.3:
                 end += 1
         found.append(Prediction(words[i + 2].start, words[end - 1].end, "ORG", 0.6, "ORG-trade"))
     return found

@@ -43,10 +43,13 @@ TITLES = _folded(
     "المزارع المواطن الناشط الناشطة المرشح مرشح المطرب المغني المغنية الفنان الفنانة البابا الإمام "
     "المرجع الحاخام الطبيب الطبيبة المهندس المحامي المحامية المخرج الرياضي السيناتور حاكم "
     "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة المدعي نقيب النقيب أستاذ أستاذة الأستاذ "
-    "المطرب الروائي الشاعر الأديب المؤرخ الملحن الموسيقار الرسام المصور الأكاديمي"
+    "المطرب الروائي الشاعر الأديب المؤرخ الملحن الموسيقار الرسام المصور الأكاديمي النجم المندوب مندوب "
+    "القنصل الجناح لاعب الظهير الوسيط المفاوض محامي المؤسس رئيسة المرشد الداعية المطران البطريرك "
+    "الكاردينال"
 )
 # The feminine of each title (المطربة، القاضية، الخبيرة): the same role held by a woman.
-TITLES = TITLES | frozenset(t + "ه" for t in TITLES if not t.endswith("ه") and t.startswith("ال") and len(t) > 4)
+_NOT_FEMININE = _folded("محافظ")  # محافظة is a governorate
+TITLES = TITLES | frozenset(t + "ه" for t in TITLES if not t.endswith("ه") and len(t) > 3 and t not in _NOT_FEMININE)
 # Titles of rulers and honorifics that begin a person's name inside the name of a place or an institution
 # (جامعة الملك سعود، جسر الشيخ زايد، مستشفى الأمير حمزة).
 HONORIFICS = _folded("الملك الملكة السلطان الشيخ الشيخة الأمير الأميرة الإمام السيدة")
@@ -187,7 +190,7 @@ def _definite(norm: str) -> bool:
 
 def _unsuffixed(norm: str) -> str:
     """A noun without its possessive pronoun (نقيبها → نقيب، رئيستها → رئيسه)."""
-    for suffix in ("ها", "هم", "ه"):
+    for suffix in ("ها", "هم"):  # not ه, which is also ة folded (مؤسسة)
         if norm.endswith(suffix) and len(norm) > len(suffix) + 2:
             stem = norm[: -len(suffix)]
             return stem[:-1] + "ه" if stem.endswith("ت") else stem
