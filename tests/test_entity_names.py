@@ -139,3 +139,7 @@ def test_feminine_titles_without_the_article_and_more_titles() -> None:
     assert _found("وصلنا إلى محافظة نينوى") == [("نينوى", "GPE")]  # محافظة is a governorate, not a title
     assert ("فاسيلي نيبينزيا", "PER") in _found("وقال المندوب الروسي فاسيلي نيبينزيا إن")
     assert _found("وأعلنت مؤسسة البترول توقيع عقد") == [("مؤسسة البترول", "ORG")]  # مؤسسة is no title
+
+
+def test_a_given_name_of_the_list_and_a_surname_are_a_person_without_a_title() -> None:
+    assert ("غسان تويني", "PER") in _found("وحضر اللقاء غسان تويني وعدد من النواب.")
