@@ -10,10 +10,13 @@
    or a natural place's class word (مطار، مخيم … / نهر، وادي …) starts a FAC or LOC with the class word
    inside (§2.5); a title or role (الرئيس، وزير الخارجية، المتحدث باسم …) is followed by a person's name,
    which is PER without the title (§2.2).
-3. **Name rules** (``entity_rules``) for names that no list holds: places after an administrative class
-   word, spelled acronyms, persons by a given name or in apposition to a title, quoted outlets and
-   nicknames, coordinated and bracketed names, a proper noun before a definite nationality adjective;
-   and a name a rule found once is propagated to its other mentions in the document.
+3. **Name rules** (``entity_rules``, ``entity_classes``) for names that no list holds: places after an
+   administrative class word, spelled acronyms, persons by a given name or in apposition to a title,
+   quoted outlets and nicknames, coordinated and bracketed names, a proper noun before a definite
+   nationality adjective, outlets and companies after their descriptor, wars, teams and basins; and a
+   name a rule found once is propagated to its other mentions in the document. A construct name runs
+   over a place's name or a rare word (مصرف ليبيا المركزي، جبهة تحرير شعب تيغراي) and a ruler's name
+   (جامعة الملك سعود), and ends after الله or before a verb.
 4. **Partial names**: a later mention of a person by part of a name found earlier in the document
    (بالي after مصطفى بالي) is PER; the pieces of one name next to each other are one PER.
 
@@ -28,6 +31,16 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from furat.annotate.entity_classes import (
+    basins,
+    common_nouns,
+    definite_outlets,
+    named_after_trade,
+    nisba_adjectives,
+    places_by_context,
+    teams,
+    wars,
+)
 from furat.annotate.entity_rules import (
     GIVEN_NAMES,
     acronyms,
@@ -37,6 +50,8 @@ from furat.annotate.entity_rules import (
     clubs,
     coordinated,
     given_name_people,
+    honorific_name,
+    merge_people,
     named_by_adjective,
     nicknames,
     official_names,
@@ -51,6 +66,7 @@ from furat.annotate.entity_words import (
     FAC_HEADS,
     GENERIC,
     GIVEN,
+    LANDSCAPE,
     LOC_DEFINITE_HEADS,
     LOC_HEADS,
     NAME_ENDINGS,
@@ -58,6 +74,9 @@ from furat.annotate.entity_words import (
     NAMED_BY_NISBA,
     ORG_DESCRIPTORS,
     ORG_HEADS,
+    ORG_PROPER_HEADS,
+    SPEAKERS,
+    SPEECH,
     STOP,
     TITLES,
     Prediction,
@@ -67,6 +86,10 @@ from furat.annotate.entity_words import (
     _head,
     _joined,
     _offset_after,
+    _proper_noun,
+    _proper_place,
+    _unsuffixed,
+    _written,
     _zipf,
 )
 from furat.annotate.gazetteers import Entry, Gazetteer, longest, nisba_forms
@@ -147,33 +170,51 @@ def _is_nisba(norm: str, gazetteer: Gazetteer) -> bool:
     return entry is not None and entry.label == "NORP"
 
 
-def _construct_end(text: str, words: Sequence[Token], i: int, limit: int = 7) -> int:
+def _construct_end(
+    text: str, words: Sequence[Token], i: int, limit: int = 7, gazetteer: Gazetteer | None = None
+) -> int:
     """The index after the last word of an Arabic construct phrase starting at ``words[i]``: indefinite
     nouns up to the first definite word, then definite words and genitives (``و`` + definite only in
-    the first two words: العدالة والتنمية)."""
-    j, seen_definite = i, False
+    the first two words: العدالة والتنمية). A place's name is definite by itself (مصرف ليبيا المركزي,
+    with ``gazetteer``), and a ruler's title with a name is a person's name in the phrase (جامعة الملك سعود)."""
+    j, seen_definite, proper = i, False, False
+    indefinite_head = i > 0 and not words[i - 1].norm.startswith("ال")  # a definite noun has no genitive
     while j < len(words) and j - i < limit:
         w = words[j].norm
-        if j > i and not _joined(text, words[j - 1], words[j]):
-            break
+        if j > i and (not _joined(text, words[j - 1], words[j]) or words[j - 1].norm == "الله"):
+            break  # أنصار الله المهربين: a name ends with الله
+        if indefinite_head and honorific_name(text, words, j):
+            j, seen_definite = j + 2, True
+            continue
         if w in STOP or _bare(w) in STOP or w in TITLES or _bare(w) in TITLES:
             break
+        if gazetteer is not None and (proper or not seen_definite) and _proper_noun(w, gazetteer):
+            j, seen_definite, proper = j + 1, True, True  # تونس أفريقيا للأنباء
+            continue
+        proper = False
+        if j > i and w in EVENT_HEADS:
+            break  # the committee of a festival: لجنة [مهرجانات بعلبك الدولية]
         if w.startswith("وال") and len(w) > 4:
             before = words[j - 1].norm
-            if j - i > 2 or j == i or before.endswith(("ي", "يه")) or w[1:] in ORG_HEADS:
-                break
+            genitive = any(x.norm.startswith("ل") and not x.norm.startswith("ال") for x in words[i:j])
+            if (j - i > 2 and not genitive) or j == i or before.endswith(("ي", "يه")) or w[1:] in ORG_HEADS:
+                break  # لحقوق الإنسان والشعوب: a pair of genitives after ل
             j += 1
             continue
         nxt = words[j + 1].norm if j + 1 < len(words) and _joined(text, words[j], words[j + 1]) else ""
         nxt = "" if nxt in STOP else nxt  # إلى is not a definite word (الي)
+        if gazetteer is not None and nxt and _proper_noun(nxt, gazetteer) and not _definite(w):
+            nxt = "ال" + nxt  # a construct with a place: نقابة صيادلة مصر
         if _definite(w) and (w.startswith(("ال", "لل")) or nxt.startswith("ال")):
             seen_definite = True
             j += 1
             continue
         if seen_definite or w.startswith(("و", "ف", "ب")) or (w.startswith("س") and len(w) > 4 and w[1] in "يت"):
             break
-        if not (nxt and (_definite(nxt) or nxt.startswith("وال"))):
-            break
+        far = words[j + 2].norm if j + 2 < len(words) and nxt and _joined(text, words[j + 1], words[j + 2]) else ""
+        chain = gazetteer is not None and nxt and nxt not in TITLES and far and _proper_noun(far, gazetteer)
+        if not (nxt and (_definite(nxt) or nxt.startswith("وال") or chain)):
+            break  # (a chain of two nouns before a name goes on: تحرير شعب تيغراي)
         j += 1
     return j
 
@@ -228,14 +269,21 @@ def _org_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> li
             continue
         head = _head(word.norm, ORG_HEADS) or _head(word.norm, EVENT_HEADS)
         label = "ORG" if head and head in ORG_HEADS else "EVENT" if head else None
+        if label == "ORG" and _head(words[i + 1].norm, EVENT_HEADS):
+            continue  # the committee of a festival: لجنة [مهرجانات بعلبك الدولية]
         if head and head.startswith("ال") and not _definite(words[i + 1].norm):
             head = label = None  # المنظمة alone refers back; a name goes on with a definite word
         if head and label:
-            end = _construct_end(text, words, i + 1)
+            end = _construct_end(text, words, i + 1, gazetteer=gazetteer)
+            if end == i + 1 and head in ORG_PROPER_HEADS:  # جامعة ميكيلي، بورصة مسقط: the head stays inside
+                end = i + 2 if _proper_place(words[i + 1].norm, gazetteer) else _bare_name(text, words, i + 1)
             content = [w for w in words[i + 1 : end] if not _is_nisba(w.norm, gazetteer) or head in NAMED_BY_NISBA]
             if content:  # a head with only a nationality adjective is a description (القوات الأوكرانية)
                 key = f"{label}-trigger"
-                found.append(Prediction(_start(text, word, head), words[end - 1].end, label, SCORE[key], key))
+                start = _start(text, word, head)
+                if _head(word.norm, ORG_DESCRIPTORS) and _proper_place(words[i + 1].norm, gazetteer) and end > i + 2:
+                    start = words[i + 1].start  # a descriptor before a name: وكالة [تونس أفريقيا للأنباء]
+                found.append(Prediction(start, words[end - 1].end, label, SCORE[key], key))
                 continue
         if _head(word.norm, ORG_DESCRIPTORS) and not _definite(words[i + 1].norm):
             end = _bare_name(text, words, i + 1, feminine=_bare(word.norm).endswith(("ه", "تا", "تي")))
@@ -253,9 +301,21 @@ def _place_name_word(text: str, words: Sequence[Token], k: int, gazetteer: Gazet
         return False
     if w[:1] in "وف" and _zipf(w[1:]) >= 3.6:
         return False  # a second class word joined by و: جبال وصحراء
-    if w.startswith("ال") or (w,) in gazetteer or w.isdigit() or _zipf(w) < 3.6:
+    if w.startswith("ال") or (w,) in gazetteer or w.isdigit() or _zipf(w) < 3.6 or honorific_name(text, words, k):
         return True
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
+    clitic = nxt[:1] in "وفبلك" and _zipf(nxt[1:]) >= 3.0  # لطيران: a proclitic on a word
+    two = nxt and not nxt.startswith("ال") and nxt not in STOP and not clitic and not w.endswith(("يه", "ي"))
+    if two and (_zipf(w) < 4.6 or w in NAME_PARTICLES) and _zipf(nxt) < 3.8:
+        return True  # two words of a name, the first also a word: ابن خلدون، راس لانوف، نيلسون مانديلا
+    alone = not nxt or nxt in STOP or clitic
+    if (
+        alone
+        and _zipf(w) < (4.0 if w.endswith("ه") else 4.2)
+        and not w.endswith(("ي", "يه", "ا"))
+        and w[:1] not in "وفبلك"
+    ):
+        return True  # a name that is also written as a word, alone before a function word: وادي حضرموت ثم
     return bool(nxt) and nxt.startswith("ال") and nxt not in STOP  # a construct: باب المندب، رأس الرجاء
 
 
@@ -270,9 +330,18 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
             continue
         if head in LOC_DEFINITE_HEADS and not words[i + 1].norm.startswith("ال"):
             continue
-        end = i + 2
+        entry = gazetteer.get((words[i + 1].norm,))
+        if head in LANDSCAPE and entry is not None and entry.label == "GPE":
+            continue  # صحراء [العراق]، ريف [دمشق]: a landscape word before a state or town is a description (§2.5)
+        end = i + 3 if honorific_name(text, words, i + 1) else i + 2
         while end < len(words) and end - i < 5 and _joined(text, words[end - 1], words[end]):
             w = words[end].norm
+            if w in GIVEN_NAMES and w not in STOP:
+                end += 1  # a person's name in the place's: سد غولام محمد، مستشفى محمد السادس
+                continue
+            if label == "FAC" and _proper_place(w, gazetteer):
+                end += 1  # the city in a facility's name: متحف اللوفر أبوظبي
+                break
             if (
                 w in STOP
                 or w in GENERIC
@@ -293,12 +362,14 @@ def _place_triggers(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> 
 
 
 def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
-    """Whether ``norm`` can be a word of a person's name (first: its first word)."""
+    """Whether ``norm`` can be a word of a person's name (first: its first word). A name written with
+    أل or إل (أليكو، إلياس) does not begin with the article."""
     if norm in STOP or norm in TITLES or len(norm) < 2 or norm.isdigit():
         return False
+    article = norm.startswith("ال") and not _written(norm).startswith(("أل", "إل", "آل"))
     if norm in NAME_PARTICLES or norm in GIVEN or (not first and norm in NAME_ENDINGS) or after_particle:
-        return not first or not norm.startswith("ال")
-    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and norm.startswith("ال")):
+        return not first or not article
+    if norm.startswith(("وال", "بال", "لل", "فال", "كال")) or (first and article):
         return False
     if first and norm[:1] in "وف" and _zipf(norm[1:]) >= 3.0 and _zipf(norm) < _zipf(norm[1:]):
         return False  # و or ف before a word (وأعلن), not a name that begins with the letter (فيكتور، وليد)
@@ -308,11 +379,12 @@ def _name_word(norm: str, first: bool, after_particle: bool = False) -> bool:
         return False  # a word with a proclitic (بزيادة، بولاية، واتهمه)
     if norm.endswith(("ته", "ها", "هم", "هن")) and len(norm) > 4:
         return False  # a pronoun suffix (تحقيقاته)
-    if norm.startswith(("سي", "ست")) and len(norm) > 4 and _zipf(norm[2:]) >= 3.0:
+    future = _zipf(norm[2:]) >= 3.0 or _zipf(norm[1:]) >= 3.0  # سيزور، سيستعد (يستعد)
+    if norm.startswith(("سي", "ست")) and len(norm) > 4 and future:
         return False  # a future verb (سيزور)
     if not first and norm.endswith("ا") and _zipf(norm) >= 3.0:
         return False  # an adverbial accusative (قادما)
-    return _zipf(norm) < (5.0 if first else 3.8 if norm.startswith("ال") else 3.9)
+    return _zipf(norm) < (5.0 if first else 3.8 if article else 3.9)
 
 
 def _continues(text: str, words: Sequence[Token], k: int) -> bool:
@@ -323,9 +395,13 @@ def _continues(text: str, words: Sequence[Token], k: int) -> bool:
     if norm in STOP or norm in TITLES or (not _name_word(norm, first=True) and not norm.startswith("ال")):
         return False
     nxt = words[k + 1].norm if k + 1 < len(words) and _joined(text, words[k], words[k + 1]) else ""
-    if nxt in NAME_ENDINGS or (nxt and not nxt.startswith("ال") and nxt not in STOP and _zipf(nxt) < 3.0):
+    inside = not norm.startswith("ال") and nxt[:1] not in "وفبلك"  # not ميرتس الحكومة بالتقاعس
+    if nxt in NAME_ENDINGS or (inside and nxt and not nxt.startswith("ال") and nxt not in STOP and _zipf(nxt) < 3.0):
         return True  # a frequent word inside a name (فضل الله، رجب طيب أردوغان)
-    return (not nxt or nxt in STOP) and not norm.startswith("ال") and _zipf(norm) < 4.8  # the last word
+    preposition = nxt[:1] in "لب" and _zipf(nxt[1:]) >= 3.5  # عادل مرسي لصحيفة، فاي بالانتخابات
+    if norm.endswith("ا") and len(norm) > 4 and _zipf(norm) >= 3.0:
+        return False  # an adverbial accusative after a name (إندريك قادما من)
+    return (not nxt or nxt in STOP or preposition) and not norm.startswith("ال") and _zipf(norm) < 4.8  # the last
 
 
 def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]) -> int:
@@ -340,23 +416,18 @@ def _name_end(text: str, words: Sequence[Token], i: int, blocked: Sequence[bool]
 
 
 _ROLE_LINKS = _folded("باسم باسمها باسمه عن في")
-SPEECH = _folded(
-    "قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار يقول ويقول تقول وتقول "
-    "ذكر وذكر رأى ويرى يرى اعتبر واعتبر كتب وكتب"
-)
-# Who speaks in news without being named: nouns between a verb of saying and إن that are not names.
-_SPEAKERS = _folded(
-    "مسؤول مسؤولة مصدر مصادر شاهد شهود محلل محللون خبير خبراء دبلوماسي دبلوماسيون متحدث متحدثة مراسل "
-    "بيان تقرير سكان ساكن مواطن مواطنون ناشط ناشطون نشطاء طبيب أطباء ضابط جندي مقاتل مقاتلون موظف موظفون "
-    "عامل عمال مسعف مسعفون باحث باحثون مراقبون مراقب آخرون آخر البعض بعضهم أحدهم كثيرون مسؤولون"
-)
 
 
 def _speaker_name(norm: str) -> bool:
     """Whether a word after a verb of saying may be a name: not a frequent word, a plural or a speaker noun."""
-    if norm in _SPEAKERS or norm.endswith(("ون", "ين", "ات")) or norm.startswith("ال"):
+    if norm in SPEAKERS or norm.endswith(("ون", "ين", "ات")) or norm.startswith("ال"):
         return False
     return _zipf(norm) < (3.0 if norm.endswith(("ي", "ه")) else 4.5)
+
+
+def _joined_verb(norm: str) -> bool:
+    """A verb or a word with a proclitic, which no title phrase holds (قالت، ويقول، بعد)."""
+    return norm in STOP or norm in SPEECH or (norm[:1] in "يتوفس" and _zipf(norm) >= 3.0)
 
 
 _THAT = _folded("إن أن إنه إنها أنه أنها")
@@ -373,7 +444,7 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
         while j >= 0 and steps < 7 and _joined(text, words[j], words[j + 1]):
             norm = words[j].norm
             w = _bare(norm)
-            if w in TITLES or norm in TITLES:
+            if w in TITLES or norm in TITLES or _unsuffixed(norm) in TITLES:
                 titled = True
                 break
             definite = _definite(norm) or (w != norm and w.startswith("ال"))  # not بلدية read as ب + لدية
@@ -381,11 +452,19 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
             construct = (
                 j > 0 and in_entity[j + 1] and (_bare(words[j - 1].norm) in TITLES or words[j - 1].norm in _ROLE_LINKS)
             )
-            if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct):
+            after_title = j > 0 and (_bare(words[j - 1].norm) in TITLES or words[j - 1].norm in TITLES)
+            head = (
+                after_title and _definite(words[j + 1].norm) and norm.isalpha() and not _joined_verb(norm)
+            )  # مدير إدارة
+            if not (in_entity[j] or definite or norm in _ROLE_LINKS or construct or head):
                 break
             j, steps = j - 1, steps + 1
-        if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0:
+        if titled and i + 1 < len(words) and in_entity[i + 1] and _zipf(word.norm) >= 4.0 and word.norm not in GIVEN:
             continue  # the head of a construct with a name, not a person: رئيس بلدية إسطنبول
+        nxt = words[i + 1].norm if i + 1 < len(words) and _joined(text, word, words[i + 1]) else ""
+        named = word.norm in GIVEN_NAMES or word.norm in NAME_PARTICLES or nxt in NAME_ENDINGS  # عز الدين
+        if titled and nxt.startswith("ال") and not named and _zipf(word.norm) >= 4.0 and _zipf(nxt) >= 3.5:
+            continue  # the head of a construct, not a person: رئيس بعثة المنظمة
         previous = words[i - 1].norm if i else ""
         if titled and previous in _ROLE_LINKS:
             continue  # الوزير في تصريح، المتحدث باسم الوزارة: what follows في is not the person
@@ -399,7 +478,8 @@ def _person_triggers(text: str, words: Sequence[Token], taken: Sequence[Predicti
         if i and words[i - 1].norm in SPEECH and _joined(text, words[i - 1], word) and _speaker_name(word.norm):
             end = _name_end(text, words, i, blocked)
             after = words[end].norm if end < len(words) and _joined(text, words[end - 1], words[end]) else ""
-            if after in _THAT:
+            told = after[:1] == "ل" and not after.startswith("لل") and _zipf(after[1:]) >= 3.5  # وقال بوريل لصحيفة
+            if after in _THAT or told:
                 found.append(Prediction(word.start, words[end - 1].end, "PER", 0.5, "PER-speech"))
     return found
 
@@ -431,28 +511,6 @@ def _resolve(candidates: Sequence[Prediction]) -> list[Prediction]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _adjectives(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
-    """A GPE short name that is also a nisba (السعودية) right after a definite word is the adjective: NORP."""
-    starts = {w.start: k for k, w in enumerate(words)}
-    starts |= {w.start + 1: k for k, w in enumerate(words) if w.norm.startswith("و")}
-    out = []
-    for p in found:
-        k = starts.get(p.start)
-        own = words[k].norm[1:] if k and words[k].norm.startswith("وال") else words[k].norm if k else ""
-        if p.label == "GPE" and k and own.startswith("ال") and own.endswith("يه"):
-            before = words[k - 1].norm
-            if _joined(text, words[k - 1], words[k]) and before.startswith(("ال", "وال")) and before not in STOP:
-                p = Prediction(p.start, p.end, "NORP", 0.6, "nisba-context")
-        direction = p.label == "NORP" and k is not None and _bare(words[k].norm) in _DIRECTIONS
-        if direction and k is not None and k + 1 < len(words) and _joined(text, words[k], words[k + 1]):
-            continue  # غربي العراق: a direction before a place, not a people (§2.5)
-        out.append(p)
-    return out
-
-
-_DIRECTIONS = _folded("غربي شرقي شمالي جنوبي")
-
-
 # Sources whose names are found by a rule, not a list: a name they find once is propagated.
 _RULE_SOURCES = ("ORG-", "GPE-class", "LOC-class", "PER-")
 
@@ -470,8 +528,8 @@ def _propagated(
         if p.label not in labels or not p.source.startswith(_RULE_SOURCES) or p.score < 0.5:
             continue
         k = tuple(w.norm for w in tokens(text[p.start : p.end]))
-        if p.label == "PER" and len(k) < 2:
-            continue  # the parts of a person's name are linked by ``_partial_keys``
+        if p.label == "PER" and len(k) < 2 and (not k or _zipf(k[0]) >= 3.0):
+            continue  # the parts of a person's name are linked by ``_partial_keys``; a rare name alone goes on
         if k and (len(k) > 1 or _zipf(k[0]) < 4.5) and not (len(k) == 1 and k[0] in STOP):
             names.setdefault(k, Entry(p.label, max(0.55, p.score - 0.02), "propagated"))
     if not names:
@@ -505,12 +563,16 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         _TEXT.written.setdefault(word.norm, word.plain)
     candidates = _gazetteer_matches(text, words, gazetteer)
     if rules:
+        candidates = common_nouns(text, words, candidates)
         candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
+        candidates += definite_outlets(text, words, gazetteer) + wars(text, words, gazetteer)
+        candidates += [p for rule in (teams, basins, named_after_trade) for p in rule(text, words, gazetteer)]
         candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
         candidates += clubs(text, words, gazetteer)
         candidates += coordinated(text, words, _resolve(candidates))
         candidates += bracketed(text, _resolve(candidates)) + official_names(text, words, candidates)
         candidates += _propagated(text, words, _resolve(candidates), candidates)
+        candidates += places_by_context(text, words, _resolve(candidates))
         first = _resolve(candidates)
         people = _person_triggers(text, words, first)
         blocked = _blocked(words, first)
@@ -526,25 +588,11 @@ def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[P
         if partial:
             linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
             candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
-    return _adjectives(text, words, _merge_people(text, words, _resolve(candidates))) if rules else _resolve(candidates)
-
-
-def _merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
-    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; and a given name
-    right before a person's name found elsewhere is its first word."""
-    starts = {w.start: k for k, w in enumerate(words)}
-    out: list[Prediction] = []
-    for p in found:
-        k = starts.get(p.start)
-        gap = text[out[-1].end : p.start] if out else "x"
-        if gap.isspace() and "\n" not in gap and p.label == "PER" and out[-1].label == "PER":
-            last = out.pop()
-            p = Prediction(last.start, p.end, "PER", max(last.score, p.score), last.source)
-        elif p.label == "PER" and k and words[k - 1].norm in GIVEN_NAMES and _joined(text, words[k - 1], words[k]):
-            free = not out or out[-1].end <= words[k - 1].start
-            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free else p
-        out.append(p)
-    return out
+    return (
+        nisba_adjectives(text, words, merge_people(text, words, _resolve(candidates)))
+        if rules
+        else _resolve(candidates)
+    )
 
 
 def nisba_gazetteer(stems: Sequence[str]) -> Gazetteer:

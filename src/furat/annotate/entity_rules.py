@@ -29,7 +29,8 @@ found once to its other mentions in the same document.
 
 The given names are a list of the language, not of the corpus: frequent Arabic given names and the
 usual Arabic spelling of frequent foreign ones, without those that are also frequent common words
-(جمال، كامل، أمل).
+(جمال، كامل، أمل; wordfreq Zipf 4.5 or more) or that name a common idea (جهاد، إيمان). Names that occur
+in the entity development sets (``tests/fixtures/preannotate_dev*``) were not added to the list.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from collections.abc import Callable, Sequence
 from furat.annotate.entity_words import (
     GENERIC,
     GIVEN,
+    HONORIFICS,
+    NAME_PARTICLES,
     ORG_DESCRIPTORS,
     STOP,
     TITLES,
@@ -63,6 +66,8 @@ __all__ = [
     "clubs",
     "coordinated",
     "given_name_people",
+    "honorific_name",
+    "merge_people",
     "named_by_adjective",
     "nicknames",
     "official_names",
@@ -70,7 +75,7 @@ __all__ = [
 ]
 
 DIRECTIONS = _folded("شمال جنوب شرق غرب")
-GPE_CLASS = _folded("إقليم مدينة بلدة قرية ولاية محافظة مقاطعة قضاء ناحية العاصمة")
+GPE_CLASS = _folded("إقليم مدينة بلدة قرية ولاية محافظة مقاطعة قضاء ناحية العاصمة منطقة")
 ISLAND_CLASS = _folded("جزيرة جزر أرخبيل")
 GIVEN_NAMES = GIVEN | _folded(
     "محمود مصطفى عمر عثمان خالد وليد هشام ياسر ياسين أيمن أنور أمجد إياد باسل بسام بشار بشير بلال ثامر "
@@ -84,7 +89,10 @@ GIVEN_NAMES = GIVEN | _folded(
     "كريستوفر ماثيو دانيال فرانسوا نيكولا ميشيل أنغيلا أنجيلا بوريس ريشي تيريزا هيلاري نانسي كامالا مايك "
     "ماركو ماريو سيرغي سيرجي ديمتري أليكسي إيغور يوري أندريه ألكسندر أليكسندر نيكولاي ميخائيل دميتري "
     "تشين وانغ جاك أوليفر هاري تشارلز إدوارد فيليب كارلوس خوان خوسيه بيدرو ميغيل دييغو فرناندو "
-    "أليخاندرو غابرييل سيرجيو فيليبي جيرالد رونالد باراك هنري إريك آلان"
+    "أليخاندرو غابرييل سيرجيو فيليبي جيرالد رونالد باراك هنري إريك آلان "
+    "حامد زيد حاتم غسان منير نعيم وسام يزن حسان رياض طه عدي غازي فتحي معن إيهاب بهاء تيسير خضر رامز "
+    "زاهر شفيق صفاء ضياء فاتن فدوى لمى مايا منال ميرفت ميسون نادين نجوى نوال هبة هند وداد يارا رغد "
+    "جنى دانة رحاب رشا سناء صفية عبلة علياء غالية مروة نهلة هيام"
 )
 # Latin letters as Arabic writes their names; في، أو، إن are also words, so a run does not start with them.
 LETTERS = _folded("إيه اي بي سي دي إي إف جي إتش آي جيه كيه كي إل إم إن أو كيو آر إس تي يو في دبليو إكس واي زد زي")
@@ -99,6 +107,29 @@ _SPEECH_TO = re.compile(
     r"|تصريح|تصريحات|حديث|مقابلة|مقال)"
     r"(?:\s+\S+){0,3}?\s+(?:ل|لـ)\s*[«\"“]([^«»\"“”\n]{2,30}?)[»\"”]"
 )
+
+
+def honorific_name(text: str, words: Sequence[Token], j: int) -> bool:
+    """Whether ``words[j]`` is a ruler's title or an honorific before a given name or a rare word, inside a
+    longer name: جامعة الملك سعود، جسر الشيخ زايد (the person's name is part of the place's, §2.6)."""
+    if words[j].norm not in HONORIFICS or j + 1 >= len(words) or not _joined(text, words[j], words[j + 1]):
+        return False
+    nxt = words[j + 1].norm
+    return (
+        nxt in GIVEN_NAMES
+        or nxt in NAME_PARTICLES
+        or (not nxt.startswith("ال") and nxt not in STOP and nxt not in TITLES and _zipf(nxt) < 5.0)
+    )
+
+
+def _not_a_name(norm: str) -> bool:
+    """A word that goes on a sentence, not a name: an adverbial accusative (اجتماعا), a verb in the
+    imperfect or the future (ستواجه، يعقد)."""
+    if norm.endswith("ا") and _zipf(norm) >= 2.5:
+        return True
+    if norm.startswith(("سي", "ست")) and len(norm) > 4 and _zipf(norm[2:]) >= 3.0:
+        return True
+    return norm[:1] in "يت" and _zipf(norm) >= 3.0
 
 
 def class_word_places(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
@@ -118,7 +149,10 @@ def class_word_places(text: str, words: Sequence[Token], gazetteer: Gazetteer) -
                 break
             written = words[end].plain  # ى is not ي here: سقطرى is a name, نائية an adjective
             adjective = written.endswith(("ي", "ية")) and not w.startswith("ال")  # قرية نائية، بلدة حدودية
-            if not w.isdigit() and _zipf(w) >= (2.5 if adjective else 3.3 if w.startswith("ال") else 4.0):
+            known = entry is not None and entry.label in ("GPE", "LOC") and end == i + 1  # إقليم السند
+            if not w.isdigit() and not known and _zipf(w) >= (2.5 if adjective else 3.3 if w.startswith("ال") else 4.0):
+                break
+            if end > i + 1 and _not_a_name(w):
                 break
             if end > i + 1 and (w.startswith(("و", "ب", "ل", "ف")) and not w.startswith("ال")):
                 break
@@ -181,6 +215,9 @@ def given_name_people(
     return found
 
 
+_HE = _folded("وهو وهي")  # وقال سامر خوري، وهو صاحب متجر، إن …
+
+
 def apposition_people(
     text: str, words: Sequence[Token], blocked: Sequence[bool], name_word: NameWord, name_end: NameEnd
 ) -> list[Prediction]:
@@ -196,7 +233,7 @@ def apposition_people(
         if end >= len(words) or text[words[end - 1].end : words[end].start].strip() not in ("،", ","):
             continue
         title = words[end].norm
-        if title in TITLES or _bare(title) in TITLES:
+        if title in TITLES or _bare(title) in TITLES or (title in _HE and before in SPEECH_VERBS):
             found.append(Prediction(word.start, words[end - 1].end, "PER", 0.6, "PER-apposition"))
     return found
 
@@ -326,4 +363,45 @@ def coordinated(text: str, words: Sequence[Token], found: Sequence[Prediction]) 
         joined = nxt.norm.startswith("و") and len(rest) > 2 and _joined(text, words[k], nxt) and _bare(nxt.norm) == rest
         if joined and not rest.startswith("ال") and rest not in STOP and _zipf(rest) < 4.0:
             out.append(Prediction(_offset_after(text, nxt, 1), nxt.end, "ORG", 0.8, "ORG-coordinated"))
+    return out
+
+
+def _surname(text: str, before: Prediction, word: Token) -> bool:
+    """Whether the nisba ``word`` right after ``before`` is a person's surname: ``before`` is a person
+    named by one given name, and the nisba has the article."""
+    given = fold(text[before.start : before.end]) in GIVEN_NAMES
+    return before.label == "PER" and given and word.norm.startswith("ال")
+
+
+def merge_people(text: str, words: Sequence[Token], found: list[Prediction]) -> list[Prediction]:
+    """One person's name found in two pieces (أكرم + إمام أوغلو): the pieces are one PER; a given name
+    right before a person's name found elsewhere is its first word; and a definite nisba after a given
+    name is the surname (هشام البلوشي، أحمد المصري, §2.2)."""
+    starts = {w.start: k for k, w in enumerate(words)}
+    out: list[Prediction] = []
+    for p in found:
+        k = starts.get(p.start)
+        gap = text[out[-1].end : p.start] if out else "x"
+        if gap.isspace() and "\n" not in gap and p.label == "PER" and out[-1].label == "PER":
+            last = out.pop()
+            p = Prediction(last.start, p.end, "PER", max(last.score, p.score), last.source)
+        elif (
+            gap.isspace()
+            and "\n" not in gap
+            and p.label == "NORP"
+            and k is not None
+            and _surname(text, out[-1], words[k])
+        ):
+            last = out.pop()  # a nisba after a given name is the surname (هشام البلوشي, §2.2)
+            p = Prediction(last.start, p.end, "PER", last.score, last.source)
+        elif (
+            p.label in ("PER", "NORP")
+            and k
+            and words[k - 1].norm in GIVEN_NAMES
+            and _joined(text, words[k - 1], words[k])
+        ):
+            free = not out or out[-1].end <= words[k - 1].start
+            surname = p.label == "PER" or (words[k].norm.startswith("ال") and words[k].end == p.end)  # أحمد المصري
+            p = Prediction(words[k - 1].start, p.end, "PER", p.score, p.source) if free and surname else p
+        out.append(p)
     return out

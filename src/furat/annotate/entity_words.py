@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 
+from furat.annotate.gazetteers import Gazetteer
 from furat.annotate.normalize import Token, fold
 
 __all__ = ["Prediction"]
@@ -30,7 +31,7 @@ STOP = _folded(
     "السابق السابقة الحالي الحالية المتقاعد الأسبق المستقيل الجديد الجديدة المقبل الماضي الحاكم الحاكمة "
     "المعارض المعارضة التابع التابعة الداعم الأسبوع الشهر العام اليوم أمس الأحد الاثنين الثلاثاء "
     "الأربعاء الخميس الجمعة السبت صباح مساء ليلة نحو أكثر أقل كل بعض جميع عدد إنهم لدى لصالح ضد عبر "
-    "حيث إذ إذا بينما فيما وفي ومن باسم"
+    "حيث إذ إذا بينما فيما وفي ومن باسم دعا ودعا بدا وبدا"
 )
 # Words that name a role; a person's name may follow (§2.2).
 TITLES = _folded(
@@ -41,24 +42,39 @@ TITLES = _folded(
     "الممثل الممثلة الكاتب الكاتبة الصحفي الصحفية المراسل المحقق الدكتور الدكتورة البروفيسور رجل "
     "المزارع المواطن الناشط الناشطة المرشح مرشح المطرب المغني المغنية الفنان الفنانة البابا الإمام "
     "المرجع الحاخام الطبيب الطبيبة المهندس المحامي المحامية المخرج الرياضي السيناتور حاكم "
-    "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة"
+    "الحاكم عمدة العمدة نائب الجنرالات المتحدثة السيد السيدة المدعي نقيب النقيب أستاذ أستاذة الأستاذ "
+    "المطرب الروائي الشاعر الأديب المؤرخ الملحن الموسيقار الرسام المصور الأكاديمي النجم المندوب مندوب "
+    "القنصل الجناح لاعب الظهير الوسيط المفاوض محامي المؤسس رئيسة المرشد الداعية المطران البطريرك "
+    "الكاردينال عميد العميدة"
 )
+# The feminine of each title (المطربة، القاضية، الخبيرة): the same role held by a woman.
+_NOT_FEMININE = _folded("محافظ")  # محافظة is a governorate
+TITLES = TITLES | frozenset(t + "ه" for t in TITLES if not t.endswith("ه") and len(t) > 3 and t not in _NOT_FEMININE)
+# Titles of rulers and honorifics that begin a person's name inside the name of a place or an institution
+# (جامعة الملك سعود، جسر الشيخ زايد، مستشفى الأمير حمزة).
+HONORIFICS = _folded("الملك الملكة السلطان الشيخ الشيخة الأمير الأميرة الإمام السيدة")
 # Heads that begin an organisation's name when a construct phrase follows (§2.4.2).
 ORG_HEADS = _folded(
     "وزارة منظمة مجلس لجنة هيئة قيادة اتحاد الاتحاد جامعة برنامج صندوق حزب الوكالة المنظمة المجلس "
     "اللجنة الهيئة البنك بنك الصندوق المراكز المركز جبهة حركة المحكمة محكمة البرلمان "
-    "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد"
+    "المفوضية مفوضية الجمعية جمعية الحرس مؤسسة المؤسسة وكالة قوات كتائب المرصد مرصد بورصة البورصة "
+    "مصرف المصرف نقابة النقابة الجامعة الشركة مجموعة معهد أكاديمية سلطة ائتلاف"
 )
+# Heads of an institution whose name may be a proper noun without the article: the head stays inside
+# (جامعة ميكيلي، مصرف ليبيا، بورصة مسقط, §2.4.2 b); the other heads are descriptors before such a name.
+ORG_PROPER_HEADS = _folded("جامعة مصرف بورصة مجموعة مؤسسة برنامج صندوق معهد أكاديمية")
 # Heads after which a bare name follows and the head stays outside (§2.4.2, §2.4.5).
-ORG_DESCRIPTORS = _folded("حركة شركة شركتا شركتي صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة")
+ORG_DESCRIPTORS = _folded("حركة شركة شركتا شركتي صحيفة قناة وكالة موقع إذاعة نادي جماعة تنظيم مجلة منظمة حزب نقابة")
 ARMY = _folded("الجيش")
 # Definite heads that with a nationality adjective alone are a name (الاتحاد الأوروبي، البنك المركزي is not).
 NAMED_BY_NISBA = _folded("الاتحاد")
 FAC_HEADS = _folded(
     "مطار معبر مخيم سجن قاعدة جامع مسجد مستشفى ملعب استاد ميناء مرفأ محطة جسر سد قصر برج منفذ أنبوب "
-    "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل"
+    "قلعة كنيسة كاتدرائية مصفاة منشأة مفاعل متحف مسرح فندق نفق ساحة شارع مجمع منجم"
 )
-LOC_HEADS = _folded("نهر جبل جبال وادي مضيق خليج بحيرة بحر هضبة سهل صحراء بادية ريف رأس شبه")
+LOC_HEADS = _folded("نهر جبل جبال وادي مضيق خليج بحيرة بحر هضبة سهل صحراء بادية ريف رأس شبه دلتا محمية واحة شلالات")
+# Landscape words that before a state or a town are a description of its land (صحراء العراق، ريف دمشق).
+LANDSCAPE = _folded("صحراء بادية ريف سهل جبال")
 # Adjectives after a class word that make a description, not a name (قاعدة عسكرية).
 GENERIC = _folded(
     "عسكرية عسكري جوية جوي بحرية بحري كبير كبيرة صغير صغيرة جديد جديدة قديم قديمة رئيسي رئيسية "
@@ -74,9 +90,22 @@ GIVEN = _folded(
     "عزيز رائد رشاد أسامة يحيى عيسى موسى هارون داود سليمان إسماعيل فاطمة مريم عائشة زينب ليلى سارة "
     "نور هدى أمل ريما رانيا"
 )
-EVENT_HEADS = _folded("مؤتمر مهرجان معرض بطولة كأس منتدى ملتقى")
+EVENT_HEADS = _folded("مؤتمر مهرجان مهرجانات معرض بطولة كأس منتدى ملتقى قمة دوري ماراثون رالي أولمبياد")
 # Definite class words of seas and oceans: البحر الأحمر, المحيط الهندي (§2.5).
 LOC_DEFINITE_HEADS = _folded("البحر المحيط الخليج")
+
+
+# Verbs of saying before a speaker's name.
+SPEECH = _folded(
+    "قال وقال قالت وقالت أضاف وأضاف أكد وأكد أوضح وأوضح تابع وتابع صرح وصرح أشار وأشار يقول ويقول تقول وتقول "
+    "ذكر وذكر رأى ويرى يرى اعتبر واعتبر كتب وكتب"
+)
+# Who speaks in news without being named: nouns between a verb of saying and إن that are not names.
+SPEAKERS = _folded(
+    "مسؤول مسؤولة مصدر مصادر شاهد شهود محلل محللون خبير خبراء دبلوماسي دبلوماسيون متحدث متحدثة مراسل "
+    "بيان تقرير سكان ساكن مواطن مواطنون ناشط ناشطون نشطاء طبيب أطباء ضابط جندي مقاتل مقاتلون موظف موظفون "
+    "عامل عمال مسعف مسعفون باحث باحثون مراقبون مراقب آخرون آخر البعض بعضهم أحدهم كثيرون مسؤولون"
+)
 
 
 @dataclass(frozen=True)
@@ -157,3 +186,24 @@ def _head(norm: str, heads: frozenset[str]) -> str | None:
 def _definite(norm: str) -> bool:
     """A definite word or a genitive with ل (الدولي، للتنمية، لحقوق)."""
     return norm.startswith(("ال", "لل")) or (norm.startswith("ل") and len(norm) > 3)
+
+
+def _unsuffixed(norm: str) -> str:
+    """A noun without its possessive pronoun (نقيبها → نقيب، رئيستها → رئيسه)."""
+    for suffix in ("ها", "هم"):  # not ه, which is also ة folded (مؤسسة)
+        if norm.endswith(suffix) and len(norm) > len(suffix) + 2:
+            stem = norm[: -len(suffix)]
+            return stem[:-1] + "ه" if stem.endswith("ت") else stem
+    return norm
+
+
+def _proper_place(norm: str, gazetteer: Gazetteer) -> bool:
+    """A place's name without the article and without a proclitic (ليبيا، مسقط), definite by itself."""
+    entry = gazetteer.get((norm,))
+    return entry is not None and entry.label in ("GPE", "LOC") and not norm.startswith("ال")
+
+
+def _proper_noun(norm: str, gazetteer: Gazetteer) -> bool:
+    """A place's name or a rare word without a proclitic, definite by itself in a construct (تحرير شعب تيغراي)."""
+    rare = len(norm) > 3 and norm[:1] not in "وفبل" and not norm.startswith("ال") and _zipf(norm) < 2.0
+    return rare or _proper_place(norm, gazetteer)

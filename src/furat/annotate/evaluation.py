@@ -23,7 +23,9 @@ from furat.core.repo import Repo
 from furat.corpus.segment import Span, sentence_spans
 
 __all__ = [
+    "DEV2_DIR",
     "DEV_DIR",
+    "DEV_DIRS",
     "GOLD_DIR",
     "QUANTITY_DEV_FILE",
     "QUANTITY_TEST_FILE",
@@ -32,6 +34,7 @@ __all__ = [
     "DevQuantity",
     "PreannotatorScore",
     "QuantityDevScore",
+    "dev_dirs",
     "held_out_scores",
     "load_quantity_dev",
     "preannotator_scores",
@@ -132,6 +135,8 @@ def sentence_scores(
 
 
 DEV_DIR = Path("tests") / "fixtures" / "preannotate_dev"  # development: tuned while looking at it
+DEV2_DIR = Path("tests") / "fixtures" / "preannotate_dev2"  # development too, written later on new topics
+DEV_DIRS = (DEV_DIR, DEV2_DIR)  # the development sets, scored together
 TEST_DIR = Path("tests") / "fixtures" / "preannotate_test"  # held out: never used for tuning
 ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
@@ -203,22 +208,28 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     return _score_against(gold, documents, names)
 
 
-def unseen_scores(root: Path, folder: Path = DEV_DIR) -> PreannotatorScore | None:
-    """The pre-annotator on a set of constructed texts outside the corpus, with gold entities: by default
-    the frozen development set (``tests/fixtures/preannotate_dev``), whose texts no list or rule was taken
-    from but whose errors the rules were developed on. Names: the curated list and the whole gold of
-    ``root``. None when the repository has no such set."""
+def unseen_scores(root: Path, folder: Path | None = None) -> PreannotatorScore | None:
+    """The pre-annotator on sets of constructed texts outside the corpus, with gold entities: by default
+    the frozen development sets (``DEV_DIRS``) together, whose texts no list or rule was taken from but
+    whose errors the rules were developed on; or the one set in ``folder``. Names: the curated list and
+    the whole gold of ``root``. None when the repository has no such set."""
     from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer, load_gold
 
-    dev = root / folder
-    if not (dev / "annotations").is_dir():
-        return None
-    gold = load_gold(dev)
+    gold: dict[str, AnnotationSet] = {}
+    documents: dict[str, Document] = {}
+    for dev in (root / f for f in ((folder,) if folder is not None else DEV_DIRS)):
+        if (dev / "annotations").is_dir():
+            gold |= load_gold(dev)
+            documents |= {doc.id: doc for doc in Repo(dev).documents()}
     if not gold:
         return None
-    documents = {doc.id: doc for doc in Repo(dev).documents()}
     names = {**curated_gazetteer(), **gold_gazetteer(load_gold(root).values())}
     return _score_against(gold, documents, lambda _: names)
+
+
+def dev_dirs() -> str:
+    """The development sets' folders, for a report."""
+    return " and ".join(f"`{d.as_posix()}`" for d in DEV_DIRS)
 
 
 def held_out_scores(root: Path) -> PreannotatorScore | None:
@@ -268,7 +279,7 @@ def preannotator_table(root: Path) -> str:
     if unseen is not None:
         text += (
             f"\n\n**On text outside the corpus** ({unseen.documents} constructed news texts in "
-            f"`{DEV_DIR.as_posix()}`, written and annotated before the pre-annotator was changed, and frozen; "
+            f"{dev_dirs()}, each set written and annotated before the pre-annotator was tuned on it, and frozen; "
             "entities only):\n\n"
             + "\n".join(header + _rows(unseen, "quantities"))
             + "\n\nThe figures on the corpus's gold are on the texts the curated names and the guidelines were "

@@ -92,7 +92,7 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
     sets = {
         "development": (
             ev.unseen_scores(root),
-            ev.DEV_DIR.as_posix(),
+            " and ".join(d.as_posix() for d in ev.DEV_DIRS),
             ev.quantity_dev_scores(root),
             ev.QUANTITY_DEV_FILE,
         ),

@@ -15,8 +15,8 @@ __all__ = ["GOLD_EVALUATION", "HELD_OUT_EVALUATION", "UNSEEN_EVALUATION", "score
 
 GOLD_EVALUATION = "the corpus gold, leave one document out (furat eval preannotator)"
 UNSEEN_EVALUATION = (
-    "the development set tests/fixtures/preannotate_dev, constructed texts the rules were tuned on while looking at "
-    "their errors: development figures (furat eval preannotator)"
+    "the development sets tests/fixtures/preannotate_dev and preannotate_dev2, constructed texts the rules were tuned "
+    "on while looking at their errors: development figures (furat eval preannotator)"
 )
 HELD_OUT_EVALUATION = (
     "the held-out test set tests/fixtures/preannotate_test, constructed texts never used for tuning "
