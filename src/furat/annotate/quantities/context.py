@@ -8,6 +8,8 @@ Prefixes are matched on normalized words (``lexicon.normalize``), see annotation
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from furat.annotate.quantities.lexicon import (
@@ -28,11 +30,13 @@ __all__ = [
     "NEGATIVE",
     "SUM_WORDS",
     "Context",
+    "RootIndex",
     "Prefix",
     "PrefixKind",
     "after_excludes",
     "estimated",
     "head_word",
+    "root_index",
     "length_of_time",
     "number_context",
     "postfix",
@@ -90,12 +94,18 @@ class Prefix(NamedTuple):
         return self.kind in ("approx", "low", "high")
 
 
+_NO_PREFIX = Prefix("", -1, False)
+
+
 def prefix(text: str, prev: list[Tok]) -> Prefix:
     """The prefix the words ``prev`` before a number end with (bound verbs may have a short subject)."""
     last = prev[-1] if prev else None
-    no_prefix = last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST
-    if no_prefix and all(t.norm not in _PREFIX_VERBS for t in prev):  # لا تزيد مساحتها على: a verb before
-        return Prefix("", -1, False)
+    if last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST:
+        for t in prev:
+            if t.norm in _PREFIX_VERBS:
+                break  # لا تزيد مساحتها على: a verb before
+        else:
+            return _NO_PREFIX
     if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
         prev = prev_tokens(text, prev[0].start, 3) + prev
     words: list[Tok] = []
@@ -106,12 +116,12 @@ def prefix(text: str, prev: list[Tok]) -> Prefix:
         if t.nl or len(words) == 6:
             break
     if not words:
-        return Prefix("", -1, False)
+        return _NO_PREFIX
     words.reverse()
     joined = " ".join(t.norm for t in words)
     m = _PREFIX_RE.search(joined)
     if m is None:
-        return Prefix("", -1, False)
+        return _NO_PREFIX
     kind: PrefixKind = ""
     names: tuple[PrefixKind, ...] = ("high", "low", "approx", "between", "from")
     for name in names:
@@ -136,12 +146,17 @@ def prefix(text: str, prev: list[Tok]) -> Prefix:
 Context = Literal["date", "id", ""]
 
 
-def head_word(t: Tok) -> str:
-    """A word without its proclitics, for the head-word lists (لعام → عام)."""
-    for _, base in bases(t.norm):
+@lru_cache(maxsize=16384)
+def _head(norm: str) -> str:
+    for _, base in bases(norm):
         if base in ID_HEADS or base in YEAR_HEADS or base in MONTHS or base == "الساعه":
             return base
-    return t.norm
+    return norm
+
+
+def head_word(t: Tok) -> str:
+    """A word without its proclitics, for the head-word lists (لعام → عام)."""
+    return _head(t.norm)
 
 
 def _is_latin(t: Tok) -> bool:
@@ -233,16 +248,36 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*(?:ي)?ر")
 
 
-def estimated(text: str, start: int) -> bool:
+class RootIndex(NamedTuple):
+    """Where a text has the root ق د ر as written (``_ROOT`` on the whole text), found once per text so
+    that ``estimated`` need not search a window of the text for each number. Matches of ``_ROOT`` never
+    overlap (each holds one ق, at its start), so their ends are sorted like their starts."""
+
+    starts: list[int]
+    ends: list[int]
+
+
+def root_index(text: str) -> RootIndex:
+    """The root index of ``text`` (see ``RootIndex``)."""
+    spans = [m.span() for m in _ROOT.finditer(text)]
+    return RootIndex([a for a, _ in spans], [b for _, b in spans])
+
+
+def estimated(text: str, start: int, roots: RootIndex | None = None) -> bool:
     """Whether the sentence states the number at ``start`` as an estimate: a cue (تشير التقديرات، يُقدَّر،
-    قدّرت ...) before it in the same sentence (D64). The cue stays outside the span."""
+    قدّرت ...) before it in the same sentence (D64). The cue stays outside the span. ``roots`` (from
+    ``root_index(text)``) gives the same answer faster when many numbers of one text are asked about."""
     left = max(0, start - 300)
+    if roots is not None:
+        k = bisect_left(roots.starts, left)
+        if k == len(roots.starts) or roots.ends[k] > start:
+            return False  # no match of the root in the window: the first one after its start ends beyond it
     window = text[left:start]
-    if _ROOT.search(window) is None:
+    if roots is None and _ROOT.search(window) is None:
         return False  # no word of the root ق د ر: no cue (the common case, checked first)
-    ends = [m.end() for m in _CLAUSE_END.finditer(window)]
-    if ends:
-        window = window[ends[-1] :]
+    last = _CLAUSE_END.search(window[::-1])  # the last clause end: the expression reads alike both ways
+    if last is not None:
+        window = window[len(window) - last.start() :]
     clause = normalize(window)
     if _ROOT.search(clause) is None:
         return False  # the root only in an earlier sentence (every cue holds it: a test checks)

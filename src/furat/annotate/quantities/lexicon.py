@@ -423,8 +423,7 @@ def emitted_units() -> frozenset[str]:
     return frozenset(codes)
 
 
-def bases(word: str) -> Iterator[tuple[int, str]]:
-    """(letters stripped, remainder) for the word as written and without its proclitics."""
+def _bases(word: str) -> Iterator[tuple[int, str]]:
     yield 0, word
     n = len(word)
     if n > 2 and word[0] in "وف":
@@ -441,6 +440,19 @@ def bases(word: str) -> Iterator[tuple[int, str]]:
         yield 2, "ال" + word[2:]
     elif n > 2 and word[0] == "ل":
         yield 1, word[1:]
+
+
+_BASES: dict[str, tuple[tuple[int, str], ...]] = {}  # word -> its bases: a word of a text is seen again and again
+
+
+def bases(word: str) -> tuple[tuple[int, str], ...]:
+    """(letters stripped, remainder) for the word as written and without its proclitics."""
+    found = _BASES.get(word)
+    if found is None:
+        if len(_BASES) > 50_000:
+            _BASES.clear()
+        found = _BASES[word] = tuple(_bases(word))
+    return found
 
 
 # Punctuation and proclitics around digits

@@ -81,15 +81,28 @@ def digits_value(s: str) -> float | None:
         return None
 
 
-def lookup(t: Tok) -> tuple[int, NumberWord] | None:
-    """The number-word entry for a word token, allowing proclitics; (letters stripped, entry)."""
-    if t.norm in NOT_NUMBER:
+def _lookup(norm: str) -> tuple[int, NumberWord] | None:
+    if norm in NOT_NUMBER:
         return None
-    for n, base in bases(t.norm):
+    for n, base in bases(norm):
         e = NUMBER_WORDS.get(base)
         if e is not None:
             return n, e
     return None
+
+
+_LOOKUPS: dict[str, tuple[int, NumberWord] | None] = {}  # lookup form -> entry (None too): words recur
+
+
+def lookup(t: Tok) -> tuple[int, NumberWord] | None:
+    """The number-word entry for a word token, allowing proclitics; (letters stripped, entry)."""
+    norm = t.norm
+    if norm in _LOOKUPS:
+        return _LOOKUPS[norm]
+    if len(_LOOKUPS) > 50_000:
+        _LOOKUPS.clear()
+    found = _LOOKUPS[norm] = _lookup(norm)
+    return found
 
 
 def scale_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:

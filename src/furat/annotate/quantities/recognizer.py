@@ -89,6 +89,7 @@ from furat.annotate.quantities.context import (
     NEGATIVE,
     SUM_WORDS,
     Prefix,
+    RootIndex,
     after_excludes,
     estimated,
     head_word,
@@ -96,6 +97,7 @@ from furat.annotate.quantities.context import (
     number_context,
     postfix,
     prefix,
+    root_index,
     second_bound,
 )
 from furat.annotate.quantities.lexicon import (
@@ -369,15 +371,24 @@ def _is_year_preposition(norm: str) -> bool:
 _IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
 
 
+@lru_cache(maxsize=4096)
+def _may_open_idiom(ch: str) -> bool:
+    """Whether a mention starting with ``ch`` may open an idiom: its lookup form begins one (or is empty)."""
+    head = normalize(ch)
+    return not head or head in _IDIOM_HEADS or "" in _IDIOM_HEADS
+
+
+_IDIOM_LAMS = min(idiom.count("ل") for idiom in IDIOMS)  # normalizing neither adds nor removes a ل
+
+
 def _idiom_at(text: str, start: int, end: int) -> bool:
     """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
-    head = normalize(text[start])
-    if head and head not in _IDIOM_HEADS and "" not in _IDIOM_HEADS:
+    if not _may_open_idiom(text[start]) or text.count("ل", start, end + 16) < _IDIOM_LAMS:
         return False
     return normalize(text[start : end + 16]).startswith(IDIOMS)
 
 
-def _parse_at(text: str, pos: int) -> _Mention | None:
+def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention | None:
     fwd = Fwd(text, pos)
     t0 = fwd.get(0)
     if t0 is None:
@@ -517,7 +528,7 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
             end = bound_end if at == j else end
             if unit == "count" and counted is None and at == j:  # 5000 أو أكثر من المتظاهرين
                 counted = counted_noun(fwd, after_bound, definite_ok=False)
-    if not approx and estimated(text, start):
+    if not approx and estimated(text, start, roots):
         approx = True  # D64
     if _idiom_at(text, start, end):
         return None  # ألف ليلة وليلة
@@ -533,12 +544,13 @@ def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     last_end = 0
     urls = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if "://" in text or "www." in text else []
+    roots = root_index(text)
     for pos in candidate_starts(text):
         if pos < last_end:
             continue
         if urls and any(a <= pos < b for a, b in urls):
             continue  # digits inside a web address
-        q = _parse_at(text, pos)
+        q = _parse_at(text, pos, roots)
         if q is None or q.start < last_end:
             continue
         out.append(
