@@ -119,6 +119,7 @@ from furat.annotate.quantities.lexicon import (
     WA,
     YEAR_HEADS,
     YEAR_PREPOSITIONS,
+    NumberWord,
     UnitWord,
     bases,
     normalize,
@@ -209,11 +210,13 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
     return num._replace(start=start, unit=unit or num.unit, definite=definite, ident=context == "id"), prev
 
 
-def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[Tok]]:
-    """The number at a word token, and the words before it that may hold a prefix."""
+def _word_core(
+    text: str, fwd: Fwd, prev: list[Tok], hit: tuple[int, NumberWord] | None, first: Num | None
+) -> tuple[Num | None, list[Tok]]:
+    """The number at a word token, and the words before it that may hold a prefix; ``hit`` is the token's
+    number-word entry (``lookup``) and ``first`` the number read from it (``number(fwd, 0)``) when it has one."""
     t0 = fwd.get(0)
     assert t0 is not None
-    hit = lookup(t0)
     if hit is not None:
         e = hit[1]
         if e.cat == "t" and prev and prev[-1].kind == "w" and prev[-1].norm in ORDINALS:
@@ -224,7 +227,7 @@ def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[T
             before = lookup(prev[-1])
             if before is not None and before[1].cat in ("v", "b"):
                 return None, prev  # the second scale of مئات الملايين, left out with the first
-        num = number(fwd, 0)
+        num = first
         if num is None and e.cat == "d" and e.form == "one":
             if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE:  # سالب واحد
                 return Num(t0.start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "words"), prev
@@ -243,6 +246,28 @@ def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[T
             span = Span(start, t0.end, text[start : t0.end])
             return Num(start, t0.end, 1, 2.0, None, None, 2.0, 1.0, "dual", counted=span), prev
     return None, prev
+
+
+def _unit_word_may_count(uw: UnitWord) -> bool:
+    """Whether ``_unit_word_core`` may find a quantity at this unit word (whatever comes before it)."""
+    if uw.form == "2":
+        return not uw.definite or uw.code in DURATION_UNITS
+    if uw.form == "p":
+        return uw.code == "t" and not uw.definite
+    return not uw.definite and uw.code in SINGLE_OK
+
+
+@lru_cache(maxsize=8192)
+def _word_may_count(norm: str) -> bool:
+    """Whether a word that is no number word may open a mention: a unit word (``_unit_word_core``) or a
+    dual counted noun, found as ``_word_core`` finds them."""
+    for stripped, base in bases(norm):
+        uw = UNIT_WORDS.get(base)
+        if uw is not None:
+            return _unit_word_may_count(uw)
+        if base in DUAL_COUNTS and stripped <= 1:
+            return True
+    return False
 
 
 def _one_after_unit(fwd: Fwd, prev: list[Tok]) -> Num | None:
@@ -393,13 +418,22 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
     t0 = fwd.get(0)
     if t0 is None:
         return None
-    if t0.kind == "w" and not _may_start(t0.norm):
-        return None
-    prev = prev_tokens(text, pos)
     if t0.kind == "n":
+        prev = prev_tokens(text, pos)
         num, prev = _digit_core(fwd, t0, prev)
     else:
-        num, prev = _word_core(text, fwd, prev)
+        if not _may_start(t0.norm):
+            return None
+        # what the word and the words after it decide comes first: most words that are no mention are
+        # told apart before the words before them are read
+        hit = lookup(t0)
+        first = number(fwd, 0) if hit is not None else None
+        if hit is None and not _word_may_count(t0.norm):
+            return None
+        if hit is not None and first is None and not (hit[1].cat == "d" and hit[1].form == "one"):
+            return None
+        prev = prev_tokens(text, pos)
+        num, prev = _word_core(text, fwd, prev, hit, first)
     if num is None:
         return None
     sign = 1.0
