@@ -14,6 +14,7 @@ from typing import Literal, NamedTuple
 
 from furat.annotate.quantities.lexicon import (
     ID_HEADS,
+    IDIOMS,
     LETTER_NAMES,
     MONTHS,
     TIME_AFTER,
@@ -30,17 +31,18 @@ __all__ = [
     "NEGATIVE",
     "SUM_WORDS",
     "Context",
-    "RootIndex",
     "Prefix",
     "PrefixKind",
+    "RootIndex",
     "after_excludes",
     "estimated",
     "head_word",
-    "root_index",
+    "idiom_at",
     "length_of_time",
     "number_context",
     "postfix",
     "prefix",
+    "root_index",
     "second_bound",
 ]
 
@@ -96,6 +98,16 @@ class Prefix(NamedTuple):
 
 _NO_PREFIX = Prefix("", -1, False)
 
+# A prefix of four words or more ends with one of these words, or has one of these verbs among its last
+# three (ما لا يتجاوز عددهم): only then can words before the last three change what ``_PREFIX_RE`` finds.
+_LONG_LAST = frozenset(split_words("يساوي تساوي علي عن"))
+_LONG_VERBS = frozenset(split_words("يتجاوز تتجاوز"))
+
+
+def _reaches_back(prev: list[Tok]) -> bool:
+    """Whether a prefix ending with the last three tokens ``prev`` may start before them."""
+    return prev[-1].norm in _LONG_LAST or any(t.norm in _LONG_VERBS for t in prev[-3:])
+
 
 def prefix(text: str, prev: list[Tok]) -> Prefix:
     """The prefix the words ``prev`` before a number end with (bound verbs may have a short subject)."""
@@ -106,7 +118,7 @@ def prefix(text: str, prev: list[Tok]) -> Prefix:
                 break  # لا تزيد مساحتها على: a verb before
         else:
             return _NO_PREFIX
-    if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
+    if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl and _reaches_back(prev):
         prev = prev_tokens(text, prev[0].start, 3) + prev
     words: list[Tok] = []
     for t in reversed(prev):
@@ -124,11 +136,11 @@ def prefix(text: str, prev: list[Tok]) -> Prefix:
         return _NO_PREFIX
     kind: PrefixKind = ""
     names: tuple[PrefixKind, ...] = ("high", "low", "approx", "between", "from")
-    for name in names:
-        if m.group(name) is not None:
+    for name, found in zip(names, m.group(*names), strict=True):
+        if found is not None:
             kind = name
             break
-    subject = any(m.group(g) for g in _SUBJECT_GROUPS)
+    subject = any(m.group(*_SUBJECT_GROUPS))
     # Which token does the match start in?
     at = m.start("pro")
     pos = 0
@@ -290,6 +302,24 @@ def estimated(text: str, start: int, roots: RootIndex | None = None) -> bool:
                 continue
             return True
     return False
+
+
+_IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
+_IDIOM_LAMS = min(idiom.count("ل") for idiom in IDIOMS)  # normalizing neither adds nor removes a ل
+
+
+@lru_cache(maxsize=4096)
+def _may_open_idiom(ch: str) -> bool:
+    """Whether a mention starting with ``ch`` may open an idiom: its lookup form begins one (or is empty)."""
+    head = normalize(ch)
+    return not head or head in _IDIOM_HEADS or "" in _IDIOM_HEADS
+
+
+def idiom_at(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
+    if not _may_open_idiom(text[start]) or text.count("ل", start, end + 16) < _IDIOM_LAMS:
+        return False
+    return normalize(text[start : end + 16]).startswith(IDIOMS)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ fraction (ثلاثة و خمس، عشرون وثلاثة أخماس), dozens (ث
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from furat.annotate.quantities.lexicon import (
@@ -62,6 +63,7 @@ class Num(NamedTuple):
     closed: bool = False  # a pronoun is attached (نصفهم، معظمهم): no counted noun follows
 
 
+@lru_cache(maxsize=8192)
 def digits_value(s: str) -> float | None:
     """The value of a number written in digits: thousands separators, a decimal point or comma."""
     s = s.translate(DIGIT_TABLE)

@@ -93,6 +93,7 @@ from furat.annotate.quantities.context import (
     after_excludes,
     estimated,
     head_word,
+    idiom_at,
     length_of_time,
     number_context,
     postfix,
@@ -108,7 +109,6 @@ from furat.annotate.quantities.lexicon import (
     DUAL_COUNTS,
     DURATION_UNITS,
     GLUE,
-    IDIOMS,
     MONTHS,
     NOT_COUNTED_DEF,
     NUMBER_WORDS,
@@ -122,7 +122,6 @@ from furat.annotate.quantities.lexicon import (
     NumberWord,
     UnitWord,
     bases,
-    normalize,
 )
 from furat.annotate.quantities.numbers import (
     Num,
@@ -135,7 +134,7 @@ from furat.annotate.quantities.numbers import (
     words_number,
 )
 from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
-from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted
+from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted, word_may_count
 from furat.core.annotation import Quantity, Span
 from furat.core.labels import load_labels
 
@@ -207,7 +206,25 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
     num = number(fwd, 0)
     if num is None:
         return None, prev
-    return num._replace(start=start, unit=unit or num.unit, definite=definite, ident=context == "id"), prev
+    return (
+        Num(
+            start,
+            num.end,
+            num.nxt,
+            num.value,
+            num.low,
+            num.high,
+            num.raw,
+            num.scale,
+            num.kind,
+            unit or num.unit,
+            num.counted,
+            definite,
+            context == "id",
+            num.closed,
+        ),
+        prev,
+    )
 
 
 def _word_core(
@@ -246,28 +263,6 @@ def _word_core(
             span = Span(start, t0.end, text[start : t0.end])
             return Num(start, t0.end, 1, 2.0, None, None, 2.0, 1.0, "dual", counted=span), prev
     return None, prev
-
-
-def _unit_word_may_count(uw: UnitWord) -> bool:
-    """Whether ``_unit_word_core`` may find a quantity at this unit word (whatever comes before it)."""
-    if uw.form == "2":
-        return not uw.definite or uw.code in DURATION_UNITS
-    if uw.form == "p":
-        return uw.code == "t" and not uw.definite
-    return not uw.definite and uw.code in SINGLE_OK
-
-
-@lru_cache(maxsize=8192)
-def _word_may_count(norm: str) -> bool:
-    """Whether a word that is no number word may open a mention: a unit word (``_unit_word_core``) or a
-    dual counted noun, found as ``_word_core`` finds them."""
-    for stripped, base in bases(norm):
-        uw = UNIT_WORDS.get(base)
-        if uw is not None:
-            return _unit_word_may_count(uw)
-        if base in DUAL_COUNTS and stripped <= 1:
-            return True
-    return False
 
 
 def _one_after_unit(fwd: Fwd, prev: list[Tok]) -> Num | None:
@@ -393,26 +388,6 @@ def _is_year_preposition(norm: str) -> bool:
     return any(b in YEAR_PREPOSITIONS for _, b in bases(norm))
 
 
-_IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
-
-
-@lru_cache(maxsize=4096)
-def _may_open_idiom(ch: str) -> bool:
-    """Whether a mention starting with ``ch`` may open an idiom: its lookup form begins one (or is empty)."""
-    head = normalize(ch)
-    return not head or head in _IDIOM_HEADS or "" in _IDIOM_HEADS
-
-
-_IDIOM_LAMS = min(idiom.count("ل") for idiom in IDIOMS)  # normalizing neither adds nor removes a ل
-
-
-def _idiom_at(text: str, start: int, end: int) -> bool:
-    """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
-    if not _may_open_idiom(text[start]) or text.count("ل", start, end + 16) < _IDIOM_LAMS:
-        return False
-    return normalize(text[start : end + 16]).startswith(IDIOMS)
-
-
 def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention | None:
     fwd = Fwd(text, pos)
     t0 = fwd.get(0)
@@ -427,13 +402,13 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
         # what the word and the words after it decide comes first: most words that are no mention are
         # told apart before the words before them are read
         hit = lookup(t0)
-        first = number(fwd, 0) if hit is not None else None
-        if hit is None and not _word_may_count(t0.norm):
+        read = number(fwd, 0) if hit is not None else None
+        if hit is None and not word_may_count(t0.norm):
             return None
-        if hit is not None and first is None and not (hit[1].cat == "d" and hit[1].form == "one"):
+        if hit is not None and read is None and not (hit[1].cat == "d" and hit[1].form == "one"):
             return None
         prev = prev_tokens(text, pos)
-        num, prev = _word_core(text, fwd, prev, hit, first)
+        num, prev = _word_core(text, fwd, prev, hit, read)
     if num is None:
         return None
     sign = 1.0
@@ -550,9 +525,9 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
     after = fwd.word(j)
     if after is not None and after.norm == "تقريبا":
         approx, end = True, after.end
-    elif counted is not None and after is not None and after.start == counted.start:
+    elif counted is not None and after is not None and after.start == counted.start and not approx:
         after2 = fwd.word(j + 1)
-        approx = approx or (after2 is not None and after2.norm == "تقريبا")
+        approx = after2 is not None and after2.norm == "تقريبا"
     # a bound after the number: inside the span right after it, outside after the counted noun
     if value is not None:
         at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
@@ -564,7 +539,7 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
                 counted = counted_noun(fwd, after_bound, definite_ok=False)
     if not approx and estimated(text, start, roots):
         approx = True  # D64
-    if _idiom_at(text, start, end):
+    if idiom_at(text, start, end):
         return None  # ألف ليلة وليلة
     return _Mention(start, end, value, low, high, unit, approx, counted)
 
