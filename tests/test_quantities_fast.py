@@ -42,7 +42,7 @@ DATA = ROOT / "tests" / "data"
 
 
 def _sentences(name: str) -> list[str]:
-    """The sentences of a case table (quantities_cases.tsv, quantities_dev.tsv)."""
+    """The sentences of a case table (quantities_cases.tsv, quantities_dev.tsv, quantities_dev2.tsv)."""
     rows = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     rows = [row for row in rows if row[0] and not row[0].startswith("#")]
     column = rows[0].index("sentence")
@@ -59,7 +59,12 @@ def _peer_inputs() -> list[str]:
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
 CORPUS_TEXTS = [json.loads(p.read_bytes())["text"] for p in sorted((ROOT / "corpus").glob("*.json"))]
-SENTENCES = _sentences("quantities_cases.tsv") + _sentences("quantities_dev.tsv") + _peer_inputs()
+SENTENCES = (
+    _sentences("quantities_cases.tsv")
+    + _sentences("quantities_dev.tsv")
+    + _sentences("quantities_dev2.tsv")
+    + _peer_inputs()
+)
 
 
 def _reference_starts(text: str) -> list[int]:

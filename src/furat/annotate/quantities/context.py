@@ -52,7 +52,8 @@ __all__ = [
 _SUBJ = r"(?: \S+){0,2}?"
 _PREFIX_RE = re.compile(
     r"(?:^| )(?P<pro>[وف]?[بلك]?)(?:"
-    rf"(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|لا اكثر من|تحت|دون|ما يقل عن"
+    rf"(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|لا اكثر من|تحت|دون"
+    rf"|(?:ما )?(?:يقل|تقل)(?P<s6>{_SUBJ}) عن"
     rf"|(?:ما )?(?:يصل|تصل) (?:الي|حتي)|علي الاكثر(?: او (?:يساوي|تساوي))?|حتي"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يزيد|تزيد)(?P<s1>{_SUBJ}) (?:علي|عن)"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
@@ -66,8 +67,9 @@ _PREFIX_RE = re.compile(
     r"|(?P<from>من)"
     r")$"
 )
-_SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5")
-_PREFIX_VERBS = frozenset(split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو"))
+_SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5", "s6")
+_BOUND_VERBS = split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو")
+_PREFIX_VERBS = frozenset(p + w for p in ("", "و", "ف") for w in _BOUND_VERBS)  # ويتجاوز عدد الزوار
 
 _PREFIX_LAST = frozenset(
     split_words(
@@ -226,7 +228,7 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
         return "", -1, j
     if t.norm in ("فاكثر", "واكثر"):
         return "low", t.end, j + 1
-    if t.norm not in ("علي", "او", "فما"):
+    if t.norm not in ("علي", "او", "فما", "بحد", "كحد"):
         return "", -1, j
     t2 = fwd.word(j + 1)
     if t2 is None:
@@ -243,7 +245,9 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
         return "", -1, j  # 5000 أو أقل من 6000: a second comparison, not a bound on 5000
     if pair in (("علي", "الاقل"), ("او", "اكثر"), ("او", "اكبر"), ("فما", "فوق"), ("او", "يزيد")):
         return "low", t2.end, j + 2
-    if pair in (("علي", "الاكثر"), ("او", "اقل")):
+    if pair in (("بحد", "ادني"), ("كحد", "ادني")):
+        return "low", t2.end, j + 2
+    if pair in (("علي", "الاكثر"), ("او", "اقل"), ("بحد", "اقصي"), ("كحد", "اقصي")):
         return "high", t2.end, j + 2
     return "", -1, j
 

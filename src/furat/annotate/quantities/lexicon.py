@@ -291,7 +291,8 @@ def _currency_qualifiers() -> dict[str, dict[str, str | None]]:
 
     def qual(default: str, words: str, code: str | None) -> None:
         for w in words.split():
-            for form in (w, "ال" + w):
+            accusative = (w + "ا",) if w.endswith("ي") else ()  # دينارا أردنيا
+            for form in (w, "ال" + w, *accusative):
                 table.setdefault(default, {})[normalize(form)] = code
 
     qual("USD", "أمريكي أميركي أمريكيا أميركيا", "USD")
@@ -340,9 +341,10 @@ DUAL_COUNTS = frozenset(
         "شخصين شخصان جنديين جنديان طفلين طفلان قتيلين قتيلان جريحين جريحان عنصرين عنصران ضابطين"
         " ضابطان صاروخين صاروخان هجومين هجومان تفجيرين انفجارين سيارتين طائرتين قريتين مدينتين"
         " دولتين بلدين منزلين امرأتين رجلين شقيقين عبوتين جبهتين غارتين مروحيتين دبابتين حافلتين"
-        " سجينين رهينتين قذيفتين رقمين رقمان"
+        " سجينين رهينتين قذيفتين رقمين رقمان هدفين هدفان"
     )
 )
+DUAL_COUNTS = DUAL_COUNTS | {w[:-2] + "ان" for w in DUAL_COUNTS if w.endswith("تين")}  # طائرتين، طائرتان
 
 MONTHS = frozenset(
     normalize(w)

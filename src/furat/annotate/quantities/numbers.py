@@ -117,6 +117,15 @@ def scale_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
     return 1.0, i, None
 
 
+_DEFINITE_SCALES = {"الالف": 1e3, "المليون": 1e6, "المليار": 1e9, "البليون": 1e9}
+
+
+def _scale_named_again(fwd: Fwd, i: int, scale: float) -> Tok | None:
+    """The scale said again after ونصف (مليونين ونصف المليون): its definite singular at token ``i``."""
+    t = fwd.word(i)
+    return t if t is not None and _DEFINITE_SCALES.get(t.norm) == scale else None
+
+
 def half_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
     """``ونصف`` / ``وربع`` / ``و نصف`` at token ``i``: (fraction, next index, last token)."""
     t = fwd.word(i)
@@ -291,6 +300,9 @@ def _number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) 
             return Num(t.start, t.end, j, v, None, None, v, 1.0, "digits")
         frac, j2, ft = half_after(fwd, j)  # 3 ملايين ونصف
         if ft is not None:
+            again = _scale_named_again(fwd, j2, scale)  # 3 ملايين ونصف المليون
+            if again is not None:
+                ft, j2 = again, j2 + 1
             return Num(t.start, ft.end, j2, (v + frac) * scale, None, None, v + frac, scale, "digits")
         return compound(fwd, Num(t.start, st.end, j, v * scale, None, None, v, scale, "digits"), scale)
     if t.kind != "w":
@@ -347,6 +359,10 @@ def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bo
     last = fwd.get(j - 1)
     assert last is not None
     scales = [p.val for p, _ in parts[:n] if p.cat == "s"]
+    if scales and parts[n - 1][0].cat == "f" and parts[n - 1][1]:
+        again = _scale_named_again(fwd, j, scales[-1])  # مليونين ونصف المليون
+        if again is not None:
+            j, last = j + 1, again
     scale = max(scales, default=1.0)
     raw = value / scale
     mixed = _mixed_tail(fwd, parts, ends, n, value)

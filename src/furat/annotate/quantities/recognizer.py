@@ -201,6 +201,8 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
     if digits.isdigit() and (len(digits) >= 10 or (digits[0] == "0" and len(digits) > 1)):
         return None, prev  # phone numbers, codes
     context = number_context(prev, bare=False)
+    if context == "date" and n1 is not None and n1.kind == "w" and is_scale_word(n1):
+        context = ""  # هذا العام 11 مليون تلميذ: a year takes no scale word
     if context == "date" or after_excludes(fwd, 1):
         return None, prev
     num = number(fwd, 0)
