@@ -31,8 +31,9 @@ Values
     ``value`` for one stated number; ``approximate`` for نحو، حوالي، قرابة، زهاء، بحدود، في حدود،
     (ما) يقارب/تقارب، ما يقرب من ... and a following تقريبا. Lower bounds (أكثر من، أزيد من، ما يزيد على،
     لا يقل عن، يتجاوز، على الأقل) set ``low`` only; upper bounds (أقل من، (ما) يصل/تصل إلى، حتى،
-    لا/لن يزيد على، لا/لن يتجاوز، على الأكثر) set ``high`` only. A bound after the number (على الأقل،
-    أو أكثر) is in the span right after the number or unit, outside it after the counted noun. Numbers
+    لا/لن يزيد على، لا/لن يتجاوز، يقل عن، على الأكثر) set ``high`` only. A bound after the number (على الأقل،
+    أو أكثر، بحد/كحد أقصى أو أدنى) is in the span right after the number or unit, outside it after the
+    counted noun (D94). Numbers
     joined by و after a scale word are one number (مليون و200 ألف → 1 200 000). Ranges (بين X و Y،
     ما بين X و Y، من X إلى Y، X إلى Y، X-Y، X – Y، X أو Y) set ``low`` and ``high``. A bound verb with up
     to two words of subject before the number
