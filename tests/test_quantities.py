@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from furat.annotate.evaluation import QUANTITY_DEV2_FILE, quantity_dev_scores
 from furat.annotate.quantities import Quantity, Span, find_quantities
 from furat.annotate.quantities.lexicon import emitted_units
 from furat.cli.main import main as furat_main
@@ -467,3 +468,12 @@ def test_a_falling_pair_is_not_a_range() -> None:
         assert q.low is None or q.high is None or q.low <= q.high
     [first, *_] = find_quantities("انخفض عدد الهجمات من 30 إلى 20 هجوما")
     assert (first.text, first.value, first.low, first.high) == ("30", 30, None, None)
+
+
+def test_recognizer_on_the_second_development_set() -> None:
+    # new news sentences, annotated and frozen before the recognizer was run on them (then tuned on)
+    score = quantity_dev_scores(ROOT, QUANTITY_DEV2_FILE)
+    assert score is not None and score.sentences > 100
+    assert score.quantities.recall >= 0.97, score
+    assert score.quantities.precision >= 0.95, score
+    assert score.number_agreement is not None and score.number_agreement >= 0.95, score

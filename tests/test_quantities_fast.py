@@ -17,17 +17,32 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from furat.annotate.quantities.anchors import anchor_words, candidate_starts, reference_regex
-from furat.annotate.quantities.context import _CLAUSE_END, _ESTIMATE_CUES, _ROOT, estimated
+from furat.annotate.quantities.context import (
+    _CLAUSE_END,
+    _ESTIMATE_CUES,
+    _PREFIX_LAST,
+    _PREFIX_RE,
+    _PREFIX_VERBS,
+    _ROOT,
+    _SUBJECT_GROUPS,
+    Prefix,
+    estimated,
+    prefix,
+    root_index,
+)
 from furat.annotate.quantities.context import _WORDS as _WORDS_RE
 from furat.annotate.quantities.lexicon import REMOVED, bases, normalize
-from furat.annotate.quantities.tokens import Tok, TokKind, prev_tokens
+from furat.annotate.quantities.numbers import lookup, number
+from furat.annotate.quantities.recognizer import _word_core
+from furat.annotate.quantities.tokens import Fwd, Tok, TokKind, prev_tokens, raw_offset
+from furat.annotate.quantities.units import word_may_count
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
 
 def _sentences(name: str) -> list[str]:
-    """The sentences of a case table (quantities_cases.tsv, quantities_dev.tsv)."""
+    """The sentences of a case table (quantities_cases.tsv, quantities_dev.tsv, quantities_dev2.tsv)."""
     rows = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     rows = [row for row in rows if row[0] and not row[0].startswith("#")]
     column = rows[0].index("sentence")
@@ -44,7 +59,12 @@ def _peer_inputs() -> list[str]:
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
 CORPUS_TEXTS = [json.loads(p.read_bytes())["text"] for p in sorted((ROOT / "corpus").glob("*.json"))]
-SENTENCES = _sentences("quantities_cases.tsv") + _sentences("quantities_dev.tsv") + _peer_inputs()
+SENTENCES = (
+    _sentences("quantities_cases.tsv")
+    + _sentences("quantities_dev.tsv")
+    + _sentences("quantities_dev2.tsv")
+    + _peer_inputs()
+)
 
 
 def _reference_starts(text: str) -> list[int]:
@@ -184,5 +204,91 @@ def _estimated_reading_every_word(text: str, start: int) -> bool:
 def test_estimates_as_reading_every_word() -> None:
     texts = SEED_TEXTS + SENTENCES + ["قدّر الخبراء الخسائر. وقُـدّرت الأضرار بنحو 5 ملايين", "يقدر عددهم بمساحة 5 كم"]
     for text in texts:
+        roots = root_index(text)
         for pos in candidate_starts(text):
-            assert estimated(text, pos) == _estimated_reading_every_word(text, pos), text[max(0, pos - 60) : pos]
+            expected = _estimated_reading_every_word(text, pos)
+            assert estimated(text, pos) == expected, text[max(0, pos - 60) : pos]
+            assert estimated(text, pos, roots) == expected, text[max(0, pos - 60) : pos]
+
+
+# --------------------------------------------------------------------------------------------------
+# Prefixes: the three words before the last three are read only when a prefix can reach back to them
+
+_BOUNDS = [
+    "ما لا يزيد عددهم على 5 آلاف",
+    "لا تزيد مساحتها على نصف كم مربع",
+    "لن تتجاوز المهلة الممنوحة 6 أشهر",
+    "وقال إن الكلفة ما لا يتجاوز 300 مليون دولار",
+    "بلغ عددهم أقل من أو يساوي 40 شخصا",
+    "كان عددهم على الأقل أو يساوي 12 جنديا",
+    "قتل ما يزيد عددهم عن 100 مسلح",
+    "وأصيب ما لا يقل عددهم عن 20 مدنيا",
+    "وصل عدد النازحين إلى ما يقرب من مليون شخص",
+    "فقد تراوحت بين 20 و30 ألفا",
+    "ويتجاوز عدد سكان المدينة 500 ألف نسمة",
+]
+
+
+def _prefix_reading_six_words(text: str, prev: list[Tok]) -> Prefix:
+    """context.prefix as first written: the three words before ``prev`` are always read."""
+    last = prev[-1] if prev else None
+    no_prefix = last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST
+    if no_prefix and all(t.norm not in _PREFIX_VERBS for t in prev):
+        return Prefix("", -1, False)
+    if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
+        prev = prev_tokens(text, prev[0].start, 3) + prev
+    words: list[Tok] = []
+    for t in reversed(prev):
+        if t.kind != "w":
+            break
+        words.append(t)
+        if t.nl or len(words) == 6:
+            break
+    if not words:
+        return Prefix("", -1, False)
+    words.reverse()
+    m = _PREFIX_RE.search(" ".join(t.norm for t in words))
+    if m is None:
+        return Prefix("", -1, False)
+    kind = next(name for name in ("high", "low", "approx", "between", "from") if m.group(name) is not None)
+    subject = any(m.group(g) for g in _SUBJECT_GROUPS)
+    pos = 0
+    for t in words:
+        if pos == m.start("pro"):
+            return Prefix(kind, t.start + raw_offset(t.text, len(m.group("pro"))), not subject)  # type: ignore[arg-type]
+        pos += len(t.norm) + 1
+    return Prefix("", -1, False)
+
+
+def test_prefixes_as_reading_six_words() -> None:
+    found = 0
+    for text in SEED_TEXTS + SENTENCES + _BOUNDS:
+        for pos in candidate_starts(text):
+            prev = prev_tokens(text, pos)
+            expected = _prefix_reading_six_words(text, prev)
+            assert prefix(text, prev) == expected, text[max(0, pos - 60) : pos]
+            found += expected.kind != ""
+    assert found
+
+
+# --------------------------------------------------------------------------------------------------
+# A word candidate dropped before the words before it are read would have been dropped after reading them
+
+
+def test_words_dropped_early_are_no_mentions() -> None:
+    dropped = 0
+    for text in SEED_TEXTS + SENTENCES:
+        for pos in candidate_starts(text):
+            fwd = Fwd(text, pos)
+            t0 = fwd.get(0)
+            if t0 is None or t0.kind != "w":
+                continue
+            hit = lookup(t0)
+            first = number(fwd, 0) if hit is not None else None
+            early = (hit is None and not word_may_count(t0.norm)) or (
+                hit is not None and first is None and not (hit[1].cat == "d" and hit[1].form == "one")
+            )
+            if early:
+                dropped += 1
+                assert _word_core(text, fwd, prev_tokens(text, pos), hit, first)[0] is None, text[pos : pos + 40]
+    assert dropped

@@ -8,10 +8,13 @@ Prefixes are matched on normalized words (``lexicon.normalize``), see annotation
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from furat.annotate.quantities.lexicon import (
     ID_HEADS,
+    IDIOMS,
     LETTER_NAMES,
     MONTHS,
     TIME_AFTER,
@@ -30,13 +33,16 @@ __all__ = [
     "Context",
     "Prefix",
     "PrefixKind",
+    "RootIndex",
     "after_excludes",
     "estimated",
     "head_word",
+    "idiom_at",
     "length_of_time",
     "number_context",
     "postfix",
     "prefix",
+    "root_index",
     "second_bound",
 ]
 
@@ -46,7 +52,8 @@ __all__ = [
 _SUBJ = r"(?: \S+){0,2}?"
 _PREFIX_RE = re.compile(
     r"(?:^| )(?P<pro>[وف]?[بلك]?)(?:"
-    rf"(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|لا اكثر من|تحت|دون|ما يقل عن"
+    rf"(?P<high>(?:اقل|اصغر|ادني|اخفض) من(?: او (?:يساوي|تساوي))?|لا اكثر من|تحت|دون"
+    rf"|(?:ما )?(?:يقل|تقل)(?P<s6>{_SUBJ}) عن"
     rf"|(?:ما )?(?:يصل|تصل) (?:الي|حتي)|علي الاكثر(?: او (?:يساوي|تساوي))?|حتي"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يزيد|تزيد)(?P<s1>{_SUBJ}) (?:علي|عن)"
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
@@ -60,8 +67,9 @@ _PREFIX_RE = re.compile(
     r"|(?P<from>من)"
     r")$"
 )
-_SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5")
-_PREFIX_VERBS = frozenset(split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو"))
+_SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5", "s6")
+_BOUND_VERBS = split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو")
+_PREFIX_VERBS = frozenset(p + w for p in ("", "و", "ف") for w in _BOUND_VERBS)  # ويتجاوز عدد الزوار
 
 _PREFIX_LAST = frozenset(
     split_words(
@@ -90,13 +98,29 @@ class Prefix(NamedTuple):
         return self.kind in ("approx", "low", "high")
 
 
+_NO_PREFIX = Prefix("", -1, False)
+
+# A prefix of four words or more ends with one of these words, or has one of these verbs among its last
+# three (ما لا يتجاوز عددهم): only then can words before the last three change what ``_PREFIX_RE`` finds.
+_LONG_LAST = frozenset(split_words("يساوي تساوي علي عن"))
+_LONG_VERBS = frozenset(split_words("يتجاوز تتجاوز"))
+
+
+def _reaches_back(prev: list[Tok]) -> bool:
+    """Whether a prefix ending with the last three tokens ``prev`` may start before them."""
+    return prev[-1].norm in _LONG_LAST or any(t.norm in _LONG_VERBS for t in prev[-3:])
+
+
 def prefix(text: str, prev: list[Tok]) -> Prefix:
     """The prefix the words ``prev`` before a number end with (bound verbs may have a short subject)."""
     last = prev[-1] if prev else None
-    no_prefix = last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST
-    if no_prefix and all(t.norm not in _PREFIX_VERBS for t in prev):  # لا تزيد مساحتها على: a verb before
-        return Prefix("", -1, False)
-    if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl:
+    if last is not None and last.kind == "w" and last.norm not in _PREFIX_LAST:
+        for t in prev:
+            if t.norm in _PREFIX_VERBS:
+                break  # لا تزيد مساحتها على: a verb before
+        else:
+            return _NO_PREFIX
+    if len(prev) >= 3 and prev[0].kind == "w" and not prev[0].nl and _reaches_back(prev):
         prev = prev_tokens(text, prev[0].start, 3) + prev
     words: list[Tok] = []
     for t in reversed(prev):
@@ -106,19 +130,19 @@ def prefix(text: str, prev: list[Tok]) -> Prefix:
         if t.nl or len(words) == 6:
             break
     if not words:
-        return Prefix("", -1, False)
+        return _NO_PREFIX
     words.reverse()
     joined = " ".join(t.norm for t in words)
     m = _PREFIX_RE.search(joined)
     if m is None:
-        return Prefix("", -1, False)
+        return _NO_PREFIX
     kind: PrefixKind = ""
     names: tuple[PrefixKind, ...] = ("high", "low", "approx", "between", "from")
-    for name in names:
-        if m.group(name) is not None:
+    for name, found in zip(names, m.group(*names), strict=True):
+        if found is not None:
             kind = name
             break
-    subject = any(m.group(g) for g in _SUBJECT_GROUPS)
+    subject = any(m.group(*_SUBJECT_GROUPS))
     # Which token does the match start in?
     at = m.start("pro")
     pos = 0
@@ -136,12 +160,17 @@ def prefix(text: str, prev: list[Tok]) -> Prefix:
 Context = Literal["date", "id", ""]
 
 
-def head_word(t: Tok) -> str:
-    """A word without its proclitics, for the head-word lists (لعام → عام)."""
-    for _, base in bases(t.norm):
+@lru_cache(maxsize=16384)
+def _head(norm: str) -> str:
+    for _, base in bases(norm):
         if base in ID_HEADS or base in YEAR_HEADS or base in MONTHS or base == "الساعه":
             return base
-    return t.norm
+    return norm
+
+
+def head_word(t: Tok) -> str:
+    """A word without its proclitics, for the head-word lists (لعام → عام)."""
+    return _head(t.norm)
 
 
 def _is_latin(t: Tok) -> bool:
@@ -199,7 +228,7 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
         return "", -1, j
     if t.norm in ("فاكثر", "واكثر"):
         return "low", t.end, j + 1
-    if t.norm not in ("علي", "او", "فما"):
+    if t.norm not in ("علي", "او", "فما", "بحد", "كحد"):
         return "", -1, j
     t2 = fwd.word(j + 1)
     if t2 is None:
@@ -216,7 +245,9 @@ def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
         return "", -1, j  # 5000 أو أقل من 6000: a second comparison, not a bound on 5000
     if pair in (("علي", "الاقل"), ("او", "اكثر"), ("او", "اكبر"), ("فما", "فوق"), ("او", "يزيد")):
         return "low", t2.end, j + 2
-    if pair in (("علي", "الاكثر"), ("او", "اقل")):
+    if pair in (("بحد", "ادني"), ("كحد", "ادني")):
+        return "low", t2.end, j + 2
+    if pair in (("علي", "الاكثر"), ("او", "اقل"), ("بحد", "اقصي"), ("كحد", "اقصي")):
         return "high", t2.end, j + 2
     return "", -1, j
 
@@ -233,16 +264,36 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*(?:ي)?ر")
 
 
-def estimated(text: str, start: int) -> bool:
+class RootIndex(NamedTuple):
+    """Where a text has the root ق د ر as written (``_ROOT`` on the whole text), found once per text so
+    that ``estimated`` need not search a window of the text for each number. Matches of ``_ROOT`` never
+    overlap (each holds one ق, at its start), so their ends are sorted like their starts."""
+
+    starts: list[int]
+    ends: list[int]
+
+
+def root_index(text: str) -> RootIndex:
+    """The root index of ``text`` (see ``RootIndex``)."""
+    spans = [m.span() for m in _ROOT.finditer(text)]
+    return RootIndex([a for a, _ in spans], [b for _, b in spans])
+
+
+def estimated(text: str, start: int, roots: RootIndex | None = None) -> bool:
     """Whether the sentence states the number at ``start`` as an estimate: a cue (تشير التقديرات، يُقدَّر،
-    قدّرت ...) before it in the same sentence (D64). The cue stays outside the span."""
+    قدّرت ...) before it in the same sentence (D64). The cue stays outside the span. ``roots`` (from
+    ``root_index(text)``) gives the same answer faster when many numbers of one text are asked about."""
     left = max(0, start - 300)
+    if roots is not None:
+        k = bisect_left(roots.starts, left)
+        if k == len(roots.starts) or roots.ends[k] > start:
+            return False  # no match of the root in the window: the first one after its start ends beyond it
     window = text[left:start]
-    if _ROOT.search(window) is None:
+    if roots is None and _ROOT.search(window) is None:
         return False  # no word of the root ق د ر: no cue (the common case, checked first)
-    ends = [m.end() for m in _CLAUSE_END.finditer(window)]
-    if ends:
-        window = window[ends[-1] :]
+    last = _CLAUSE_END.search(window[::-1])  # the last clause end: the expression reads alike both ways
+    if last is not None:
+        window = window[len(window) - last.start() :]
     clause = normalize(window)
     if _ROOT.search(clause) is None:
         return False  # the root only in an earlier sentence (every cue holds it: a test checks)
@@ -255,6 +306,24 @@ def estimated(text: str, start: int) -> bool:
                 continue
             return True
     return False
+
+
+_IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
+_IDIOM_LAMS = min(idiom.count("ل") for idiom in IDIOMS)  # normalizing neither adds nor removes a ل
+
+
+@lru_cache(maxsize=4096)
+def _may_open_idiom(ch: str) -> bool:
+    """Whether a mention starting with ``ch`` may open an idiom: its lookup form begins one (or is empty)."""
+    head = normalize(ch)
+    return not head or head in _IDIOM_HEADS or "" in _IDIOM_HEADS
+
+
+def idiom_at(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
+    if not _may_open_idiom(text[start]) or text.count("ل", start, end + 16) < _IDIOM_LAMS:
+        return False
+    return normalize(text[start : end + 16]).startswith(IDIOMS)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -291,7 +291,8 @@ def _currency_qualifiers() -> dict[str, dict[str, str | None]]:
 
     def qual(default: str, words: str, code: str | None) -> None:
         for w in words.split():
-            for form in (w, "ال" + w):
+            accusative = (w + "ا",) if w.endswith("ي") else ()  # دينارا أردنيا
+            for form in (w, "ال" + w, *accusative):
                 table.setdefault(default, {})[normalize(form)] = code
 
     qual("USD", "أمريكي أميركي أمريكيا أميركيا", "USD")
@@ -340,9 +341,10 @@ DUAL_COUNTS = frozenset(
         "شخصين شخصان جنديين جنديان طفلين طفلان قتيلين قتيلان جريحين جريحان عنصرين عنصران ضابطين"
         " ضابطان صاروخين صاروخان هجومين هجومان تفجيرين انفجارين سيارتين طائرتين قريتين مدينتين"
         " دولتين بلدين منزلين امرأتين رجلين شقيقين عبوتين جبهتين غارتين مروحيتين دبابتين حافلتين"
-        " سجينين رهينتين قذيفتين رقمين رقمان"
+        " سجينين رهينتين قذيفتين رقمين رقمان هدفين هدفان"
     )
 )
+DUAL_COUNTS = DUAL_COUNTS | {w[:-2] + "ان" for w in DUAL_COUNTS if w.endswith("تين")}  # طائرتين، طائرتان
 
 MONTHS = frozenset(
     normalize(w)
@@ -423,8 +425,7 @@ def emitted_units() -> frozenset[str]:
     return frozenset(codes)
 
 
-def bases(word: str) -> Iterator[tuple[int, str]]:
-    """(letters stripped, remainder) for the word as written and without its proclitics."""
+def _bases(word: str) -> Iterator[tuple[int, str]]:
     yield 0, word
     n = len(word)
     if n > 2 and word[0] in "وف":
@@ -441,6 +442,19 @@ def bases(word: str) -> Iterator[tuple[int, str]]:
         yield 2, "ال" + word[2:]
     elif n > 2 and word[0] == "ل":
         yield 1, word[1:]
+
+
+_BASES: dict[str, tuple[tuple[int, str], ...]] = {}  # word -> its bases: a word of a text is seen again and again
+
+
+def bases(word: str) -> tuple[tuple[int, str], ...]:
+    """(letters stripped, remainder) for the word as written and without its proclitics."""
+    found = _BASES.get(word)
+    if found is None:
+        if len(_BASES) > 50_000:
+            _BASES.clear()
+        found = _BASES[word] = tuple(_bases(word))
+    return found
 
 
 # Punctuation and proclitics around digits

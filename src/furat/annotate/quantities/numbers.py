@@ -10,6 +10,7 @@ fraction (ثلاثة و خمس، عشرون وثلاثة أخماس), dozens (ث
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from furat.annotate.quantities.lexicon import (
@@ -62,6 +63,7 @@ class Num(NamedTuple):
     closed: bool = False  # a pronoun is attached (نصفهم، معظمهم): no counted noun follows
 
 
+@lru_cache(maxsize=8192)
 def digits_value(s: str) -> float | None:
     """The value of a number written in digits: thousands separators, a decimal point or comma."""
     s = s.translate(DIGIT_TABLE)
@@ -81,15 +83,28 @@ def digits_value(s: str) -> float | None:
         return None
 
 
-def lookup(t: Tok) -> tuple[int, NumberWord] | None:
-    """The number-word entry for a word token, allowing proclitics; (letters stripped, entry)."""
-    if t.norm in NOT_NUMBER:
+def _lookup(norm: str) -> tuple[int, NumberWord] | None:
+    if norm in NOT_NUMBER:
         return None
-    for n, base in bases(t.norm):
+    for n, base in bases(norm):
         e = NUMBER_WORDS.get(base)
         if e is not None:
             return n, e
     return None
+
+
+_LOOKUPS: dict[str, tuple[int, NumberWord] | None] = {}  # lookup form -> entry (None too): words recur
+
+
+def lookup(t: Tok) -> tuple[int, NumberWord] | None:
+    """The number-word entry for a word token, allowing proclitics; (letters stripped, entry)."""
+    norm = t.norm
+    if norm in _LOOKUPS:
+        return _LOOKUPS[norm]
+    if len(_LOOKUPS) > 50_000:
+        _LOOKUPS.clear()
+    found = _LOOKUPS[norm] = _lookup(norm)
+    return found
 
 
 def scale_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
@@ -100,6 +115,15 @@ def scale_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
         if e is not None and e.cat == "s" and e.form != "2" and not e.definite:
             return e.val, i + 1, t
     return 1.0, i, None
+
+
+_DEFINITE_SCALES = {"الالف": 1e3, "المليون": 1e6, "المليار": 1e9, "البليون": 1e9}
+
+
+def _scale_named_again(fwd: Fwd, i: int, scale: float) -> Tok | None:
+    """The scale said again after ونصف (مليونين ونصف المليون): its definite singular at token ``i``."""
+    t = fwd.word(i)
+    return t if t is not None and _DEFINITE_SCALES.get(t.norm) == scale else None
 
 
 def half_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
@@ -276,6 +300,9 @@ def _number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) 
             return Num(t.start, t.end, j, v, None, None, v, 1.0, "digits")
         frac, j2, ft = half_after(fwd, j)  # 3 ملايين ونصف
         if ft is not None:
+            again = _scale_named_again(fwd, j2, scale)  # 3 ملايين ونصف المليون
+            if again is not None:
+                ft, j2 = again, j2 + 1
             return Num(t.start, ft.end, j2, (v + frac) * scale, None, None, v + frac, scale, "digits")
         return compound(fwd, Num(t.start, st.end, j, v * scale, None, None, v, scale, "digits"), scale)
     if t.kind != "w":
@@ -332,6 +359,10 @@ def words_number(fwd: Fwd, i: int, e: NumberWord, start: int, split_last_and: bo
     last = fwd.get(j - 1)
     assert last is not None
     scales = [p.val for p, _ in parts[:n] if p.cat == "s"]
+    if scales and parts[n - 1][0].cat == "f" and parts[n - 1][1]:
+        again = _scale_named_again(fwd, j, scales[-1])  # مليونين ونصف المليون
+        if again is not None:
+            j, last = j + 1, again
     scale = max(scales, default=1.0)
     raw = value / scale
     mixed = _mixed_tail(fwd, parts, ends, n, value)

@@ -31,8 +31,9 @@ Values
     ``value`` for one stated number; ``approximate`` for نحو، حوالي، قرابة، زهاء، بحدود، في حدود،
     (ما) يقارب/تقارب، ما يقرب من ... and a following تقريبا. Lower bounds (أكثر من، أزيد من، ما يزيد على،
     لا يقل عن، يتجاوز، على الأقل) set ``low`` only; upper bounds (أقل من، (ما) يصل/تصل إلى، حتى،
-    لا/لن يزيد على، لا/لن يتجاوز، على الأكثر) set ``high`` only. A bound after the number (على الأقل،
-    أو أكثر) is in the span right after the number or unit, outside it after the counted noun. Numbers
+    لا/لن يزيد على، لا/لن يتجاوز، يقل عن، على الأكثر) set ``high`` only. A bound after the number (على الأقل،
+    أو أكثر، بحد/كحد أقصى أو أدنى) is in the span right after the number or unit, outside it after the
+    counted noun (D94). Numbers
     joined by و after a scale word are one number (مليون و200 ألف → 1 200 000). Ranges (بين X و Y،
     ما بين X و Y، من X إلى Y، X إلى Y، X-Y، X – Y، X أو Y) set ``low`` and ``high``. A bound verb with up
     to two words of subject before the number
@@ -89,13 +90,16 @@ from furat.annotate.quantities.context import (
     NEGATIVE,
     SUM_WORDS,
     Prefix,
+    RootIndex,
     after_excludes,
     estimated,
     head_word,
+    idiom_at,
     length_of_time,
     number_context,
     postfix,
     prefix,
+    root_index,
     second_bound,
 )
 from furat.annotate.quantities.lexicon import (
@@ -106,7 +110,6 @@ from furat.annotate.quantities.lexicon import (
     DUAL_COUNTS,
     DURATION_UNITS,
     GLUE,
-    IDIOMS,
     MONTHS,
     NOT_COUNTED_DEF,
     NUMBER_WORDS,
@@ -117,9 +120,9 @@ from furat.annotate.quantities.lexicon import (
     WA,
     YEAR_HEADS,
     YEAR_PREPOSITIONS,
+    NumberWord,
     UnitWord,
     bases,
-    normalize,
 )
 from furat.annotate.quantities.numbers import (
     Num,
@@ -132,7 +135,7 @@ from furat.annotate.quantities.numbers import (
     words_number,
 )
 from furat.annotate.quantities.tokens import Fwd, Tok, prev_tokens, raw_offset
-from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted
+from furat.annotate.quantities.units import counted_noun, counted_word_ok, unit_at, unit_or_counted, word_may_count
 from furat.core.annotation import Quantity, Span
 from furat.core.labels import load_labels
 
@@ -199,19 +202,41 @@ def _digit_core(fwd: Fwd, t: Tok, prev: list[Tok]) -> tuple[Num | None, list[Tok
     if digits.isdigit() and (len(digits) >= 10 or (digits[0] == "0" and len(digits) > 1)):
         return None, prev  # phone numbers, codes
     context = number_context(prev, bare=False)
+    if context == "date" and n1 is not None and n1.kind == "w" and is_scale_word(n1):
+        context = ""  # هذا العام 11 مليون تلميذ: a year takes no scale word
     if context == "date" or after_excludes(fwd, 1):
         return None, prev
     num = number(fwd, 0)
     if num is None:
         return None, prev
-    return num._replace(start=start, unit=unit or num.unit, definite=definite, ident=context == "id"), prev
+    return (
+        Num(
+            start,
+            num.end,
+            num.nxt,
+            num.value,
+            num.low,
+            num.high,
+            num.raw,
+            num.scale,
+            num.kind,
+            unit or num.unit,
+            num.counted,
+            definite,
+            context == "id",
+            num.closed,
+        ),
+        prev,
+    )
 
 
-def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[Tok]]:
-    """The number at a word token, and the words before it that may hold a prefix."""
+def _word_core(
+    text: str, fwd: Fwd, prev: list[Tok], hit: tuple[int, NumberWord] | None, first: Num | None
+) -> tuple[Num | None, list[Tok]]:
+    """The number at a word token, and the words before it that may hold a prefix; ``hit`` is the token's
+    number-word entry (``lookup``) and ``first`` the number read from it (``number(fwd, 0)``) when it has one."""
     t0 = fwd.get(0)
     assert t0 is not None
-    hit = lookup(t0)
     if hit is not None:
         e = hit[1]
         if e.cat == "t" and prev and prev[-1].kind == "w" and prev[-1].norm in ORDINALS:
@@ -222,7 +247,7 @@ def _word_core(text: str, fwd: Fwd, prev: list[Tok]) -> tuple[Num | None, list[T
             before = lookup(prev[-1])
             if before is not None and before[1].cat in ("v", "b"):
                 return None, prev  # the second scale of مئات الملايين, left out with the first
-        num = number(fwd, 0)
+        num = first
         if num is None and e.cat == "d" and e.form == "one":
             if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE:  # سالب واحد
                 return Num(t0.start, t0.end, 1, 1.0, None, None, 1.0, 1.0, "words"), prev
@@ -366,29 +391,27 @@ def _is_year_preposition(norm: str) -> bool:
     return any(b in YEAR_PREPOSITIONS for _, b in bases(norm))
 
 
-_IDIOM_HEADS = frozenset(idiom[:1] for idiom in IDIOMS)
-
-
-def _idiom_at(text: str, start: int, end: int) -> bool:
-    """Whether the mention at ``start`` opens an idiom (ألف ليلة وليلة); its first letter decides most."""
-    head = normalize(text[start])
-    if head and head not in _IDIOM_HEADS and "" not in _IDIOM_HEADS:
-        return False
-    return normalize(text[start : end + 16]).startswith(IDIOMS)
-
-
-def _parse_at(text: str, pos: int) -> _Mention | None:
+def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention | None:
     fwd = Fwd(text, pos)
     t0 = fwd.get(0)
     if t0 is None:
         return None
-    if t0.kind == "w" and not _may_start(t0.norm):
-        return None
-    prev = prev_tokens(text, pos)
     if t0.kind == "n":
+        prev = prev_tokens(text, pos)
         num, prev = _digit_core(fwd, t0, prev)
     else:
-        num, prev = _word_core(text, fwd, prev)
+        if not _may_start(t0.norm):
+            return None
+        # what the word and the words after it decide comes first: most words that are no mention are
+        # told apart before the words before them are read
+        hit = lookup(t0)
+        read = number(fwd, 0) if hit is not None else None
+        if hit is None and not word_may_count(t0.norm):
+            return None
+        if hit is not None and read is None and not (hit[1].cat == "d" and hit[1].form == "one"):
+            return None
+        prev = prev_tokens(text, pos)
+        num, prev = _word_core(text, fwd, prev, hit, read)
     if num is None:
         return None
     sign = 1.0
@@ -505,9 +528,9 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
     after = fwd.word(j)
     if after is not None and after.norm == "تقريبا":
         approx, end = True, after.end
-    elif counted is not None and after is not None and after.start == counted.start:
+    elif counted is not None and after is not None and after.start == counted.start and not approx:
         after2 = fwd.word(j + 1)
-        approx = approx or (after2 is not None and after2.norm == "تقريبا")
+        approx = after2 is not None and after2.norm == "تقريبا"
     # a bound after the number: inside the span right after it, outside after the counted noun
     if value is not None:
         at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
@@ -517,9 +540,9 @@ def _parse_at(text: str, pos: int) -> _Mention | None:
             end = bound_end if at == j else end
             if unit == "count" and counted is None and at == j:  # 5000 أو أكثر من المتظاهرين
                 counted = counted_noun(fwd, after_bound, definite_ok=False)
-    if not approx and estimated(text, start):
+    if not approx and estimated(text, start, roots):
         approx = True  # D64
-    if _idiom_at(text, start, end):
+    if idiom_at(text, start, end):
         return None  # ألف ليلة وليلة
     return _Mention(start, end, value, low, high, unit, approx, counted)
 
@@ -533,12 +556,13 @@ def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     last_end = 0
     urls = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if "://" in text or "www." in text else []
+    roots = root_index(text)
     for pos in candidate_starts(text):
         if pos < last_end:
             continue
         if urls and any(a <= pos < b for a, b in urls):
             continue  # digits inside a web address
-        q = _parse_at(text, pos)
+        q = _parse_at(text, pos, roots)
         if q is None or q.start < last_end:
             continue
         out.append(

@@ -76,17 +76,6 @@ class Tok:
 _KINDS: dict[int, TokKind] = {2: "n", 3: "w", 4: "p"}  # by regex group
 
 
-def _make_tok(m: re.Match[str]) -> Tok:
-    idx = m.lastindex or 4
-    txt = m.group(idx)
-    space = m.group(1)
-    start = m.end(1)  # the token follows its whitespace
-    if idx == 3:
-        norm = _WORD_FORMS.get(txt) or _word_norm(txt)
-        return Tok(start, start + len(txt), "w", txt, norm, bool(space), "\n" in space)
-    return Tok(start, start + len(txt), _KINDS[idx], txt, txt, bool(space), "\n" in space)
-
-
 class Fwd:
     """Tokens from a position onwards, read on demand."""
 
@@ -104,14 +93,24 @@ class Fwd:
         text = self.text
         while len(toks) <= i:
             m = _TOKEN_RE.match(text, self.pos)
-            if m is None or m.lastindex is None or m.lastindex < 2:
+            if m is None:
                 return None
-            tok = _make_tok(m)
-            if not toks and tok.start > 0 and m.start(1) == tok.start:  # no whitespace matched: look before
-                before = text[tok.start - 1]
-                tok.gap, tok.nl = before.isspace(), before == "\n"
+            idx = m.lastindex
+            if idx is None or idx < 2:
+                return None
+            start, end = m.span(idx)  # the token follows its whitespace
+            txt = text[start:end]
+            if start == m.start():  # no whitespace matched
+                before = text[start - 1] if start > 0 and not toks else ""  # the first token: look before
+                gap, nl = before.isspace(), before == "\n"
+            else:
+                gap, nl = True, "\n" in text[m.start() : start]
+            if idx == 3:
+                tok = Tok(start, end, "w", txt, _WORD_FORMS.get(txt) or _word_norm(txt), gap, nl)
+            else:
+                tok = Tok(start, end, _KINDS[idx], txt, txt, gap, nl)
             toks.append(tok)
-            self.pos = m.end()
+            self.pos = end
         return toks[i]
 
     def word(self, i: int) -> Tok | None:

@@ -5,27 +5,34 @@ See annotations/GUIDELINES.md §3.6 (the counted noun) and §3.9 (money and unit
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from furat.annotate.quantities.lexicon import (
     COUNTED_W_OK,
     COUNTED_Y_OK,
     CUBE,
     CUBED,
     CURRENCY_QUALIFIERS,
+    DUAL_COUNTS,
+    DURATION_UNITS,
     ENERGY,
     MONTHS,
     NUMBER_WORDS,
     ORDINALS,
     REMOVED,
+    SINGLE_OK,
     SQUARE,
     SQUARED,
     STOP,
     UNIT_WORDS,
     UnitForm,
+    UnitWord,
+    bases,
 )
 from furat.annotate.quantities.tokens import Fwd, Tok
 from furat.core.annotation import Span
 
-__all__ = ["counted_noun", "counted_word_ok", "unit_at", "unit_or_counted"]
+__all__ = ["counted_noun", "counted_word_ok", "unit_at", "unit_or_counted", "word_may_count"]
 
 _DEGREES = frozenset(("درجه", "درجات", "درجتين", "درجتان"))
 _CELSIUS = frozenset(("مئويه", "مئوي", "سيليزيه", "سلسيوس"))
@@ -123,10 +130,15 @@ def unit_at(fwd: Fwd, i: int, definite_ok: bool = False) -> tuple[str, UnitForm,
 
 def counted_word_ok(t: Tok, definite_ok: bool) -> bool:
     """Whether a word can be a counted noun: not a stop word, verb, particle, number, unit or ordinal."""
-    n = t.norm
+    return _counted_ok(t.norm, t.text[0], definite_ok)
+
+
+@lru_cache(maxsize=16384)
+def _counted_ok(n: str, first: str, definite_ok: bool) -> bool:
+    """``counted_word_ok`` of a word by its lookup form and its first letter as written."""
     if len(n) < 2 or n in STOP or n in MONTHS or n in NUMBER_WORDS or n in UNIT_WORDS:
         return False
-    if not ("\u0621" <= t.text[0] <= "\u064a"):
+    if not ("\u0621" <= first <= "\u064a"):
         return False
     if n.startswith("ال") and not definite_ok:
         return False
@@ -167,3 +179,26 @@ def unit_or_counted(fwd: Fwd, end: int, j: int) -> tuple[str, int, int, Span | N
     if found is not None and found[0] and found[1] != "2":
         return found[0], found[2], found[3], None
     return "count", end, j, counted_noun(fwd, j, definite_ok=False)
+
+
+def _unit_word_may_count(uw: UnitWord) -> bool:
+    """Whether the recognizer may find a quantity at this unit word alone (whatever comes before it): a
+    dual, أطنان, or a singular that a bound word or a length of time before it makes one."""
+    if uw.form == "2":
+        return not uw.definite or uw.code in DURATION_UNITS
+    if uw.form == "p":
+        return uw.code == "t" and not uw.definite
+    return not uw.definite and uw.code in SINGLE_OK
+
+
+@lru_cache(maxsize=8192)
+def word_may_count(norm: str) -> bool:
+    """Whether a word that is no number word may open a mention: a unit word that can be its own quantity
+    or a dual counted noun, looked up as the recognizer looks them up (the first base that is one decides)."""
+    for stripped, base in bases(norm):
+        uw = UNIT_WORDS.get(base)
+        if uw is not None:
+            return _unit_word_may_count(uw)
+        if base in DUAL_COUNTS and stripped <= 1:
+            return True
+    return False
