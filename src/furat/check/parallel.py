@@ -37,8 +37,8 @@ def workers_available() -> int:
 
 def document_of(root: Path, path: Path) -> str:
     """The document an annotation file belongs to: ``annotations/<id>.json`` or ``passes/<id>/<who>.json``."""
-    rel = path.relative_to(root / "annotations")
-    return rel.parts[1] if len(rel.parts) == 3 and rel.parts[0] == "passes" else path.stem
+    parts = path.parts[len(root.parts) + 1 :]  # below annotations/
+    return parts[1] if len(parts) == 3 and parts[0] == "passes" else path.stem
 
 
 def _check_chunk(chunk: tuple[list[Path], list[Path]]) -> list[Finding]:
