@@ -201,7 +201,8 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     gold = load_gold(root)
     if not gold:
         raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
-    documents = {doc.id: doc for doc in Repo(root).documents()}
+    repo = Repo(root)
+    documents = {doc_id: repo.document(doc_id) for doc_id in gold}  # only what is scored: not every document
 
     def names(doc_id: str) -> dict[str, str]:
         return {**curated_gazetteer(), **gold_gazetteer(a for d, a in gold.items() if d != doc_id)}
