@@ -143,3 +143,15 @@ def test_feminine_titles_without_the_article_and_more_titles() -> None:
 
 def test_a_given_name_of_the_list_and_a_surname_are_a_person_without_a_title() -> None:
     assert ("غسان تويني", "PER") in _found("وحضر اللقاء غسان تويني وعدد من النواب.")
+
+
+def test_a_word_without_its_proclitics_is_written_as_the_end_of_the_first_word_of_the_text() -> None:
+    from furat.annotate.entity_words import _TEXT, _written
+
+    _TEXT.written = {"والمدينه": "والمدينة", "بالمدينه": "بالمدينة", "مدرسه": "مدرسة"}
+    assert _written("مدرسه") == "مدرسة"  # a word of the text, as written
+    assert _written("المدينه") == "المدينة"  # the end of the first word that ends with it
+    assert _written("سوريا") == "سوريا"  # no word of the text: as it is
+    _TEXT.written = {"وسوريه": "وسورية"}  # another text: the index of endings is made again
+    assert _written("سوريه") == "سورية"
+    assert _written("المدينه") == "المدينه"

@@ -128,10 +128,17 @@ def _written(norm: str) -> str:
     written: dict[str, str] = getattr(_TEXT, "written", {})
     if norm in written:
         return written[norm]
-    for folded, plain in written.items():  # a word without its proclitics: the end of a word of the text
-        if folded.endswith(norm) and len(folded) > len(norm):
-            return plain[len(plain) - len(norm) :]
-    return norm
+    # a word without its proclitics: the end of a word of the text (the first such word, in text order),
+    # found in an index of every word's endings made once per text
+    ends: tuple[dict[str, str], dict[str, tuple[str, str]]] | None = getattr(_TEXT, "ends", None)
+    if ends is None or ends[0] is not written:
+        index: dict[str, tuple[str, str]] = {}
+        for folded, plain in written.items():
+            for cut in range(1, len(folded)):
+                index.setdefault(folded[cut:], (folded, plain))
+        ends = _TEXT.ends = (written, index)
+    found = ends[1].get(norm)
+    return found[1][len(found[1]) - len(norm) :] if found else norm
 
 
 def _zipf(norm: str) -> float:
