@@ -75,3 +75,17 @@ def test_the_preannotator_is_scored_against_the_gold(root: Path) -> None:
     assert data["documents"] == len(Repo(root).gold_sets())
     for layer in ("entities", "quantities"):
         assert data[layer]["matched"] > 0 and 0.0 < data[layer]["f1"] <= 1.0
+
+
+def test_gold_known_limits_which_files_gold_sets_reads(root: Path) -> None:
+    from furat.core.repo import gold_known
+
+    repo = Repo(root)
+    everything = repo.gold_sets()
+    assert everything  # the repository has gold
+    first = next(iter(everything))
+    with gold_known(root, [first]):
+        assert list(Repo(root).gold_sets()) == [first]
+    with gold_known(root, []):
+        assert Repo(root).gold_sets() == {}
+    assert Repo(root).gold_sets().keys() == everything.keys()  # outside the block: every file again

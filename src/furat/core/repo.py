@@ -17,7 +17,10 @@ paths are built only from ids that match their pattern and stay inside the repos
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +34,7 @@ from furat.core.model import Document
 from furat.core.paths import repo_root
 from furat.core.schemas import Schema, load_schema
 
-__all__ = ["ID_PATTERN", "MANIFEST", "META_FIELDS", "RULES", "SPLITS", "ManifestEntry", "Repo", "Split"]
+__all__ = ["ID_PATTERN", "MANIFEST", "META_FIELDS", "RULES", "SPLITS", "ManifestEntry", "Repo", "Split", "gold_known"]
 
 MANIFEST = "seeds/manifest.json"
 RULES = "seeds/cleaning.json"
@@ -271,10 +274,15 @@ class Repo:
         return self.annotation_set(path) if path.is_file() else None
 
     def gold_sets(self) -> dict[str, AnnotationSet]:
-        """Annotation files whose provenance status is ``gold``, by document id, in manifest order."""
+        """Annotation files whose provenance status is ``gold``, by document id, in manifest order.
+
+        Inside ``gold_known(...)`` for this repository, only the documents it names are read.
+        """
+        known = _GOLD_KNOWN.get()
+        candidates = known[1] if known is not None and known[0] == self.root else None
         out = {}
         for entry in self.manifest:
-            if not self.may_be_gold(entry.id):
+            if (candidates is not None and entry.id not in candidates) or not self.may_be_gold(entry.id):
                 continue
             path = self.gold_path(entry.id)
             data = self._json(path) if path.is_file() else None
@@ -336,6 +344,20 @@ class Repo:
         if path.is_symlink():
             raise FuratError([Finding(rel, 0, "symlink", "is a symbolic link; run `furat validate`")])
         return read_json_strict(self.inside(path), rel)
+
+
+_GOLD_KNOWN: ContextVar[tuple[Path, frozenset[str]] | None] = ContextVar("furat_gold_known", default=None)
+
+
+@contextlib.contextmanager
+def gold_known(root: Path, doc_ids: Iterable[str]) -> Iterator[None]:
+    """Within this block, ``Repo(root).gold_sets()`` reads only ``doc_ids``: a caller that has just read
+    every annotation file (``furat build``) says which ones are gold, so they are not searched again."""
+    token = _GOLD_KNOWN.set((root.resolve(), frozenset(doc_ids)))
+    try:
+        yield
+    finally:
+        _GOLD_KNOWN.reset(token)
 
 
 def _checked_id(doc_id: str) -> str:

@@ -27,6 +27,7 @@ from furat.annotate.agreement import agreement_table, stance_dev_table
 from furat.annotate.evaluation import preannotator_table
 from furat.core.findings import Finding, FuratError
 from furat.core.jsonio import write_files_atomically
+from furat.core.repo import gold_known
 from furat.dataset.prose import annotators_note, language_note, sample_note, sources_note, timeframe_note
 from furat.dataset.summary import SPLITS, Summary, summarize
 
@@ -218,7 +219,11 @@ TABLES: dict[str, TableFn] = {
 
 def render_tables(root: Path, summary: Summary | None = None) -> dict[str, str]:
     """Every registered table, made from the repository (or from ``summary`` when the caller has it)."""
-    with _using(root, summary):
+    if summary is None:
+        with _using(root, summary):
+            return {name: table(root).strip() for name, table in TABLES.items()}
+    gold = [doc.id for doc in summary.documents if doc.status == "gold"]  # the build has just read them all
+    with _using(root, summary), gold_known(root, gold):
         return {name: table(root).strip() for name, table in TABLES.items()}
 
 
