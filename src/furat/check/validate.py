@@ -16,7 +16,6 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -112,10 +111,7 @@ def _load_manifest(run: CheckRun, schema: Schema) -> dict[str, dict[str, Any]]:
 
 
 def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | OSError]:
-    """The sha256 of each seed file and of its stripped text, or why it cannot be read; links are not read.
-
-    Reading and hashing release the GIL, so the seeds are read on a few threads.
-    """
+    """The sha256 of each seed file and of its stripped text, or why it cannot be read; links are not read."""
 
     def digests(name: str) -> tuple[str, tuple[str, str] | OSError] | None:
         path = seeds / name
@@ -127,8 +123,7 @@ def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | 
             return name, exc
         return name, (hashlib.sha256(raw).hexdigest(), hashlib.sha256(raw.strip()).hexdigest())
 
-    with ThreadPoolExecutor(4) as pool:
-        return dict(found for found in pool.map(digests, dict.fromkeys(names)) if found is not None)
+    return dict(found for found in map(digests, dict.fromkeys(names)) if found is not None)
 
 
 def _check_labels(run: CheckRun, schema_dir: Path) -> None:
