@@ -114,6 +114,7 @@ from furat.annotate.quantities.lexicon import (
     NOT_COUNTED_DEF,
     NUMBER_WORDS,
     ORDINALS,
+    SCORE_WORDS,
     SINGLE_OK,
     STOP,
     UNIT_WORDS,
@@ -254,8 +255,8 @@ def _word_core(
             return _one_after_unit(fwd, prev), prev[:-1]
         if num is not None and num.kind == "words" and prev and prev[-1].kind == "w":
             head = head_word(prev[-1])
-            if head in YEAR_HEADS or head in MONTHS:
-                return None, prev  # عام ألفين
+            if (head in YEAR_HEADS or head in MONTHS) and (num.value or 0) < 1e5:
+                return None, prev  # عام ألفين (في رمضان مليارين is no year)
         return num, prev
     for stripped, base in bases(t0.norm):
         start = t0.start + raw_offset(t0.text, stripped)
@@ -412,8 +413,8 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
             return None
         prev = prev_tokens(text, pos)
         num, prev = _word_core(text, fwd, prev, hit, read)
-    if num is None:
-        return None
+    if num is None or (prev and prev[-1].kind == "w" and prev[-1].norm in SCORE_WORDS):
+        return None  # بنتيجة صفر-2: a score
     sign = 1.0
     if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE and num.value is not None:
         num = num._replace(start=prev[-1].start, value=-num.value, raw=-num.raw)  # سالب 5، ناقص واحد
@@ -534,7 +535,7 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
     # a bound after the number: inside the span right after it, outside after the counted noun
     if value is not None:
         at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
-        kind, bound_end, after_bound = postfix(fwd, at)
+        kind, bound_end, after_bound = postfix(fwd, at, after_noun=at != j)
         if kind:
             low, high, value = (value, None, None) if kind == "low" else (None, value, None)
             end = bound_end if at == j else end
