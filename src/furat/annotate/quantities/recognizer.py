@@ -291,6 +291,8 @@ def _unit_word_core(text: str, fwd: Fwd, prev: list[Tok], uw: UnitWord, start: i
         return Num(start, end, j, 2.0 + frac, None, None, 2.0, 1.0, "dual", unit=uw.code)
     if uw.form == "p" and uw.code == "t" and not uw.definite:
         return Num(start, t0.end, 1, None, 2.0, None, 2.0, 1.0, "vague", unit="t")
+    if uw.form == "1" and uw.code == "times" and t0.norm.endswith(("ضعف", "ضعفا")) and prefix(text, prev).bound:
+        return Num(start, t0.end, 1, 2.0, None, None, 2.0, 1.0, "dual", unit=uw.code)  # أكثر من ضعف: double (D95)
     if uw.form == "1" and not uw.definite and uw.code in SINGLE_OK:
         frac, j, ft = half_after(fwd, 1)
         if ft is not None:  # ساعة ونصف
