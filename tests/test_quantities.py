@@ -509,3 +509,5 @@ def test_phrasings_of_other_outlets() -> None:
     assert (toll.value, toll.low, wounded.text, wounded.low) == (1200, None, "أكثر من 3 آلاف", 3000)
     [age] = find_quantities("ويحق للمواطنين ممن تجاوزت أعمارهم 65 عاما الحصول على المعاش.")
     assert (age.text, age.low, age.unit) == ("65 عاما", 65, "year")
+    [hours] = find_quantities("وتتراوح مدة الرحلة بين 5 ساعات و7 ساعات.")  # the unit said after both numbers
+    assert (hours.text, hours.low, hours.high, hours.unit) == ("بين 5 ساعات و7 ساعات", 5, 7, "hour")

@@ -472,6 +472,12 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
                     num, end, j = num._replace(value=num.value + frac), ft.end, j2
     if unit is None and num.kind in ("frac", "most"):
         unit = "fraction"
+    if pre.kind == "between" and not ranged and unit and num.value is not None:  # بين 5 ساعات و7 ساعات
+        w = fwd.word(j)
+        y = (number(fwd, j + 1, strip=False) if w is not None and w.norm == WA else None) or _joined_number(fwd, j)
+        u2 = None if y is None or y.value is None or y.unit else unit_at(fwd, y.nxt)
+        if y is not None and y.value is not None and u2 is not None and u2[0] == unit and num.value < y.value:
+            low, high, end, j, ranged = num.value, y.value, u2[2], u2[3], True
     # the counted noun
     if counted is None and not num.closed:
         if unit is None:
