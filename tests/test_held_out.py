@@ -112,7 +112,8 @@ def test_eval_reports_seed_gold_development_and_held_out_apart(root: Path) -> No
     result = run_furat("eval", "preannotator")
     assert result.returncode == 0, result.stderr
     sections = [line for line in result.stdout.splitlines() if line.startswith("== ")]
-    assert [s.split(":")[0] for s in sections] == ["== seed gold", "== development", "== held out"]
+    names = [s.split(":")[0] for s in sections]
+    assert names == ["== seed gold", "== development", "== development 2", "== development 3", "== held out"]
     assert "== development: tuned while looking at it ==" in sections
     assert "== held out: never used for tuning ==" in sections
     held_out = result.stdout.split("== held out")[1]
