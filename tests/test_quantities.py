@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from furat.annotate.evaluation import QUANTITY_DEV2_FILE, quantity_dev_scores
+from furat.annotate.evaluation import QUANTITY_DEV2_FILE, QUANTITY_DEV3_FILE, quantity_dev_scores
 from furat.annotate.quantities import Quantity, Span, find_quantities
 from furat.annotate.quantities.lexicon import emitted_units
 from furat.cli.main import main as furat_main
@@ -477,3 +477,37 @@ def test_recognizer_on_the_second_development_set() -> None:
     assert score.quantities.recall >= 0.97, score
     assert score.quantities.precision >= 0.95, score
     assert score.number_agreement is not None and score.number_agreement >= 0.95, score
+
+
+def test_recognizer_on_the_third_development_set() -> None:
+    # sentences in other outlets' styles (datelines, headlines, parentheses, ages, scores, نيف, Arabic-Indic
+    # digits), annotated and frozen before the recognizer was run on them (then tuned on)
+    score = quantity_dev_scores(ROOT, QUANTITY_DEV3_FILE)
+    assert score is not None and score.sentences > 100
+    assert score.quantities.recall >= 0.97, score
+    assert score.quantities.precision >= 0.95, score
+    assert score.number_agreement is not None and score.number_agreement >= 0.95, score
+    assert score.value_agreement is not None and score.value_agreement >= 0.95, score
+
+
+def test_phrasings_of_other_outlets() -> None:
+    # D95: examples of the guidelines' decision table, as the recognizer reads them
+    [few] = find_quantities("وأصيب نيف وعشرون شخصا في التدافع.")
+    assert (few.text, few.low, few.high, few.approximate) == ("نيف وعشرون", 21, 29, True)
+    assert few.counted is not None and few.counted.text == "شخصا"
+    [teens] = find_quantities("وحضر الاجتماع بضعة عشر مسؤولا.")
+    assert (teens.text, teens.low, teens.high) == ("بضعة عشر", 13, 19)
+    [votes, against] = find_quantities("وصادق المجلس على الميزانية بأغلبية (98) صوتا مقابل (14).")
+    assert (votes.text, votes.value, against.value) == ("98", 98, 14)
+    assert find_quantities("وخسر الفريق بنتيجة صفر-2.") == []
+    assert find_quantities("واحتفلت الجامعة بمرور ربع قرن على تأسيسها.") == []
+    assert find_quantities("ويطالب قرار مجلس الأمن 2254 بوقف إطلاق النار.") == []
+    [double] = find_quantities("وزادت المبيعات أكثر من ضعف ما كانت عليه.")
+    assert (double.text, double.low, double.unit) == ("أكثر من ضعف", 2, "times")
+    assert find_quantities("ويعاني القطاع من ضعف التمويل.") == []
+    [toll, wounded] = find_quantities("وبلغت حصيلة الزلزال 1200 قتيل وأكثر من 3 آلاف جريح.")
+    assert (toll.value, toll.low, wounded.text, wounded.low) == (1200, None, "أكثر من 3 آلاف", 3000)
+    [age] = find_quantities("ويحق للمواطنين ممن تجاوزت أعمارهم 65 عاما الحصول على المعاش.")
+    assert (age.text, age.low, age.unit) == ("65 عاما", 65, "year")
+    [hours] = find_quantities("وتتراوح مدة الرحلة بين 5 ساعات و7 ساعات.")  # the unit said after both numbers
+    assert (hours.text, hours.low, hours.high, hours.unit) == ("بين 5 ساعات و7 ساعات", 5, 7, "hour")

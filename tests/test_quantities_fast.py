@@ -42,7 +42,7 @@ DATA = ROOT / "tests" / "data"
 
 
 def _sentences(name: str) -> list[str]:
-    """The sentences of a case table (quantities_cases.tsv, quantities_dev.tsv, quantities_dev2.tsv)."""
+    """The sentences of a case table (quantities_cases.tsv and the development sets quantities_dev*.tsv)."""
     rows = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     rows = [row for row in rows if row[0] and not row[0].startswith("#")]
     column = rows[0].index("sentence")
@@ -63,6 +63,7 @@ SENTENCES = (
     _sentences("quantities_cases.tsv")
     + _sentences("quantities_dev.tsv")
     + _sentences("quantities_dev2.tsv")
+    + _sentences("quantities_dev3.tsv")
     + _peer_inputs()
 )
 

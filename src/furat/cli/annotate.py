@@ -82,6 +82,7 @@ def _score_rows(score: PreannotatorScore) -> list[list[object]]:
 _SETS = {
     "development": "development: tuned while looking at it",
     "development_2": "development 2: written later on new topics, frozen, measured, then tuned on",
+    "development_3": "development 3: other outlets' styles and phrasings, frozen, measured, then tuned on",
     "held_out": "held out: never used for tuning",
 }
 
@@ -98,6 +99,7 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
             ev.QUANTITY_DEV_FILE,
         ),
         "development_2": (None, "", ev.quantity_dev_scores(root, ev.QUANTITY_DEV2_FILE), ev.QUANTITY_DEV2_FILE),
+        "development_3": (None, "", ev.quantity_dev_scores(root, ev.QUANTITY_DEV3_FILE), ev.QUANTITY_DEV3_FILE),
         "held_out": (
             ev.held_out_scores(root),
             ev.TEST_DIR.as_posix(),

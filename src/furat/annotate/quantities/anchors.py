@@ -56,7 +56,7 @@ def anchor_words() -> set[str]:
         w for w, u in UNIT_WORDS.items() if not u.definite and (u.form == "2" or (u.code in SINGLE_OK and len(w) > 3))
     }
     words |= {w[2:] for w, u in UNIT_WORDS.items() if u.definite and u.form == "2"}
-    words |= set(DUAL_COUNTS) | {normalize("عدة"), normalize("أطنان")}
+    words |= set(DUAL_COUNTS) | {normalize("عدة"), normalize("أطنان"), "ضعف", "ضعفا"}  # أكثر من ضعف (D95)
     return words
 
 

@@ -59,8 +59,8 @@ _PREFIX_RE = re.compile(
     rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يتجاوز|تتجاوز)(?P<s2>{_SUBJ}))"
     rf"|(?P<low>(?:اكثر|اكبر|اعلي) من(?: او (?:يساوي|تساوي))?|لا اقل من|يفوق|تفوق|فوق|ازيد من"
     rf"|علي الاقل(?: او (?:يساوي|تساوي))?"
-    rf"|(?:ما )?(?:يزيد|تزيد|يربو|تربو)(?P<s3>{_SUBJ}) (?:علي|عن)"
-    rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يقل|تقل)(?P<s4>{_SUBJ}) عن|(?:يتجاوز|تتجاوز)(?P<s5>{_SUBJ}))"
+    rf"|(?:ما )?(?:يزيد|تزيد|يربو|تربو|ينيف|ينوف|تنيف)(?P<s3>{_SUBJ}) (?:علي|عن)"
+    rf"|(?:ما )?(?:لا|الا|لن|لم) (?:يقل|تقل)(?P<s4>{_SUBJ}) عن|(?:يتجاوز|تتجاوز|تجاوز|تجاوزت)(?P<s5>{_SUBJ}))"
     r"|(?P<approx>نحو|حوالي|قرابه|زهاء|بحدود|في حدود|ما (?:يقارب|يناهز|يعادل)|يقارب|تقارب|يناهز|تناهز|"
     r"ما يقرب من|يقرب من|تقريبا)"
     r"|(?P<between>(?:ما )?بين)"
@@ -68,13 +68,13 @@ _PREFIX_RE = re.compile(
     r")$"
 )
 _SUBJECT_GROUPS = ("s1", "s2", "s3", "s4", "s5", "s6")
-_BOUND_VERBS = split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز يربو تربو")
+_BOUND_VERBS = split_words("يزيد تزيد يقل تقل يتجاوز تتجاوز تجاوز تجاوزت يربو تربو ينيف ينوف تنيف")
 _PREFIX_VERBS = frozenset(p + w for p in ("", "و", "ف") for w in _BOUND_VERBS)  # ويتجاوز عدد الزوار
 
 _PREFIX_LAST = frozenset(
     split_words(
         "من عن علي الي حتي نحو حوالي الا قرابه زهاء بحدود حدود يقارب تقارب يناهز تناهز يعادل تقريبا بين يتجاوز"
-        " تتجاوز الاقل الاكثر يساوي تساوي تحت فوق دون يفوق تفوق"
+        " تتجاوز تجاوز تجاوزت الاقل الاكثر يساوي تساوي تحت فوق دون يفوق تفوق"
     )
 ) | frozenset(
     p + w for p in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل") for w in split_words("نحو حوالي قرابه زهاء بين بحدود")
@@ -103,7 +103,7 @@ _NO_PREFIX = Prefix("", -1, False)
 # A prefix of four words or more ends with one of these words, or has one of these verbs among its last
 # three (ما لا يتجاوز عددهم): only then can words before the last three change what ``_PREFIX_RE`` finds.
 _LONG_LAST = frozenset(split_words("يساوي تساوي علي عن"))
-_LONG_VERBS = frozenset(split_words("يتجاوز تتجاوز"))
+_LONG_VERBS = frozenset(split_words("يتجاوز تتجاوز تجاوز تجاوزت"))  # past: وتجاوز عدد الضحايا 600
 
 
 def _reaches_back(prev: list[Tok]) -> bool:
@@ -177,6 +177,9 @@ def _is_latin(t: Tok) -> bool:
     return t.text[0].isascii() and t.text[0].isalpha()
 
 
+_ID_PAIRS = frozenset((("مجلس", "الامن"), ("في", "عددها"), ("في", "عدده")))
+
+
 def number_context(prev: list[Tok], bare: bool) -> Context:
     """What the words before a number make of it: "date" (a date, a year, a time of day), "id" (an
     identifier, unless a unit follows: سعر الكيلو 15 دولارا) or ""."""
@@ -199,6 +202,8 @@ def number_context(prev: list[Tok], bare: bool) -> Context:
         return "date"
     if head in ID_HEADS or p1.text in LETTER_NAMES or _is_latin(p1):
         return "id"
+    if len(words) > 1 and (words[1].norm, p1.norm) in _ID_PAIRS:
+        return "id"  # قرار مجلس الأمن 2254 بوقف، في عددها 9812 (an issue of a paper; وعددهم 800 counts)
     # قرار مجلس الأمن 2254: an identifier head a few words back, when nothing is counted
     return "id" if bare and any(head_word(w) in ID_HEADS for w in words[1:]) else ""
 
@@ -220,13 +225,28 @@ def after_excludes(fwd: Fwd, i: int) -> bool:
 # Bounds after the number, and estimates (annotations/GUIDELINES.md §3.3, D64)
 
 
-def postfix(fwd: Fwd, j: int) -> tuple[PrefixKind, int, int]:
+_RATE_WORDS = frozenset(split_words("يوميا سنويا شهريا اسبوعيا"))
+
+
+def postfix(fwd: Fwd, j: int, after_noun: bool = False) -> tuple[PrefixKind, int, int]:
     """A bound at token ``j`` after a number: على الأقل، أو أكثر، فأكثر، فما فوق (low), على الأكثر، أو أقل
-    (high); (kind, end offset, next index), or ("", -1, j)."""
+    (high); (kind, end offset, next index), or ("", -1, j). After the counted noun a rate word may come
+    first (``5 آلاف سيارة سنويا على الأقل``)."""
     t = fwd.word(j)
     if t is None:
         return "", -1, j
+    if after_noun and t.norm in _RATE_WORDS:
+        t2 = fwd.word(j + 1)
+        if t2 is None or t2.norm not in ("علي", "او", "بحد", "كحد"):
+            return "", -1, j
+        found = postfix(fwd, j + 1)
+        return found if found[0] else ("", -1, j)
     if t.norm in ("فاكثر", "واكثر"):
+        t2 = fwd.word(j + 1)
+        if t2 is not None and t2.norm == "من":
+            t3 = fwd.get(j + 2)
+            if t3 is not None and (t3.kind == "n" or lookup(t3) is not None):
+                return "", -1, j  # 1200 قتيل وأكثر من 3 آلاف جريح: a second number, not a bound on 1200
         return "low", t.end, j + 1
     if t.norm not in ("علي", "او", "فما", "بحد", "كحد"):
         return "", -1, j

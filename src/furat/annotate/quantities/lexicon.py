@@ -36,6 +36,7 @@ __all__ = [
     "PERIOD_AFTER",
     "PLURAL_LOW",
     "REMOVED",
+    "SCORE_WORDS",
     "SINGLE_OK",
     "SQUARE",
     "SQUARED",
@@ -125,6 +126,9 @@ def _number_words() -> dict[str, NumberWord]:
         ("ثلاث ثلاثة", "أربع أربعة", "خمس خمسة", "ست ستة", "سبع سبعة", "ثمان ثماني ثمانية", "تسع تسعة"), 3
     ):
         add(forms, NumberWord("d", v), definite=True)
+    add("ثلاثا أربعا ستا ثمانيا", NumberWord("d", 0))  # the accusative of the feminine: أربعا وثلاثين حالة
+    for v, w in ((3, "ثلاثا"), (4, "أربعا"), (6, "ستا"), (8, "ثمانيا")):
+        table[normalize(w)] = NumberWord("d", float(v))
     for w in ("خمس", "سبع", "تسع"):  # five or a fifth (خُمس) ...: told apart by the words around them
         table[w] = table[w]._replace(form="frac")
     add("عشر عشرة", NumberWord("t", 10), definite=True)
@@ -168,6 +172,7 @@ def _number_words() -> dict[str, NumberWord]:
     add("عشرات", NumberWord("v", 20), definite=True)
     add("مئات", NumberWord("v", 200), definite=True)
     add("بضع بضعة عدة", NumberWord("b", 3))
+    add("نيف", NumberWord("b", 1))  # نيف وعشرون (D95)
     add("نصف", NumberWord("f", 0.5), definite=True)
     add("ثلث", NumberWord("f", 1 / 3), definite=True)
     add("ربع", NumberWord("f", 0.25), definite=True)
@@ -341,7 +346,7 @@ DUAL_COUNTS = frozenset(
         "شخصين شخصان جنديين جنديان طفلين طفلان قتيلين قتيلان جريحين جريحان عنصرين عنصران ضابطين"
         " ضابطان صاروخين صاروخان هجومين هجومان تفجيرين انفجارين سيارتين طائرتين قريتين مدينتين"
         " دولتين بلدين منزلين امرأتين رجلين شقيقين عبوتين جبهتين غارتين مروحيتين دبابتين حافلتين"
-        " سجينين رهينتين قذيفتين رقمين رقمان هدفين هدفان"
+        " سجينين رهينتين قذيفتين رقمين رقمان هدفين هدفان نقطتين مقعدين مقعدان مباراتين ميداليتين"
     )
 )
 DUAL_COUNTS = DUAL_COUNTS | {w[:-2] + "ان" for w in DUAL_COUNTS if w.endswith("تين")}  # طائرتين، طائرتان
@@ -361,6 +366,7 @@ YEAR_HEADS = frozenset(
         " موازنة ميزانية انتخابات دستور مونديال أولمبياد"
     )
 )
+SCORE_WORDS = frozenset(normalize(w) for w in ("بنتيجة", "بنتيجه"))  # بنتيجة صفر-2: a score, not a quantity
 ID_HEADS = frozenset(
     normalize(w)
     for w in split_words(

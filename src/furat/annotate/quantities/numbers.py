@@ -118,12 +118,13 @@ def scale_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
 
 
 _DEFINITE_SCALES = {"الالف": 1e3, "المليون": 1e6, "المليار": 1e9, "البليون": 1e9}
+_SCALES_AGAIN = _DEFINITE_SCALES | {"مليون": 1e6, "مليار": 1e9, "بليون": 1e9}  # ثلاثة ملايين ونصف مليون
 
 
 def _scale_named_again(fwd: Fwd, i: int, scale: float) -> Tok | None:
     """The scale said again after ونصف (مليونين ونصف المليون): its definite singular at token ``i``."""
     t = fwd.word(i)
-    return t if t is not None and _DEFINITE_SCALES.get(t.norm) == scale else None
+    return t if t is not None and _SCALES_AGAIN.get(t.norm) == scale else None
 
 
 def half_after(fwd: Fwd, i: int) -> tuple[float, int, Tok | None]:
@@ -320,6 +321,12 @@ def _number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) 
         return None  # دزينات alone: not a power of ten (D63)
     if e.cat == "v" or (e.cat == "s" and e.form == "p"):
         return vague(fwd, i, start, e)
+    if e.cat == "b" and e.val == 1:  # نيف وعشرون: 21 to 29 (D95)
+        t1 = fwd.word(i + 1)
+        e1 = NUMBER_WORDS.get(t1.norm[1:]) if t1 is not None and t1.norm.startswith(WA) else None
+        if t1 is None or e1 is None or e1.cat != "T" or e1.definite:
+            return None
+        return Num(start, t1.end, i + 2, None, e1.val + 1, e1.val + 9, e1.val + 1, 1.0, "vague")
     if e.cat == "b":  # بضع، بضعة آلاف، عدة مئات (D62: 3 to 9 times the scale)
         scale, j, st = 1.0, i + 1, None
         t1 = fwd.word(i + 1)
@@ -329,8 +336,14 @@ def _number(fwd: Fwd, i: int, strip: bool = True, split_last_and: bool = False) 
                 scale, j, st = e1.val, i + 2, t1
             elif e1.cat == "v":
                 scale, j, st = e1.val / 2, i + 2, t1  # عشرات → 10، مئات → 100
+            elif e1.cat == "t":  # بضعة عشر: 13 to 19 (D95)
+                return Num(start, t1.end, i + 2, None, 13.0, 19.0, 13.0, 1.0, "vague")
         end = st.end if st is not None else t.end
         return Num(start, end, j, None, 3 * scale, 9 * scale, 3, scale, "vague")
+    if e.cat == "m" and e.form != "pron":  # بأغلبية (98) صوتا: the number says how large (D95)
+        after = fwd.get(i + 2) if (t1 := fwd.get(i + 1)) is not None and t1.text == "(" else fwd.get(i + 1)
+        if after is not None and (after.kind == "n" or NUMBER_WORDS.get(after.norm) is not None):
+            return None
     if e.cat == "m":  # معظم، أغلبهم، غالبية (D65): more than half of a whole
         return Num(start, t.end, i + 1, None, 0.5, None, 0.5, 1.0, "most", closed=e.form == "pron")
     if e.cat == "f":
@@ -549,6 +562,8 @@ def _fraction(fwd: Fwd, i: int, start: int, e: NumberWord) -> Num | None:
         return None  # النصف الأول، الربع الأخير: periods
     if nxt is not None and nxt.norm in PERIOD_AFTER and nxt.norm.endswith("نهائي"):
         return None  # ربع نهائي
+    if nxt is not None and nxt.norm in ("قرن", "عقد", "قرون", "عقود"):
+        return None  # ربع قرن: a length of time in a unit not in labels.json (D95)
     scale, j, st = scale_after(fwd, i + 1)
     if st is not None:  # نصف مليون
         return Num(start, st.end, j, e.val * scale, None, None, e.val, scale, "words")

@@ -114,6 +114,7 @@ from furat.annotate.quantities.lexicon import (
     NOT_COUNTED_DEF,
     NUMBER_WORDS,
     ORDINALS,
+    SCORE_WORDS,
     SINGLE_OK,
     STOP,
     UNIT_WORDS,
@@ -254,8 +255,8 @@ def _word_core(
             return _one_after_unit(fwd, prev), prev[:-1]
         if num is not None and num.kind == "words" and prev and prev[-1].kind == "w":
             head = head_word(prev[-1])
-            if head in YEAR_HEADS or head in MONTHS:
-                return None, prev  # عام ألفين
+            if (head in YEAR_HEADS or head in MONTHS) and (num.value or 0) < 1e5:
+                return None, prev  # عام ألفين (في رمضان مليارين is no year)
         return num, prev
     for stripped, base in bases(t0.norm):
         start = t0.start + raw_offset(t0.text, stripped)
@@ -290,6 +291,8 @@ def _unit_word_core(text: str, fwd: Fwd, prev: list[Tok], uw: UnitWord, start: i
         return Num(start, end, j, 2.0 + frac, None, None, 2.0, 1.0, "dual", unit=uw.code)
     if uw.form == "p" and uw.code == "t" and not uw.definite:
         return Num(start, t0.end, 1, None, 2.0, None, 2.0, 1.0, "vague", unit="t")
+    if uw.form == "1" and uw.code == "times" and t0.norm.endswith(("ضعف", "ضعفا")) and prefix(text, prev).bound:
+        return Num(start, t0.end, 1, 2.0, None, None, 2.0, 1.0, "dual", unit=uw.code)  # أكثر من ضعف: double (D95)
     if uw.form == "1" and not uw.definite and uw.code in SINGLE_OK:
         frac, j, ft = half_after(fwd, 1)
         if ft is not None:  # ساعة ونصف
@@ -412,8 +415,8 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
             return None
         prev = prev_tokens(text, pos)
         num, prev = _word_core(text, fwd, prev, hit, read)
-    if num is None:
-        return None
+    if num is None or (prev and prev[-1].kind == "w" and prev[-1].norm in SCORE_WORDS):
+        return None  # بنتيجة صفر-2: a score
     sign = 1.0
     if prev and prev[-1].kind == "w" and prev[-1].norm in NEGATIVE and num.value is not None:
         num = num._replace(start=prev[-1].start, value=-num.value, raw=-num.raw)  # سالب 5، ناقص واحد
@@ -469,6 +472,12 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
                     num, end, j = num._replace(value=num.value + frac), ft.end, j2
     if unit is None and num.kind in ("frac", "most"):
         unit = "fraction"
+    if pre.kind == "between" and not ranged and unit and num.value is not None:  # بين 5 ساعات و7 ساعات
+        w = fwd.word(j)
+        y = (number(fwd, j + 1, strip=False) if w is not None and w.norm == WA else None) or _joined_number(fwd, j)
+        u2 = None if y is None or y.value is None or y.unit else unit_at(fwd, y.nxt)
+        if y is not None and y.value is not None and u2 is not None and u2[0] == unit and num.value < y.value:
+            low, high, end, j, ranged = num.value, y.value, u2[2], u2[3], True
     # the counted noun
     if counted is None and not num.closed:
         if unit is None:
@@ -534,7 +543,7 @@ def _parse_at(text: str, pos: int, roots: RootIndex | None = None) -> _Mention |
     # a bound after the number: inside the span right after it, outside after the counted noun
     if value is not None:
         at = j + 1 if counted is not None and after is not None and after.start == counted.start else j
-        kind, bound_end, after_bound = postfix(fwd, at)
+        kind, bound_end, after_bound = postfix(fwd, at, after_noun=at != j)
         if kind:
             low, high, value = (value, None, None) if kind == "low" else (None, value, None)
             end = bound_end if at == j else end

@@ -188,7 +188,7 @@ def _unit_word_may_count(uw: UnitWord) -> bool:
         return not uw.definite or uw.code in DURATION_UNITS
     if uw.form == "p":
         return uw.code == "t" and not uw.definite
-    return not uw.definite and uw.code in SINGLE_OK
+    return not uw.definite and (uw.code in SINGLE_OK or uw.code == "times")  # أكثر من ضعف
 
 
 @lru_cache(maxsize=8192)
