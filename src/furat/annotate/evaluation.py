@@ -302,6 +302,7 @@ def preannotator_table(root: Path) -> str:
     for name, file in (
         ("development", QUANTITY_DEV_FILE),
         ("development 2", QUANTITY_DEV2_FILE),
+        ("development 3", QUANTITY_DEV3_FILE),
         ("held out", QUANTITY_TEST_FILE),
     ):
         q = quantity_dev_scores(root, file)
