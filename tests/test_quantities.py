@@ -470,19 +470,16 @@ def test_a_falling_pair_is_not_a_range() -> None:
     assert (first.text, first.value, first.low, first.high) == ("30", 30, None, None)
 
 
-def test_recognizer_on_the_second_development_set() -> None:
-    # new news sentences, annotated and frozen before the recognizer was run on them (then tuned on)
-    score = quantity_dev_scores(ROOT, QUANTITY_DEV2_FILE)
-    assert score is not None and score.sentences > 100
-    assert score.quantities.recall >= 0.97, score
-    assert score.quantities.precision >= 0.95, score
-    assert score.number_agreement is not None and score.number_agreement >= 0.95, score
-
-
-def test_recognizer_on_the_third_development_set() -> None:
-    # sentences in other outlets' styles (datelines, headlines, parentheses, ages, scores, نيف, Arabic-Indic
-    # digits), annotated and frozen before the recognizer was run on them (then tuned on)
-    score = quantity_dev_scores(ROOT, QUANTITY_DEV3_FILE)
+@pytest.mark.parametrize(
+    "file",
+    [
+        QUANTITY_DEV2_FILE,  # new news sentences
+        QUANTITY_DEV3_FILE,  # other outlets' styles: datelines, headlines, parentheses, ages, scores, نيف
+    ],
+)
+def test_recognizer_on_the_later_development_sets(file: str) -> None:
+    # each set annotated and frozen before the recognizer was run on it (then tuned on)
+    score = quantity_dev_scores(ROOT, file)
     assert score is not None and score.sentences > 100
     assert score.quantities.recall >= 0.97, score
     assert score.quantities.precision >= 0.95, score
