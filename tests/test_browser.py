@@ -133,19 +133,25 @@ def _word_box(page: Any, word: str) -> dict[str, float]:
 
 
 def _line_layout(page: Any) -> dict[str, Any]:
-    """Where the first (short) line's text sits in its container, and the styles that put it there."""
-    layout: dict[str, Any] = page.evaluate(
+    """Where the first (short) line's text sits in its container, and the styles that put it there.
+
+    Waited for, not read once: Label Studio may still be swapping the previous task's text for this one's.
+    """
+    handle = page.wait_for_function(
         """() => {
           const line = document.querySelector('.lsf-richtext__line');
-          const container = line.closest('.lsf-richtext__container');
+          const container = line && line.closest('.lsf-richtext__container');
+          if (!container) return null;
           const range = document.createRange();
           range.selectNodeContents(line);
           const text = range.getBoundingClientRect(), box = container.getBoundingClientRect();
           const style = getComputedStyle(line);
           return {textLeft: text.left, textRight: text.right, boxLeft: box.left, boxRight: box.right,
                   direction: style.direction, unicodeBidi: style.unicodeBidi, whiteSpace: style.whiteSpace};
-        }"""
+        }""",
+        timeout=WAIT_MS,
     )
+    layout: dict[str, Any] = handle.json_value()
     return layout
 
 
