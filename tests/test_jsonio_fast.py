@@ -1,4 +1,4 @@
-"""``loads_fast`` (orjson, checked on the bytes) gives what ``loads_strict`` gives, or steps aside."""
+"""``loads_fast`` (orjson, checked on the bytes and the value) gives what ``loads_strict`` gives, or steps aside."""
 
 from __future__ import annotations
 
@@ -66,8 +66,32 @@ def test_fast_path_agrees_with_the_strict_reader(text: str) -> None:
 
 
 def test_fast_path_steps_aside_for_what_only_the_strict_reader_can_name() -> None:
-    for text in ('{"a": 1, "a": 2}', "[123456789012345678901234567890]", "[1e2]", "[" * 65 + "]" * 65, "[NaN]"):
+    for text in (
+        '{"a": 1, "a": 2}',
+        '{"a": "x", "b": {"a": [], "a": "y"}}',
+        "[123456789012345678901234567890]",
+        "[-9223372036854775809]",  # one below the 64-bit range: orjson reads a float
+        "[" * 65 + "]" * 65,
+        "[NaN]",
+    ):
         assert loads_fast(text.encode()) is None, text
+
+
+def test_a_duplicate_key_cannot_hide_behind_escaped_quotes() -> None:
+    # The dropped member's two quotes are made up by two quotes written as \u0022, which orjson writes
+    # back as \": any text with a \u escape takes the strict path, which names the duplicate.
+    text = '{"a": 1, "a": 2, "s": "\\u0022\\u0022"}'
+    assert loads_fast(text.encode()) is None
+    with pytest.raises(StrictJsonError) as caught:
+        loads_strict(text)
+    assert caught.value.code == "json-duplicate-key"
+
+
+def test_numbers_with_an_exponent_read_as_the_strict_reader_reads_them() -> None:
+    fast = loads_fast(b'{"v": 1e2, "w": 2.5E-1}')
+    assert fast is not None
+    assert fast.value == loads_strict('{"v": 1e2, "w": 2.5E-1}') == {"v": 100.0, "w": 0.25}
+    assert [key for _, key in fast.integral] == ["v"]
 
 
 def test_fast_path_locates_whole_numbers_written_as_floats() -> None:

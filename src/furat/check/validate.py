@@ -394,6 +394,8 @@ def check_files(
             docs[doc.id] = doc
             if passed is not None and file is not None and target.errors == errors:
                 passed[path] = file.data
+    not_gold: set[str] = set()  # documents whose annotation file was read here and does not say gold
+    annotations = ctx.root / "annotations"
     for path in annotation_paths:
         errors = run.errors
         file = run.read(path)
@@ -401,14 +403,21 @@ def check_files(
             _check_annotations(run, file, ctx.annotation_schema, docs, ctx.unit_kind)
             if passed is not None and run.errors == errors:
                 passed[path] = file.data
+            if path.parent == annotations and not _says_gold(file.data):
+                not_gold.add(path.stem)
     if ctx.gold_in_files:
         repo = Repo(ctx.root)
         for path in corpus_paths:
-            if path.stem in ctx.manifest:
+            if path.stem in ctx.manifest and path.stem not in not_gold:  # the gold checks would find no gold
                 try:
                     run.findings += gold_file_checks(repo, path.stem)
                 except FuratError:  # not a document id: reported by the checks of the manifest
                     continue
+
+
+def _says_gold(data: Any) -> bool:
+    provenance = data.get("provenance") if isinstance(data, dict) else None
+    return not isinstance(provenance, dict) or provenance.get("status") == "gold"
 
 
 def validate_with(

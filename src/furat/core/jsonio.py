@@ -217,19 +217,6 @@ def _pairs_locating(places: list[tuple[dict[str, Any], str]], pending: list[int]
     return hook
 
 
-_BRACKETS_ONLY = bytes(range(256)).translate(None, b"[]{}")
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-
-
-def _wide_or_exponent(outside: bytes) -> bool:
-    """Whether JSON outside strings holds a number of 19 digits or more (orjson reads it as a float,
-    Python as an integer) or one with an exponent; by bytes operations, at C speed."""
-    if b"0" * 19 in outside.translate(_DIGITS_AS_ZERO):
-        return True
-    letters = outside.replace(b"true", b"").replace(b"false", b"")  # null has no e
-    return b"e" in letters or b"E" in letters
-
-
 class FastParse(NamedTuple):
     """What ``loads_fast`` read: the value and where it holds floats with a whole value (``16.0``)."""
 
@@ -238,52 +225,46 @@ class FastParse(NamedTuple):
     integral_items: bool  # a whole-valued float is an array item (not located)
 
 
-def _outside_strings(data: bytes) -> bytes:
-    """JSON ``data`` that parsed, without its string literals and white space (structure and numbers)."""
-    if b"\\" in data:  # escaped backslashes and quotes are then exactly these pairs
-        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    return b"".join(data.split(b'"')[0::2]).translate(None, b" \t\n\r")
+_WIDE = 2.0**63  # orjson reads an integer from here on (or below its negative) as a float; Python keeps it exact
 
 
-def _walk(value: Any, with_floats: bool) -> tuple[int, int, list[tuple[dict[str, Any], str]], bool]:
-    """Object members and floats at every depth (floats only ``with_floats``), the (object, key) of
-    whole-valued float members, and whether a whole-valued float is an array item.
+def _shape(value: Any, max_depth: int) -> FastParse | None:
+    """``value``'s whole-valued floats located; None when it nests deeper than ``max_depth`` or holds a
+    float that may have been written as an integer too wide for orjson (or is not finite).
 
-    An array is looked into only when its first item is an object, an array or a float: the counts
-    may then miss what a mixed array holds, never add to it, so they still match the text only when
-    nothing was missed (``loads_fast`` steps aside otherwise).
+    One level of nesting at a time: the objects and arrays of a level are looked into, and those they
+    hold make the next level.
     """
-    members = floats = 0
     integral: list[tuple[dict[str, Any], str]] = []
     in_array = False
-    stack = [value]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is dict:
-            members += len(item)
-            if not with_floats:
-                for sub in item.values():
-                    if type(sub) is dict or type(sub) is list:
+    level: list[Any] = [[value]]  # the value as the item of an array one level up (it may be a float)
+    for _ in range(max_depth + 1):
+        deeper: list[Any] = []
+        push = deeper.append
+        for item in level:
+            if type(item) is dict:
+                for key, sub in item.items():
+                    kind = type(sub)
+                    if kind is dict or kind is list:
                         push(sub)
-                continue
-            for key, sub in item.items():
-                kind = type(sub)
-                if kind is dict or kind is list:
-                    push(sub)
-                elif kind is float:
-                    floats += 1
-                    if sub.is_integer():
-                        integral.append((item, key))
-        elif kind is list and item:
-            first = type(item[0])
-            if first is dict or first is list:
-                extend(item)
-            elif first is float and with_floats:
-                floats += sum(1 for sub in item if type(sub) is float)
-                in_array = in_array or any(type(sub) is float and sub.is_integer() for sub in item)
-    return members, floats, integral, in_array
+                    elif kind is float:
+                        if not math.isfinite(sub) or abs(sub) >= _WIDE:
+                            return None
+                        if sub.is_integer():
+                            integral.append((item, key))
+            else:
+                for sub in item:
+                    kind = type(sub)
+                    if kind is dict or kind is list:
+                        push(sub)
+                    elif kind is float:
+                        if not math.isfinite(sub) or abs(sub) >= _WIDE:
+                            return None
+                        in_array = in_array or sub.is_integer()
+        if not deeper:
+            return FastParse(value, integral, in_array)
+        level = deeper
+    return None
 
 
 def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
@@ -291,31 +272,26 @@ def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
 
     orjson itself refuses non-finite numbers, lone surrogates, control characters in strings and
     invalid UTF-8. What it lets through that ``loads_strict`` refuses or reads differently is checked
-    against the bytes outside strings, at C speed: duplicate keys (members parsed against the ``:``
-    written), numbers of 19 digits or more (orjson reads them as floats) or with an exponent, floats
-    parsed against the ``.`` written (so that every whole-valued float is located) and nesting deeper
-    than ``max_depth``. On None (rare in a valid repository), use ``loads_strict``: it
-    gives the exact finding, or the same value.
+    at C speed or on the parsed value:
+
+    - duplicate keys: orjson keeps the last member of a key. Written back compactly, the value holds as
+      many ``"`` as the text when no member was dropped (every ``"`` of a string is written ``\\"`` by
+      both, as long as the text uses no ``\\u`` escape: text with one takes the strict path), and at
+      least two fewer (the dropped key's) otherwise;
+    - integers too wide for 64 bits, which orjson reads as floats: any float that large steps aside;
+    - nesting deeper than ``max_depth``, measured on the value.
+
+    On None (rare in a valid repository), use ``loads_strict``: it gives the exact finding, or the same value.
     """
     import orjson
 
     try:
         value = orjson.loads(data)
-    except orjson.JSONDecodeError:
+        if b"\\u" in data or orjson.dumps(value).count(b'"') != data.count(b'"'):
+            return None
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return None
-    outside = _outside_strings(data)
-    if _wide_or_exponent(outside):
-        return None
-    # Every other number with a fraction is written with one "." (and every "." outside strings is one)
-    members, floats, integral, in_array = _walk(value, b"." in outside)
-    if members != outside.count(b":") or floats != outside.count(b"."):
-        return None
-    brackets = outside.translate(_CURLY_AS_SQUARE, _BRACKETS_ONLY)
-    for _ in range(max_depth):
-        if not brackets:
-            return FastParse(value, integral, in_array)
-        brackets = brackets.replace(b"[]", b"")
-    return None if brackets else FastParse(value, integral, in_array)
+    return _shape(value, max_depth)
 
 
 def loads_strict(
