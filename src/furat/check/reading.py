@@ -7,6 +7,7 @@ checks it against its JSON Schema, one finding per offending place, with its lin
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Iterable
@@ -74,7 +75,8 @@ class CheckRun:
         folder = path.parent
         if folder not in self._real:
             self._real[folder] = folder.resolve() == folder
-        return path.is_relative_to(self.root) if self._real[folder] else path.resolve().is_relative_to(self.root)
+        # a file named under the repository's (resolved) root, in a folder with no link on the way: inside
+        return self._real[folder] or path.resolve().is_relative_to(self.root)
 
     @property
     def errors(self) -> int:
@@ -93,17 +95,23 @@ class CheckRun:
         """Read and parse a JSON file, with the L1 checks of its bytes; None when it cannot go on."""
         name, prefix = str(path), str(self.root) + "/"
         rel = name[len(prefix) :] if name.startswith(prefix) else path.as_posix()
-        if path.is_symlink():
-            self.add(rel, "symlink", f"is a symbolic link (to {os.readlink(path)}); commit the file itself")
-            return None
-        if name.startswith(prefix) and not self._resolves_inside(path):
-            self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
-            return None
-        try:
-            data = path.read_bytes()
+        try:  # O_NOFOLLOW: a link is refused by the open itself (ELOOP), in one system call
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as exc:
-            self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
+            if exc.errno == errno.ELOOP and path.is_symlink():
+                self.add(rel, "symlink", f"is a symbolic link (to {os.readlink(path)}); commit the file itself")
+            else:
+                self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
             return None
+        with open(fd, "rb") as handle:
+            if name.startswith(prefix) and not self._resolves_inside(path):
+                self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
+                return None
+            try:
+                data = handle.read()
+            except OSError as exc:
+                self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
+                return None
         if data.startswith(b"\xef\xbb\xbf"):
             self.add(rel, "bom", "starts with a UTF-8 byte order mark; save it without", line=1)
             return None
