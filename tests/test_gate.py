@@ -265,3 +265,21 @@ def test_a_labels_file_of_another_shape_is_a_finding_for_every_command(repo: Pat
         result = run_furat("--root", str(repo), *command)
         assert result.returncode in (1, 2) and "Traceback" not in result.stderr, command
         assert "internal-error" not in result.stderr, (command, result.stderr)
+
+
+def test_a_dangling_symlink_is_refused_as_a_link_not_as_unreadable(repo: Path) -> None:
+    (repo / "annotations").mkdir()
+    os.symlink(repo / "no-such-file.json", repo / DEFAULT_TARGET)
+    codes = _codes(repo)
+    assert ("symlink", DEFAULT_TARGET) in codes
+    assert ("io-error", DEFAULT_TARGET) not in codes
+
+
+def test_a_file_in_a_folder_that_links_out_of_the_repository_is_refused(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.copyfile(VALID, outside / Path(DEFAULT_TARGET).name)
+    (repo / "annotations").mkdir()
+    os.symlink(outside, repo / "annotations" / "passes")
+    assert ("symlink", "annotations/passes") in _codes(repo)  # the folder itself: none of its files is read
