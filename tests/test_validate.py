@@ -6,7 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from furat.check.validate import validate_repo
+import pytest
+
+from furat.check.validate import _PROCLITIC_AL, validate_repo
 from furat.core.codes import CODES
 from furat.core.labels import load_labels
 from furat.core.schemas import load_schema
@@ -130,3 +132,19 @@ def test_contributing_lists_every_code(root: Path) -> None:
     guide = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"`{code}`" not in guide]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("surface", "flagged"),
+    [
+        ("والعراق", True),  # و + the article: the conjunction belongs outside the span
+        ("فالحكومة", True),
+        ("وبالمنظمة", True),
+        ("للأمم المتحدة", True),  # ل + the article, contracted
+        ("وكالة الأنباء السعودية", False),  # the name's own letters: وكالة is not و + ك + ال + ة
+        ("بالي", False),  # a surname, not ب + ال + ي
+        ("العراق", False),
+    ],
+)
+def test_the_proclitic_warning_reads_the_letters_after_the_article(surface: str, flagged: bool) -> None:
+    assert bool(_PROCLITIC_AL.match(surface)) is flagged

@@ -43,7 +43,10 @@ __all__ = [
     "validate_with",
 ]
 _ATTACHED = "وفبلكـ"  # letters that may stand right before an entity: proclitics and the tatweel
-_PROCLITIC_AL = re.compile(r"^(?:[وفبك]|[وف][بلك])ال|^لل")
+# و ف ب ك (and ب ل ك after و ف) before the article, or لل: a clitic the guidelines leave outside the span.
+# The article must be followed by a word of two letters or more, so that a name whose own letters look
+# like one (وكالة، بالي) is not taken for it.
+_PROCLITIC_AL = re.compile(r"^(?:(?:[وفبك]|[وف][بلك])ال|لل)(?=\w\w)")
 
 
 @dataclass
