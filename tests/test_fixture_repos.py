@@ -21,7 +21,7 @@ FIXTURE_REPOS = sorted(
 
 def test_there_are_fixture_repositories_to_check() -> None:
     names = {p.name for p in FIXTURE_REPOS}
-    assert {"preannotate_dev", "preannotate_test", "stance_dev"} <= names
+    assert {"preannotate_dev", "preannotate_test", "preannotate_train", "stance_dev"} <= names
 
 
 @pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=lambda p: p.name)
