@@ -24,6 +24,7 @@ from furat.annotate.quantities.context import (
     _PREFIX_RE,
     _PREFIX_VERBS,
     _ROOT,
+    _ROOT_UNNORMALIZED,
     _SUBJECT_GROUPS,
     Prefix,
     estimated,
@@ -182,6 +183,18 @@ def test_reading_backwards_on_generated_text(pieces: list[str], at: int, limit: 
 def test_every_estimate_cue_holds_the_root() -> None:
     assert _ESTIMATE_CUES
     assert all(_ROOT.search(cue) and "ق" in cue for cue in _ESTIMATE_CUES)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="قدريىیهة اـ\u064e\u0651\u064b\u0670", max_size=14))
+def test_the_root_is_found_in_a_clause_before_it_is_normalized(clause: str) -> None:
+    assert (_ROOT_UNNORMALIZED.search(clause) is None) == (_ROOT.search(normalize(clause)) is None), clause
+
+
+def test_the_root_under_marks_tatweel_and_other_yehs() -> None:
+    for clause in ("يُقَدَّر", "تقـديرات", "التقدیر", "قدر", "التقديرات"):
+        assert _ROOT_UNNORMALIZED.search(clause) is not None
+    assert _ROOT_UNNORMALIZED.search("قد رأى") is None
 
 
 def _estimated_reading_every_word(text: str, start: int) -> bool:

@@ -282,6 +282,10 @@ _ESTIMATE_CUES = frozenset(
 _CLAUSE_END = re.compile(r"(?<![0-9٠-٩])\.|\.(?![0-9٠-٩])|[!?؟؛\n]")
 _WORDS = re.compile(r"[^\W\d_]+")
 _ROOT = re.compile("ق[\u064b-\u065f]*د[\u064b-\u065f]*(?:ي)?ر")
+# where ``normalize(text)`` holds a match of _ROOT: normalizing deletes marks and tatweel and writes ى and
+# ی as ي (nothing else becomes ق، د، ي or ر), so the clause need not be normalized to be ruled out
+_GONE = "[\u064b-\u065f\u0670\u0640]*"  # what normalizing deletes (lexicon.REMOVED), any number of times
+_ROOT_UNNORMALIZED = re.compile(f"ق{_GONE}د{_GONE}(?:[يىی]{_GONE})?ر")
 
 
 class RootIndex(NamedTuple):
@@ -314,9 +318,9 @@ def estimated(text: str, start: int, roots: RootIndex | None = None) -> bool:
     last = _CLAUSE_END.search(window[::-1])  # the last clause end: the expression reads alike both ways
     if last is not None:
         window = window[len(window) - last.start() :]
-    clause = normalize(window)
-    if _ROOT.search(clause) is None:
+    if _ROOT_UNNORMALIZED.search(window) is None:
         return False  # the root only in an earlier sentence (every cue holds it: a test checks)
+    clause = normalize(window)
     words = [m.group() for m in _WORDS.finditer(clause)]
     for k, word in enumerate(words):
         if "ق" in word and any(base in _ESTIMATE_CUES for _, base in bases(word)):

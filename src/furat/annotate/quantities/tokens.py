@@ -35,7 +35,9 @@ DIGIT_CLASS = _D  # one digit, Western, Arabic-Indic or Persian
 TokKind = Literal["n", "w", "p"]  # number, word, punctuation
 
 _WORD = rf"[^\W\d_]+(?:[{_MARKS}]+[^\W\d_]*)*"
-_TOKEN_RE = re.compile(rf"(\s*)(?:({_NUM})|({_WORD})|(\S))")
+# a word first: most tokens are words, and a word's first letter is no digit (the alternatives exclude
+# one another, so their order changes no token)
+_TOKEN_RE = re.compile(rf"(\s*)(?:({_WORD})|({_NUM})|(\S))")
 
 _WORD_FORMS: dict[str, str] = {}  # token text -> normalize(text), for the tokenizer
 
@@ -73,7 +75,7 @@ class Tok:
     nl: bool  # a line break before the token
 
 
-_KINDS: dict[int, TokKind] = {2: "n", 3: "w", 4: "p"}  # by regex group
+_KINDS: dict[int, TokKind] = {2: "w", 3: "n", 4: "p"}  # by regex group
 
 
 class Fwd:
@@ -99,13 +101,14 @@ class Fwd:
             if idx is None or idx < 2:
                 return None
             start, end = m.span(idx)  # the token follows its whitespace
-            txt = text[start:end]
-            if start == m.start():  # no whitespace matched
+            txt = m.group(idx)
+            space = m.group(1)
+            if not space:  # no whitespace matched
                 before = text[start - 1] if start > 0 and not toks else ""  # the first token: look before
                 gap, nl = before.isspace(), before == "\n"
             else:
-                gap, nl = True, "\n" in text[m.start() : start]
-            if idx == 3:
+                gap, nl = True, space != " " and "\n" in space
+            if idx == 2:
                 tok = Tok(start, end, "w", txt, _WORD_FORMS.get(txt) or _word_norm(txt), gap, nl)
             else:
                 tok = Tok(start, end, _KINDS[idx], txt, txt, gap, nl)
@@ -132,10 +135,13 @@ def prev_tokens(text: str, pos: int, limit: int = 3) -> list[Tok]:
     end = pos
     while len(toks) < limit:
         i = end
-        while i > 0 and text[i - 1].isspace():
-            i -= 1
-        if i == 0 or "\n" in text[i:end]:
-            break
+        if i > 1 and text[i - 1] == " " and not text[i - 2].isspace():
+            i -= 1  # the common case: one space
+        else:
+            while i > 0 and text[i - 1].isspace():
+                i -= 1
+            if i == 0 or (i < end and "\n" in text[i:end]):
+                break
         j = i - 1
         ch = text[j]
         kind: TokKind
@@ -157,10 +163,8 @@ def prev_tokens(text: str, pos: int, limit: int = 3) -> list[Tok]:
         else:
             kind = "p"
         txt = text[j:i]
-        gap = i < end
-        if toks:
-            toks[-1].gap = gap
-            toks[-1].nl = "\n" in text[i:end]
+        if toks:  # whitespace between this token and the one after it (never a line break: see above)
+            toks[-1].gap = i < end
         norm = (_WORD_FORMS.get(txt) or _word_norm(txt)) if kind == "w" else txt
         toks.append(Tok(j, i, kind, txt, norm, False, False))
         end = j
