@@ -18,6 +18,7 @@ __all__ = [
     "iter_token_spans",
     "paragraph_spans",
     "sentence_spans",
+    "token_matches",
     "token_spans",
     "token_texts",
     "tokenize",
@@ -86,6 +87,11 @@ def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Token spans of ``text[start:end]``: words keep attached clitics; numbers and punctuation stand alone."""
     return [m.span() for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def token_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The tokens of ``text[start:end]`` as match objects: their texts and offsets, read without a tuple per token."""
+    return list(_TOKEN.finditer(text, start, end))
 
 
 def iter_token_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
