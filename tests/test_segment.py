@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -94,6 +95,38 @@ def test_sentences_tile_every_paragraph(text: str) -> None:
         assert s < e and text[s:e] == text[s:e].strip()
     non_space = {i for i, ch in enumerate(text) if not ch.isspace()}
     assert non_space <= covered, "every character is in a sentence"
+
+
+# The token pattern written plainly: numbers, initials, words (letters and marks), any other character.
+# segment._TOKEN is the same pattern rearranged to run faster; it must give the same tokens.
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+_PLAIN_TOKEN = re.compile(
+    r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
+    r"|(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_](?![^\W\d_]))+"
+    rf"|(?:[^\W\d_]|[{_MARKS}])+"
+    r"|\S"
+)
+MIXED = st.lists(
+    st.one_of(
+        st.characters(min_codepoint=0x0610, max_codepoint=0x06FF),
+        st.sampled_from([*"abcé_ .,،٫٬-/\n\t\u0301\u00a0", "أ.ف.ب", "د.", "9.5", "٣٫٥", "5,800", "ـ"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=2000)
+@given(MIXED, st.integers(min_value=0, max_value=20))
+def test_the_token_pattern_gives_the_tokens_of_its_plain_form(text: str, start: int) -> None:
+    start = min(start, len(text))
+    expected = [m.span() for m in _PLAIN_TOKEN.finditer(text, start)]
+    assert token_spans(text, start) == expected
+    assert tokenize(text[start:]) == _PLAIN_TOKEN.findall(text[start:])
+
+
+def test_the_token_pattern_gives_the_tokens_of_its_plain_form_on_the_corpus(documents: dict[str, Document]) -> None:
+    for doc in documents.values():
+        assert token_spans(doc.text) == [m.span() for m in _PLAIN_TOKEN.finditer(doc.text)]
 
 
 @settings(max_examples=300)

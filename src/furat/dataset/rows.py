@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from furat.core.annotation import AnnotationSet, Entity
 from furat.core.findings import Finding
 from furat.core.model import Document, Segment
-from furat.corpus.segment import token_spans, token_texts
+from furat.corpus.segment import token_matches, token_texts
 from furat.dataset.summary import CONFIGS, count_tokens
+
+_T = TypeVar("_T")
+_START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
+
+
+class _Names(dict[str, str]):
+    """BIO tag names as themselves (``ner_tags`` gives names where the build gives ids)."""
+
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 def ner_tags(
@@ -25,46 +36,51 @@ def ner_tags(
     entities in one token, an entity across a sentence end) is described in ``notes``.
     """
     first = bisect.bisect_right([e.end for e in entities], sentence.start)
-    return _sentence_tags(text, sentence, entities, first, notes)
+    return _sentence_tags(text, sentence, entities, first, notes, _Names(), "O")
 
 
 def _sentence_tags(
-    text: str, sentence: Segment, entities: Sequence[Entity], first: int, notes: list[str] | None
-) -> tuple[list[str], list[str]]:
-    """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts.
+    text: str,
+    sentence: Segment,
+    entities: Sequence[Entity],
+    first: int,
+    notes: list[str] | None,
+    tags: Mapping[str, _T],
+    outside: _T,
+) -> tuple[list[str], list[_T]]:
+    """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts,
+    with each tag given as ``tags[name]`` (and ``outside`` for ``O``).
 
-    Each entity finds its tokens by bisection (entities are few, tokens many), so tokens are only
-    visited to be cut out of the text; a token two entities share goes to the first of them.
+    Each entity finds its tokens by bisection on the tokens' match objects (entities are few, tokens
+    many), so no token's offsets are copied out; a token two entities share goes to the first of them.
     """
-    spans = token_spans(text, sentence.start, sentence.end)
-    tokens = [text[start:end] for start, end in spans]
-    tags = ["O"] * len(spans)
+    matches = token_matches(text, sentence.start, sentence.end)
+    tokens = list(map(_GROUP, matches))
+    found = [outside] * len(matches)
     inside = []
     for entity in entities[first:]:
         if entity.start >= sentence.end:
             break
         inside.append(entity)
-    if inside:
-        starts = [start for start, _ in spans]
-        ends = [end for _, end in spans]
-        owner: dict[int, str] = {}
-        for entity in inside:
-            prefix = "B-"
-            for k in range(bisect.bisect_right(ends, entity.start), bisect.bisect_left(starts, entity.end)):
-                if k in owner:  # the token's first entity keeps it
-                    if notes is not None:
-                        notes.append(f"{entity.id} shares the token {tokens[k]!r} with {owner[k]}")
-                    continue
-                owner[k] = entity.id
-                tags[k] = prefix + entity.label
-                prefix = "I-"
+    owner: dict[int, str] = {}
+    for entity in inside:
+        prefix = "B-"
+        low = bisect.bisect_right(matches, entity.start, key=_END)
+        for k in range(low, bisect.bisect_left(matches, entity.end, low, key=_START)):
+            if k in owner:  # the token's first entity keeps it
+                if notes is not None:
+                    notes.append(f"{entity.id} shares the token {tokens[k]!r} with {owner[k]}")
+                continue
+            owner[k] = entity.id
+            found[k] = tags[prefix + entity.label]
+            prefix = "I-"
     if notes is not None:
         notes.extend(
             f"{e.id} runs across the end of sentence {sentence.id}"
             for e in inside
             if e.start < sentence.start or e.end > sentence.end
         )
-    return tokens, tags
+    return tokens, found
 
 
 def _sentence_of(doc: Document, starts: list[int], offset: int) -> str:
@@ -91,9 +107,10 @@ def _layout(
 def _row(features: Mapping[str, Any], item: Mapping[str, Any], where: str) -> dict[str, Any]:
     """``item`` with exactly the fields of ``features``, its ClassLabel values as their integer ids."""
     keys, known, labels = _layout(features)
-    if not known.issuperset(item):  # the features come from the schema, so this is a bug, not bad data
+    row = dict.fromkeys(keys)
+    row.update(item)
+    if len(row) != len(keys):  # the features come from the schema, so this is a bug, not bad data
         raise ValueError(f"{where}: fields {sorted(set(item) - known)} are not in the dataset features")
-    row = {key: item.get(key) for key in keys}
     for key, ids in labels:
         value = row[key]
         if value is not None:
@@ -153,8 +170,7 @@ def document_rows(
         while first < len(entities) and entities[first].end <= sentence.start:
             first += 1
         if first < len(entities) and entities[first].start < sentence.end:
-            tokens, tags = _sentence_tags(doc.text, sentence, entities, first, texts)
-            ids = [bio[t] for t in tags]
+            tokens, ids = _sentence_tags(doc.text, sentence, entities, first, texts, bio, outside)
         else:  # no entity in the sentence: its tokens only, without their offsets
             tokens = token_texts(doc.text, sentence.start, sentence.end)
             ids = [outside] * len(tokens)

@@ -15,7 +15,7 @@ from furat.core.annotation import AnnotationSet
 from furat.core.labels import Labels, load_labels
 from furat.core.model import Document, Meta
 from furat.core.repo import SPLITS, Repo
-from furat.corpus.segment import token_spans
+from furat.corpus.segment import token_texts
 
 __all__ = [
     "CONFIGS",
@@ -103,7 +103,7 @@ def summarize_document(split: str, doc: Document, annotations: AnnotationSet | N
 
 def count_tokens(doc: Document) -> int:
     """Tokens of the document's sentences, as the ``ner`` config has them."""
-    return sum(len(token_spans(doc.text, s.start, s.end)) for s in doc.sentences)
+    return sum(len(token_texts(doc.text, s.start, s.end)) for s in doc.sentences)
 
 
 def summarize(root: Path) -> Summary:
