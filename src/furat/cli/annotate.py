@@ -1,4 +1,5 @@
-"""``furat eval``, ``agreement``, ``coverage``, ``draft``, ``preannotate`` and ``quantities``: the annotation tools."""
+"""``furat eval``, ``agreement``, ``coverage``, ``draft``, ``preannotate``, ``quantities`` and ``train``: the
+annotation tools."""
 
 from __future__ import annotations
 
@@ -394,3 +395,23 @@ def add_quantities(subparsers: Subparsers) -> None:
     quantities = subparsers.add_parser("quantities", help="find and normalize quantities in Arabic text (JSON lines)")
     quantities.add_argument("file", nargs="?", help="a UTF-8 text file (default: standard input)")
     quantities.set_defaults(func=_cmd_quantities)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    import time
+
+    from furat.annotate.entity_model import MODEL_FILE, write_model
+
+    started = time.perf_counter()
+    sidecar = write_model(root_of(args))
+    files = len(sidecar["training_files"]) // 2
+    seconds = time.perf_counter() - started
+    print(f"trained the entity tagger on {files} gold documents in {seconds:.1f} s -> {MODEL_FILE}")
+    return 0
+
+
+def add_train(subparsers: Subparsers) -> None:
+    """``furat train entities``."""
+    train = subparsers.add_parser("train", help="train the entity tagger shipped with the package")
+    train.add_argument("what", choices=["entities"], help="the model to train")
+    train.set_defaults(func=_cmd_train)
