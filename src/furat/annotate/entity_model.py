@@ -62,8 +62,8 @@ TRAINING_DIRS = (
     Path("tests") / "fixtures" / "preannotate_dev2",
     Path("tests") / "fixtures" / "preannotate_train",
 )
-# Chosen by cross-validation on the training texts (k-fold by document; see ``scripts/crf_cv.py``).
-PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
+# Chosen by cross-validation on the training texts (k-fold by document: ``python -m furat.annotate.entity_cv``).
+PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.05, "max_iterations": 100, "feature.possible_transitions": True}
 # The smallest score of a prediction kept (also chosen by cross-validation).
 MIN_SCORE = 0.0
 MODEL_FILE = Path(__file__).with_name("entity_model.crfsuite")
@@ -219,6 +219,10 @@ def _spans(tagged: Sequence[tuple[str, float]]) -> Iterator[tuple[int, int, str,
         i = j
 
 
+def _article(word: str) -> bool:
+    return word.startswith("ال") and len(word) > 3
+
+
 def proclitic_letters(word: str) -> int:
     """How many letters of proclitics start ``word`` (a word as written, without marks): و ف, then ب ل ك;
     لل before a name without its article. A letter is a proclitic when the article follows it or the
@@ -232,9 +236,9 @@ def proclitic_letters(word: str) -> int:
         return cut + 2
     if rest[:1] in _PROCLITIC_2 and len(rest) > 3:
         frequent = rest[0] != "ك" and _frequency(rest[1:]) > max(_frequency(plain), 1.0)  # ك only before ال
-        if rest[1:].startswith("ال") or frequent:
+        if _article(rest[1:]) or frequent:
             return cut + 1
-    if cut and not (rest.startswith("ال") or _frequency(rest) > max(_frequency(plain), 1.0)):
+    if cut and not (_article(rest) or _frequency(rest) > max(_frequency(plain), 1.0)):
         return 0
     return cut
 
