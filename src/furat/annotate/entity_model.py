@@ -152,8 +152,9 @@ def training_files(root: Path, dirs: Sequence[Path] = TRAINING_DIRS) -> list[Pat
 
 def training_hashes(root: Path, dirs: Sequence[Path] = TRAINING_DIRS) -> dict[str, str]:
     """sha256 of every training file, by its path relative to ``root``."""
+    root = root.resolve()
     return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        path.resolve().relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in training_files(root, dirs)
     }
 
