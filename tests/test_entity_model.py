@@ -22,6 +22,7 @@ from furat.annotate.preannotate import curated_gazetteer, entity_gazetteer, pred
 from furat.core.model import Document, Meta, Segment
 from furat.core.repo import Repo
 from furat.corpus.segment import paragraph_spans, sentence_spans
+from tests.conftest import run_furat
 
 
 def _doc(text: str) -> Document:
@@ -101,3 +102,10 @@ def test_seed_gold_is_scored_by_models_that_never_saw_the_document(root: Path) -
     assert set(taggers) == set(Repo(root).gold_sets())
     assert all(isinstance(t, EntityTagger) for t in taggers.values())
     assert corpus_loo_taggers(root) is taggers  # made once per process
+
+
+def test_training_without_gold_is_refused_and_writes_nothing(repo: Path) -> None:
+    before = MODEL_FILE.read_bytes()
+    result = run_furat("--root", str(repo), "train", "entities")
+    assert result.returncode == 2 and "error[gold-missing]" in result.stderr
+    assert MODEL_FILE.read_bytes() == before

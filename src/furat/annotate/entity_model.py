@@ -31,6 +31,7 @@ from furat.annotate.entity_words import _PROCLITIC_1, _PROCLITIC_2, Prediction, 
 from furat.annotate.gazetteers import Compiled, Gazetteer, library_gazetteer, merged, names_gazetteer
 from furat.annotate.normalize import tokens
 from furat.core.annotation import AnnotationSet, Entity
+from furat.core.findings import Finding, FuratError
 from furat.core.model import Document
 from furat.core.repo import Repo
 
@@ -161,6 +162,9 @@ def training_hashes(root: Path, dirs: Sequence[Path] = TRAINING_DIRS) -> dict[st
 
 def train(documents: Sequence[TrainingDocument], params: Mapping[str, Any] | None = None) -> bytes:
     """A CRF model trained on ``documents``, as the bytes of its file."""
+    if not any(doc.sentences for doc in documents):
+        message = "no gold documents to train the entity tagger on"
+        raise FuratError([Finding("annotations", 0, "gold-missing", message)], 2)
     trainer = pycrfsuite.Trainer(verbose=False)
     for doc in documents:
         for sentence, tags in zip(doc.sentences, doc.tags, strict=True):
@@ -183,10 +187,10 @@ def corpus_loo_taggers(root: Path) -> dict[str, EntityTagger]:
     if key not in _LOO:
         documents = training_documents(root)
         _LOO[key] = {
-            doc.key[2:]: EntityTagger(train([d for d in documents if d is not doc]))
+            doc.key[2:]: EntityTagger(train(others))
             for doc in documents
-            if doc.key.startswith("./")
-        }
+            if doc.key.startswith("./") and (others := [d for d in documents if d is not doc])
+        }  # a corpus with one gold document and no other training text: the rules alone score it
     return _LOO[key]
 
 
