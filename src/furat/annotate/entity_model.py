@@ -183,15 +183,33 @@ _LOO: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, EntityTagger]] = {
 def corpus_loo_taggers(root: Path) -> dict[str, EntityTagger]:
     """For each gold document of the corpus, a model trained on every training document but it (made
     once per process for the same training files)."""
-    key = (str(root.resolve()), tuple(sorted(training_hashes(root).items())))
+    hashes = training_hashes(root)
+    key = (str(root.resolve()), tuple(sorted(hashes.items())))
     if key not in _LOO:
+        cached = {doc_id: _cache_file(hashes, doc_id) for doc_id in Repo(root).gold_sets()}
+        if all(path.is_file() for path in cached.values()):
+            _LOO[key] = {doc_id: EntityTagger(path.read_bytes()) for doc_id, path in cached.items()}
+            return _LOO[key]
         documents = training_documents(root)
-        _LOO[key] = {
-            doc.key[2:]: EntityTagger(train(others))
-            for doc in documents
-            if doc.key.startswith("./") and (others := [d for d in documents if d is not doc])
-        }  # a corpus with one gold document and no other training text: the rules alone score it
+        _LOO[key] = {}
+        for doc in documents:
+            others = [d for d in documents if d is not doc]
+            if doc.key.startswith("./") and others:  # with nothing else to learn from, the rules alone score it
+                model = train(others)
+                _LOO[key][doc.key[2:]] = EntityTagger(model)
+                _atomic_write(cached[doc.key[2:]], model, cache=True)
     return _LOO[key]
+
+
+def _cache_file(hashes: Mapping[str, str], doc_id: str) -> Path:
+    """Where the model trained without ``doc_id`` is kept between runs: named by the sha256 of what
+    it is made from (the feature version, the parameters, the code of this package's ``annotate``
+    stage and every training file's hash)."""
+    digest = hashlib.sha256(json.dumps([FEATURE_VERSION, PARAMS, doc_id, sorted(hashes.items())]).encode())
+    for source in [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).with_name("gazetteer.json")]:
+        digest.update(source.read_bytes())
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return home / "furat" / "entity-loo" / f"{digest.hexdigest()}.crfsuite"
 
 
 class EntityTagger:
@@ -282,7 +300,14 @@ def tag_sentences(
     return found
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes, cache: bool = False) -> None:
+    if cache:  # a cache that cannot be written is only slower next time
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, data)
+        except OSError:
+            pass
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as out:
