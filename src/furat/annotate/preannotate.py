@@ -5,7 +5,8 @@ Entities come from ``furat.annotate.entities``: gazetteer matches on normalized 
 curated list and maintained data (``gazetteers``: CLDR territories, ISO 3166 names, GeoNames cities,
 nisba forms), plus trigger patterns, rules for names that no list holds (``entity_rules``) and partial
 names. ``predict(doc, names)`` matches the given names only; ``predict(doc, names, rules=True)`` adds
-everything else. Every prediction has a score (``predict_scored``).
+everything else, and then the learned tagger (``entity_model``: a CRF that reads the rules' predictions
+among its features) decides the entities. Every prediction has a score (``predict_scored``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from furat.annotate.entities import find_entities
+from furat.annotate.entity_model import EntityTagger, shipped_tagger, tag_document
 from furat.annotate.gazetteers import Compiled, Gazetteer, curated_data, library_gazetteer, merged, names_gazetteer
 from furat.annotate.quantities import find_quantities
 from furat.core.annotation import AnnotationSet, Entity, Quantity, text_sha256
@@ -35,10 +37,10 @@ __all__ = [
     "predictions",
 ]
 
-MODEL_VERSION = "furat-preannotate-3"
+MODEL_VERSION = "furat-preannotate-4"
 MODEL_DESCRIPTION = (
     "quantity recognizer + entity gazetteers (gold, curated, CLDR, ISO 3166, GeoNames, nisba), "
-    "trigger patterns, name rules and partial names"
+    "trigger patterns, name rules and partial names, read by a CRF entity tagger"
 )
 
 
@@ -66,17 +68,27 @@ def entity_gazetteer(names: Mapping[str, str], rules: bool = False) -> Compiled:
 
 
 def predict_scored(
-    doc: Document, names: Mapping[str, str], rules: bool = False, gazetteer: Gazetteer | None = None
+    doc: Document,
+    names: Mapping[str, str],
+    rules: bool = False,
+    gazetteer: Gazetteer | None = None,
+    tagger: EntityTagger | bool = True,
 ) -> tuple[AnnotationSet, dict[str, float]]:
     """Predicted entities and quantities of one document, and the score of each entity by its id.
 
     ``names`` (name -> label) are matched first; with ``rules`` the curated and library gazetteers,
-    trigger patterns and partial names are added. ``gazetteer``, when given, is
-    ``entity_gazetteer(names, rules)`` built once by the caller.
+    trigger patterns and partial names are added, and the entity tagger decides the entities from
+    them: ``tagger`` is the model shipped with the package (True), another one, or none (False: the
+    rules' predictions as they are). ``gazetteer``, when given, is ``entity_gazetteer(names, rules)``
+    built once by the caller.
     """
     if gazetteer is None:
         gazetteer = entity_gazetteer(names, rules)
-    found = find_entities(doc.text, gazetteer, rules=rules) if gazetteer else []
+    model = (shipped_tagger() if tagger is True else tagger or None) if rules else None
+    if model is not None:
+        found = tag_document(doc, gazetteer, model)
+    else:
+        found = find_entities(doc.text, gazetteer, rules=rules) if gazetteer else []
     entities = [Entity("", p.start, p.end, doc.text[p.start : p.end], p.label) for p in found]
     scores = [p.score for p in found]
     sentence_ends = {s.start: s.end for s in doc.sentences}
@@ -96,7 +108,7 @@ def predict_scored(
             "annotators": [
                 {
                     "id": MODEL_VERSION,
-                    "kind": "rules",
+                    "kind": "rules" if model is None else "model",
                     "description": MODEL_DESCRIPTION,
                 }
             ],
@@ -108,10 +120,14 @@ def predict_scored(
 
 
 def predict(
-    doc: Document, names: Mapping[str, str], rules: bool = False, gazetteer: Gazetteer | None = None
+    doc: Document,
+    names: Mapping[str, str],
+    rules: bool = False,
+    gazetteer: Gazetteer | None = None,
+    tagger: EntityTagger | bool = True,
 ) -> AnnotationSet:
     """Predicted entities and quantities of one document, in the canonical shape."""
-    return predict_scored(doc, names, rules, gazetteer)[0]
+    return predict_scored(doc, names, rules, gazetteer, tagger)[0]
 
 
 _Item = TypeVar("_Item", Entity, Quantity)

@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         annotate.add_preannotate,
         annotate.add_quantities,
         annotate.add_gazetteer,
+        annotate.add_train,
         view.add_view,
         export.add_export,
         export.add_import,
