@@ -81,10 +81,10 @@ def _score_rows(score: PreannotatorScore) -> list[list[object]]:
 
 
 _SETS = {
-    "development": "development: tuned while looking at it",
+    "development": "development: rules tuned while looking at it; the entity tagger trained on it (seen text)",
     "development_2": "development 2: written later on new topics, frozen, measured, then tuned on",
     "development_3": "development 3: other outlets' styles and phrasings, frozen, measured, then tuned on",
-    "held_out": "held out: never used for tuning",
+    "held_out": "held out: never used for tuning or training",
 }
 
 
