@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -242,25 +242,21 @@ def _shape(value: Any, max_depth: int) -> FastParse | None:
         deeper: list[Any] = []
         push = deeper.append
         for item in level:
-            if type(item) is dict:
-                for key, sub in item.items():
-                    kind = type(sub)
-                    if kind is dict or kind is list:
-                        push(sub)
-                    elif kind is float:
-                        if not math.isfinite(sub) or abs(sub) >= _WIDE:
-                            return None
-                        if sub.is_integer():
-                            integral.append((item, key))
-            else:
-                for sub in item:
-                    kind = type(sub)
-                    if kind is dict or kind is list:
-                        push(sub)
-                    elif kind is float:
-                        if not math.isfinite(sub) or abs(sub) >= _WIDE:
-                            return None
-                        in_array = in_array or sub.is_integer()
+            # (key, member) of an object; (None, item) of an array, whose items are not located
+            pairs = item.items() if type(item) is dict else zip(repeat(None), item)
+            for key, sub in pairs:
+                kind = type(sub)
+                if kind is dict or kind is list:
+                    push(sub)
+                elif kind is float:
+                    if not math.isfinite(sub) or abs(sub) >= _WIDE:
+                        return None
+                    if not sub.is_integer():
+                        continue
+                    if key is None:
+                        in_array = True
+                    else:
+                        integral.append((item, key))
         if not deeper:
             return FastParse(value, integral, in_array)
         level = deeper
