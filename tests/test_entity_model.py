@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from furat.annotate.entity_model import (
     MODEL_FILE,
     SIDECAR_FILE,
@@ -17,8 +19,10 @@ from furat.annotate.entity_model import (
     tag_document,
     train,
     training_documents,
+    write_model,
 )
 from furat.annotate.preannotate import curated_gazetteer, entity_gazetteer, predict_scored
+from furat.core.findings import FuratError
 from furat.core.model import Document, Meta, Segment
 from furat.core.repo import Repo
 from furat.corpus.segment import paragraph_spans, sentence_spans
@@ -105,7 +109,15 @@ def test_seed_gold_is_scored_by_models_that_never_saw_the_document(root: Path) -
 
 
 def test_training_without_gold_is_refused_and_writes_nothing(repo: Path) -> None:
+    model, sidecar = repo / "model.crfsuite", repo / "model.json"
+    with pytest.raises(FuratError) as caught:
+        write_model(repo, model, sidecar)
+    assert caught.value.findings[0].code == "gold-missing" and caught.value.exit_code == 2
+    assert not model.exists() and not sidecar.exists()
+
+
+def test_the_model_of_a_package_outside_the_repository_is_never_written(repo: Path) -> None:
     before = MODEL_FILE.read_bytes()
     result = run_furat("--root", str(repo), "train", "entities")
-    assert result.returncode == 2 and "error[gold-missing]" in result.stderr
+    assert result.returncode == 2 and "error[outside-repo]" in result.stderr and "Traceback" not in result.stderr
     assert MODEL_FILE.read_bytes() == before

@@ -77,7 +77,9 @@ def test_gazetteer_check_finds_a_stale_names_file_and_gazetteer_rewrites_it(
     monkeypatch.setattr(gazetteers, "GEONAMES_FILE", stale)
     assert main(["gazetteer", "--check"]) == 1
     assert "gazetteer-stale" in capsys.readouterr().err
-    assert main(["gazetteer"]) == 0
+    assert main(["gazetteer"]) == 2  # the file is not in the repository worked on: nothing is written
+    assert "outside-repo" in capsys.readouterr().err
+    assert main(["--root", str(tmp_path), "gazetteer"]) == 0
     assert stale.read_text(encoding="utf-8") == "".join(lines)
     assert main(["gazetteer", "--check"]) == 0
 

