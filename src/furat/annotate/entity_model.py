@@ -32,6 +32,7 @@ from furat.annotate.gazetteers import Compiled, Gazetteer, library_gazetteer, me
 from furat.annotate.normalize import tokens
 from furat.core.annotation import AnnotationSet, Entity
 from furat.core.findings import Finding, FuratError
+from furat.core.jsonio import write_files_atomically
 from furat.core.model import Document
 from furat.core.repo import Repo
 
@@ -197,7 +198,7 @@ def corpus_loo_taggers(root: Path) -> dict[str, EntityTagger]:
             if doc.key.startswith("./") and others:  # with nothing else to learn from, the rules alone score it
                 model = train(others)
                 _LOO[key][doc.key[2:]] = EntityTagger(model)
-                _atomic_write(cached[doc.key[2:]], model, cache=True)
+                _cache_write(cached[doc.key[2:]], model)
     return _LOO[key]
 
 
@@ -300,30 +301,24 @@ def tag_sentences(
     return found
 
 
-def _atomic_write(path: Path, data: bytes, cache: bool = False) -> None:
-    if cache:  # a cache that cannot be written is only slower next time
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, data)
-        except OSError:
-            pass
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def _cache_write(path: Path, data: bytes) -> None:
+    """Keep ``data`` in the cache (atomically); a cache that cannot be written is only slower next time."""
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def write_model(root: Path, model_file: Path = MODEL_FILE, sidecar_file: Path = SIDECAR_FILE) -> dict[str, Any]:
-    """Train on every training set of ``root`` and write the model and its sidecar (each atomically,
-    the model first). Returns the sidecar."""
+    """Train on every training set of ``root`` and write the model and its sidecar, both or neither
+    (``write_files_atomically``). Returns the sidecar."""
     for path in (model_file, sidecar_file):  # the package data of a checkout, never an installed copy
         if not path.resolve().is_relative_to(root.resolve()):
             message = f"{path} is not in the repository {root}: run from a checkout (`pip install -e`)"
@@ -337,8 +332,7 @@ def write_model(root: Path, model_file: Path = MODEL_FILE, sidecar_file: Path = 
         "training_dirs": [d.as_posix() for d in TRAINING_DIRS],
         "training_files": training_hashes(root),
     }
-    _atomic_write(model_file, model)
-    _atomic_write(sidecar_file, (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode())
+    write_files_atomically({model_file: model, sidecar_file: json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"})
     return sidecar
 
 

@@ -57,9 +57,10 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write(path: Path, content: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(content)
+def _write(path: Path, content: str | bytes) -> None:
+    data = content if isinstance(content, bytes) else content.encode("utf-8")  # text is written with LF as given
+    with open(path, "wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -136,8 +137,8 @@ def _refuse_escapes(base: Path, targets: list[Path]) -> None:
             raise FuratError([Finding(target.as_posix(), 0, "io-error", "is a folder; cannot write a file there")], 2)
 
 
-def commit_files(files: Mapping[Path, str]) -> None:
-    """Write every file or none, surviving a kill at any moment (see the module's docstring)."""
+def commit_files(files: Mapping[Path, str | bytes]) -> None:
+    """Write every file (text, or bytes as they are) or none, surviving a kill at any moment (see the module)."""
     if not files:
         return
     targets = [Path(p).absolute() for p in files]

@@ -73,7 +73,7 @@ def dumps(value: Any) -> str:
     return _dump(value, 0) + "\n"
 
 
-def write_files_atomically(files: Mapping[Path, str]) -> None:
+def write_files_atomically(files: Mapping[Path, str | bytes]) -> None:
     """Write every file or none, even across a crash (``furat.core.journal``)."""
     from furat.core.journal import commit_files
 
