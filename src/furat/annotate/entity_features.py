@@ -6,7 +6,8 @@ keeps its clitics) with BIO tags. Each token is described by:
 - its normalized form (``normalize.fold``), the form without proclitics and article, their letters,
   prefixes and suffixes of that stem, its shape and its frequency in Arabic text (``wordfreq``: rare
   words are more often names);
-- the same for the two tokens on each side;
+- the form, stem, shape and class words of the two tokens on each side, and of the next and the previous
+  token also their proclitics, last letters and frequency (``قطر`` before ``للطاقة`` is a company's name);
 - the gazetteers (curated, CLDR, ISO 3166, GeoNames, nisba, and the names given by the caller): the BIO
   label of the gazetteer match the token is in, and the label of the stem alone;
 - class and trigger words of the rules (titles, organisation, facility, place and event heads, given
@@ -46,7 +47,7 @@ from furat.corpus.segment import token_spans
 
 __all__ = ["FEATURE_VERSION", "Sentence", "document_sentences", "strip_proclitics"]
 
-FEATURE_VERSION = "furat-entity-features-1"
+FEATURE_VERSION = "furat-entity-features-2"
 
 _CLASSES = (
     ("title", TITLES),
@@ -172,6 +173,10 @@ def document_sentences(doc: Document, gazetteer: Gazetteer) -> list[Sentence]:
                         if "class=" + name in words[j]:
                             f[f"{d}:class={name}"] = 1.0
                     if abs(d) == 1:
+                        f[f"{d}:clitics"] = words[j]["clitics"]
+                        f[f"{d}:s3"] = words[j]["s3"]
+                        if "zipf" in words[j]:
+                            f[f"{d}:zipf"] = words[j]["zipf"]
                         f[f"{d}:rule"] = _bio(by_rule[j], spans[j][0], by_rule[j - 1] if j else None)
                         f[f"{d}:gaz"] = _bio(by_list[j], spans[j][0], by_list[j - 1] if j else None)
                         f[f"{d}:rule|rule"] = f"{f[f'{d}:rule']}|{f['rule']}"
