@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,6 +39,7 @@ from furat.core.model import Document
 from furat.core.repo import Repo
 
 __all__ = [
+    "CORPUS_FOLDS",
     "MIN_SCORE",
     "MODEL_FILE",
     "PARAMS",
@@ -44,7 +47,7 @@ __all__ = [
     "TRAINING_DIRS",
     "EntityTagger",
     "TrainingDocument",
-    "corpus_loo_taggers",
+    "corpus_fold_taggers",
     "proclitic_letters",
     "shipped_tagger",
     "stale_reason",
@@ -178,39 +181,79 @@ def train(documents: Sequence[TrainingDocument], params: Mapping[str, Any] | Non
         return path.read_bytes()
 
 
-_LOO: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, EntityTagger]] = {}
+# The corpus's gold documents are scored in this many folds by document: each by a model trained on every
+# training document but those of its fold (two models, trained side by side on two cores).
+CORPUS_FOLDS = 2
+_FOLD_TAGGERS: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, EntityTagger]] = {}
 
 
-def corpus_loo_taggers(root: Path) -> dict[str, EntityTagger]:
-    """For each gold document of the corpus, a model trained on every training document but it (made
-    once per process for the same training files)."""
+def corpus_fold_taggers(root: Path) -> dict[str, EntityTagger]:
+    """For each gold document of the corpus, a model that never saw it: the corpus's gold documents are
+    cut into ``CORPUS_FOLDS`` folds (in order of their id, every k-th together), and each fold's model is
+    trained on every training document outside the fold. Made once per process for the same training
+    files, and kept in the cache between runs."""
     hashes = training_hashes(root)
     key = (str(root.resolve()), tuple(sorted(hashes.items())))
-    if key not in _LOO:
-        cached = {doc_id: _cache_file(hashes, doc_id) for doc_id in Repo(root).gold_sets()}
-        if all(path.is_file() for path in cached.values()):
-            _LOO[key] = {doc_id: EntityTagger(path.read_bytes()) for doc_id, path in cached.items()}
-            return _LOO[key]
+    if key in _FOLD_TAGGERS:
+        return _FOLD_TAGGERS[key]
+    corpus = sorted(Repo(root).gold_sets())
+    k = min(CORPUS_FOLDS, len(corpus))
+    folds = [corpus[f::k] for f in range(k)]
+    cached = [_cache_file(hashes, fold) for fold in folds]
+    if all(path.is_file() for path in cached):
+        models = [path.read_bytes() for path in cached]
+    else:
         documents = training_documents(root)
-        _LOO[key] = {}
-        for doc in documents:
-            others = [d for d in documents if d is not doc]
-            if doc.key.startswith("./") and others:  # with nothing else to learn from, the rules alone score it
-                model = train(others)
-                _LOO[key][doc.key[2:]] = EntityTagger(model)
-                _cache_write(cached[doc.key[2:]], model)
-    return _LOO[key]
+        outside = [
+            [i for i, d in enumerate(documents) if not (d.key.startswith("./") and d.key[2:] in fold)] for fold in folds
+        ]
+        models = _train_each(documents, outside)
+        for path, model in zip(cached, models, strict=True):
+            if model:
+                _cache_write(path, model)
+    taggers: dict[str, EntityTagger] = {}
+    for fold, model in zip(folds, models, strict=True):
+        if model:  # a fold with nothing else to learn from: the rules alone score it
+            tagger = EntityTagger(model)
+            taggers |= dict.fromkeys(fold, tagger)
+    _FOLD_TAGGERS[key] = taggers
+    return taggers
 
 
-def _cache_file(hashes: Mapping[str, str], doc_id: str) -> Path:
-    """Where the model trained without ``doc_id`` is kept between runs: named by the sha256 of what
-    it is made from (the feature version, the parameters, the code of this package's ``annotate``
-    stage and every training file's hash)."""
-    digest = hashlib.sha256(json.dumps([FEATURE_VERSION, PARAMS, doc_id, sorted(hashes.items())]).encode())
+_SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
+
+
+def _train_on(indices: Sequence[int]) -> bytes:
+    documents: Sequence[TrainingDocument] = _SHARED["documents"]
+    chosen = [documents[i] for i in indices]
+    return train(chosen) if any(d.sentences for d in chosen) else b""
+
+
+def _train_each(documents: Sequence[TrainingDocument], subsets: Sequence[Sequence[int]]) -> list[bytes]:
+    """A model for each subset of ``documents`` (by index; empty bytes for a subset with no sentence):
+    on every core this process may use (forked workers; one training runs on one core)."""
+    from furat.check.parallel import workers_available
+
+    workers = min(workers_available(), len(subsets))
+    _SHARED["documents"] = documents
+    try:
+        if workers < 2 or multiprocessing.parent_process() is not None:
+            return [_train_on(subset) for subset in subsets]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_train_on, subsets))
+    finally:
+        _SHARED.clear()
+
+
+def _cache_file(hashes: Mapping[str, str], left_out: Sequence[str]) -> Path:
+    """Where the model trained without the corpus documents ``left_out`` is kept between runs: named by
+    the sha256 of what it is made from (the feature version, the parameters, the documents left out, the
+    code of this package's ``annotate`` stage and every training file's hash)."""
+    digest = hashlib.sha256(json.dumps([FEATURE_VERSION, PARAMS, list(left_out), sorted(hashes.items())]).encode())
     for source in [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).with_name("gazetteer.json")]:
         digest.update(source.read_bytes())
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return home / "furat" / "entity-loo" / f"{digest.hexdigest()}.crfsuite"
+    return home / "furat" / "entity-folds" / f"{digest.hexdigest()}.crfsuite"
 
 
 class EntityTagger:

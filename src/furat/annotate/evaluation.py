@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from furat.annotate.agreement import SpanScore, agreement, match_spans
-from furat.annotate.entity_model import EntityTagger, corpus_loo_taggers
+from furat.annotate.entity_model import CORPUS_FOLDS, EntityTagger, corpus_fold_taggers
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding, FuratError
 from furat.core.model import Document
@@ -197,9 +197,10 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     """Precision/recall of the pre-annotator against the gold annotations.
 
     Entities are predicted with the names of the gold of the *other* documents (plus the curated
-    list, the library gazetteers and the rules), and by an entity tagger trained on every training
-    document but the one scored (``entity_model.corpus_loo_taggers``), so no document is scored with
-    its own gold: leave one document out. Quantities come from the recognizer, which never sees gold.
+    list, the library gazetteers and the rules: leave one document out), and by an entity tagger that
+    never saw the document (``entity_model.corpus_fold_taggers``: trained on every training document but
+    the corpus documents of its fold), so no document is scored with its own gold. Quantities come from
+    the recognizer, which never sees gold.
     Matches are exact spans with equal labels (entities) or equal units (quantities).
     """
     from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer, load_gold
@@ -213,7 +214,7 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     def names(doc_id: str) -> dict[str, str]:
         return {**curated_gazetteer(), **gold_gazetteer(a for d, a in gold.items() if d != doc_id)}
 
-    taggers = corpus_loo_taggers(root)
+    taggers = corpus_fold_taggers(root)
     return _score_against(gold, documents, names, lambda doc_id: taggers.get(doc_id, False))
 
 
@@ -278,13 +279,14 @@ def preannotator_table(root: Path) -> str:
     agree = score.quantity_value_agreement
     values = "-" if agree is None else f"{agree:.3f}"
     text = (
-        f"**On the corpus's gold** ({score.documents} documents, leave one document out):\n\n"
+        f"**On the corpus's gold** ({score.documents} documents, none scored with its own gold):\n\n"
         + "\n".join(header + _rows(score, "quantities (recognizer)"))
         + "\n\nComputed by `furat eval preannotator`: exact spans, with equal labels (entities) or units "
         "(quantities). The entity names taken from the gold for each document are those of the other documents "
         "(leave one document out), beside the curated list, the CLDR, GeoNames and nisba gazetteers and the "
-        "trigger rules; the entity tagger that reads them is trained on every training text but the document "
-        f"scored. Normalized values are equal on {values} of the matched quantities."
+        "trigger rules; the entity tagger that reads them never saw the document: the corpus's gold documents are "
+        f"cut into {CORPUS_FOLDS} folds, and each fold is tagged by a model trained on every training text outside "
+        f"it. Normalized values are equal on {values} of the matched quantities."
     )
     unseen = unseen_scores(root)
     if unseen is not None:

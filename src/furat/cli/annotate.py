@@ -128,7 +128,8 @@ def _eval_preannotator(root: Path, as_json: bool) -> int:
         print(json.dumps(data, indent=2))
         return 0
     print(
-        f"== seed gold: the corpus's {score.documents} gold documents (exact spans; entities leave one document out) =="
+        f"== seed gold: the corpus's {score.documents} gold documents "
+        "(exact spans; no document scored with its own gold) =="
     )
     print(_table(_score_rows(score)))
     agree = score.quantity_value_agreement

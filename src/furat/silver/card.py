@@ -13,7 +13,7 @@ from furat.dataset.card import CONFIG_ROWS, LICENSE_DETAILS, LICENSE_NAME, TAGS,
 __all__ = ["GOLD_EVALUATION", "HELD_OUT_EVALUATION", "UNSEEN_EVALUATION", "scores", "write_card"]
 
 
-GOLD_EVALUATION = "the corpus gold, leave one document out (furat eval preannotator)"
+GOLD_EVALUATION = "the corpus gold, no document scored with its own gold (furat eval preannotator)"
 UNSEEN_EVALUATION = (
     "the development sets tests/fixtures/preannotate_dev and preannotate_dev2, constructed texts the rules were tuned "
     "on while looking at their errors: development figures (furat eval preannotator)"
