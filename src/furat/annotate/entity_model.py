@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +32,7 @@ from furat.annotate.gazetteers import Compiled, Gazetteer, library_gazetteer, me
 from furat.annotate.normalize import tokens
 from furat.core.annotation import AnnotationSet, Entity
 from furat.core.findings import Finding, FuratError
+from furat.core.forking import fork_map, inherited
 from furat.core.jsonio import write_files_atomically
 from furat.core.model import Document
 from furat.core.repo import Repo
@@ -125,11 +124,11 @@ def training_documents(root: Path, dirs: Sequence[Path] = TRAINING_DIRS) -> list
     """Every gold document of the training sets with its features. A corpus document's rules see the
     gold names of the other corpus documents only; a constructed text's see all of the corpus's."""
     corpus_gold = Repo(root).gold_sets()
+    whole = feature_gazetteer({**_curated(), **_gold_names(corpus_gold.values())})
     out = []
     for folder in _present(root, dirs):
         repo = Repo(root / folder)
         gold = corpus_gold if folder == Path(".") else repo.gold_sets()
-        whole = feature_gazetteer({**_curated(), **_gold_names(corpus_gold.values())})
         for doc_id in sorted(gold):
             if folder == Path("."):
                 others = (a for d, a in corpus_gold.items() if d != doc_id)
@@ -220,11 +219,8 @@ def corpus_fold_taggers(root: Path) -> dict[str, EntityTagger]:
     return taggers
 
 
-_SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
-
-
 def _train_on(indices: Sequence[int]) -> bytes:
-    documents: Sequence[TrainingDocument] = _SHARED["documents"]
+    documents: Sequence[TrainingDocument] = inherited()["documents"]
     chosen = [documents[i] for i in indices]
     return train(chosen) if any(d.sentences for d in chosen) else b""
 
@@ -234,15 +230,7 @@ def _train_each(documents: Sequence[TrainingDocument], subsets: Sequence[Sequenc
     on every core this process may use (forked workers; one training runs on one core)."""
     from furat.check.parallel import workers_available
 
-    workers = min(workers_available(), len(subsets))
-    _SHARED["documents"] = documents
-    try:
-        if workers < 2 or multiprocessing.parent_process() is not None:
-            return [_train_on(subset) for subset in subsets]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_train_on, subsets))
-    finally:
-        _SHARED.clear()
+    return list(fork_map(_train_on, subsets, min(workers_available(), len(subsets)), documents=documents))
 
 
 def _cache_file(hashes: Mapping[str, str], left_out: Sequence[str]) -> Path:

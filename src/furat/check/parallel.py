@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from furat.check.validate import CheckRun, FileContext, check_files, refuse_on_errors, validate_with
 from furat.core.findings import Finding
+from furat.core.forking import fork_map, inherited
 
 __all__ = [
     "MIN_PARALLEL_FILES",
@@ -28,7 +26,6 @@ __all__ = [
 ]
 
 MIN_PARALLEL_FILES = 400  # below this, starting processes costs more than it saves
-_SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
 
 
 def workers_available() -> int:
@@ -42,7 +39,7 @@ def document_of(root: Path, path: Path) -> str:
 
 
 def _check_chunk(chunk: tuple[list[Path], list[Path]]) -> list[Finding]:
-    ctx: FileContext = _SHARED["ctx"]
+    ctx: FileContext = inherited()["ctx"]
     run = CheckRun(ctx.root)
     check_files(run, chunk[0], chunk[1], ctx, None)
     return run.findings
@@ -75,14 +72,9 @@ def validate_repo_parallel(root: Path, workers: int | None = None) -> list[Findi
         if workers < 2 or len(corpus) + len(annotations) < MIN_PARALLEL_FILES:
             check_files(run, corpus, annotations, ctx, reported)
             return
-        _SHARED.update(ctx=ctx)
-        try:
-            chunks = _chunks(ctx.root, corpus, annotations, workers * 8)
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                for part in pool.map(_check_chunk, chunks):
-                    run.findings.extend(part)
-        finally:
-            _SHARED.clear()
+        chunks = _chunks(ctx.root, corpus, annotations, workers * 8)
+        for part in fork_map(_check_chunk, chunks, workers, ctx=ctx):
+            run.findings.extend(part)
 
     return validate_with(root, None, parallel, gold_in_files=True)
 

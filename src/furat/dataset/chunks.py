@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,6 +20,7 @@ from furat.check.parallel import document_of
 from furat.check.validate import CheckRun, FileContext, check_files, validate_with
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding
+from furat.core.forking import fork_map, inherited
 from furat.core.model import Document
 from furat.dataset.rows import document_rows
 from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_document
@@ -30,7 +29,6 @@ __all__ = ["BATCH", "Run", "Spill", "spill_path", "validate_and_write"]
 
 BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
 YOUNG = 20_000  # allocations between two collections of young objects during the pass (Python's default: 700)
-_SHARED: dict[str, Any] = {}  # what forked workers read instead of receiving it pickled
 
 Run = tuple[list[DocumentSummary], list[Finding], dict[tuple[str, str], int]]
 
@@ -93,11 +91,12 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
     Rows are made from the data the checks parsed, so each file is read once; a document whose
     corpus or gold file gave an error gives no rows (the build is refused then anyway).
     """
-    root: Path = _SHARED["root"]
-    work: Path = _SHARED["work"]
-    features: Mapping[str, Any] = _SHARED["features"]
-    bio: Mapping[str, int] = _SHARED["bio"]
-    docs: list[_Doc] = _SHARED["runs"][index]
+    shared = inherited()
+    root: Path = shared["root"]
+    work: Path = shared["work"]
+    features: Mapping[str, Any] = shared["features"]
+    bio: Mapping[str, int] = shared["bio"]
+    docs: list[_Doc] = shared["runs"][index]
     run = CheckRun(root)
     spills: dict[tuple[str, str], Spill] = {
         (c, s): Spill(spill_path(work, index, c, s), features[c].arrow_schema) for c in CONFIGS for s in SPLITS
@@ -106,7 +105,7 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
     notes: list[Finding] = []
     for item in docs:  # one document at a time: what a worker holds does not grow with the run
         passed: dict[Path, Any] = {}
-        check_files(run, [item.corpus] if item.corpus else [], item.annotations, _SHARED["ctx"], None, passed)
+        check_files(run, [item.corpus] if item.corpus else [], item.annotations, shared["ctx"], None, passed)
         data = passed.get(item.corpus) if item.corpus is not None else None
         gold = passed.get(item.gold) if item.gold is not None else None
         if data is None or (item.gold is not None and gold is None):
@@ -172,19 +171,10 @@ def validate_and_write(
         features, bio = prepare()
         pieces = max(1, workers * 8) if workers > 1 else 1
         runs, stray_corpus, stray_annotations = _runs(ctx.root, splits, corpus, annotations, pieces)
-        _SHARED.update(root=ctx.root, work=work, features=features, bio=bio, runs=runs, ctx=ctx)
-        try:
-            with _collector_for_the_pass():
-                if workers > 1 and len(runs) > 1:
-                    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                        outcomes = pool.map(_write_run, range(len(runs)))
-                        for outcome, findings in outcomes:
-                            _collect(run, results, outcome, findings, done)
-                else:
-                    for index in range(len(runs)):
-                        _collect(run, results, *_write_run(index), done)
-        finally:
-            _SHARED.clear()
+        shared = {"root": ctx.root, "work": work, "features": features, "bio": bio, "runs": runs, "ctx": ctx}
+        with _collector_for_the_pass():
+            for outcome, findings in fork_map(_write_run, range(len(runs)), workers, **shared):
+                _collect(run, results, outcome, findings, done)
         check_files(run, stray_corpus, stray_annotations, ctx, reported)
 
     findings = validate_with(root, None, checker, gold_in_files=True)
