@@ -4,8 +4,13 @@ coordinated and bracketed names, and a name found once propagated to its other m
 
 from __future__ import annotations
 
-from furat.annotate.entities import find_entities
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from furat.annotate.entities import entities_with_and_without_rules, find_entities
+from furat.annotate.entity_words import Prediction, resolve
 from furat.annotate.gazetteers import library_gazetteer
+from furat.core.model import Document
 
 
 def _found(text: str) -> list[tuple[str, str]]:
@@ -122,3 +127,35 @@ def test_a_club_after_nadi_and_a_stadium_with_a_name_in_ba() -> None:
 def test_an_outlet_after_a_statement_noun_and_no_person_after_a_title_and_fi() -> None:
     found = _found("وقال الوزير في تصريح لـ«العربي الجديد» إن المفاوضات مستمرة.")
     assert found == [("العربي الجديد", "ORG")]
+
+
+def _plain_resolve(candidates: list[Prediction]) -> list[Prediction]:
+    """Overlaps keep the longest span, then the higher score, then the leftmost: the rule as written."""
+    chosen: list[Prediction] = []
+    for p in sorted(candidates, key=lambda c: (-(c.end - c.start), -c.score, c.start)):
+        if all(p.end <= q.start or q.end <= p.start for q in chosen):
+            chosen.append(p)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 8), st.sampled_from([0.5, 0.7, 0.9])).map(
+            lambda t: Prediction(t[0], t[0] + t[1], "ORG", t[2], "test")
+        ),
+        max_size=25,
+    )
+)
+def test_overlapping_predictions_are_resolved_as_the_rule_says(candidates: list[Prediction]) -> None:
+    assert resolve(candidates) == _plain_resolve(candidates)
+
+
+def test_the_rules_and_the_lists_alone_find_in_one_pass_what_they_find_apart(
+    documents: dict[str, Document],
+) -> None:
+    gazetteer = library_gazetteer()
+    for doc in documents.values():
+        both = entities_with_and_without_rules(doc.text, gazetteer)
+        assert both == (find_entities(doc.text, gazetteer), find_entities(doc.text, gazetteer, rules=False))
+        assert both[1] and len(both[0]) > len(both[1])

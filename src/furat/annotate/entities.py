@@ -91,11 +91,12 @@ from furat.annotate.entity_words import (
     _unsuffixed,
     _written,
     _zipf,
+    resolve,
 )
-from furat.annotate.gazetteers import Entry, Gazetteer, longest, nisba_forms
+from furat.annotate.gazetteers import Entry, Gazetteer, first_words, nisba_forms
 from furat.annotate.normalize import Token, fold, tokens
 
-__all__ = ["Prediction", "find_entities"]
+__all__ = ["Prediction", "entities_with_and_without_rules", "find_entities"]
 
 SCORE = {
     "EVENT-trigger": 0.6,
@@ -145,12 +146,12 @@ def _joined_runs(text: str, words: Sequence[Token]) -> list[int]:
 
 def _gazetteer_matches(text: str, words: Sequence[Token], gazetteer: Gazetteer) -> list[Prediction]:
     found: list[Prediction] = []
-    most = longest(gazetteer)
+    firsts = first_words(gazetteer)  # no name is longer than the longest that starts with its first word
     runs = _joined_runs(text, words)
     for i, first in enumerate(words):
         for stripped, head in _variants(first.norm):
             hit = None
-            for n in range(min(most, runs[i] + 1), 0, -1):  # names never run over punctuation
+            for n in range(min(firsts.get(head, 0), runs[i] + 1), 0, -1):  # names never run over punctuation
                 entry = gazetteer.get((head, *(w.norm for w in words[i + 1 : i + n])))
                 if entry is not None:
                     hit = (n, entry)
@@ -502,15 +503,6 @@ def _partial_keys(text: str, people: Sequence[Prediction]) -> dict[tuple[str, ..
     return keys
 
 
-def _resolve(candidates: Sequence[Prediction]) -> list[Prediction]:
-    """Non-overlapping predictions: the longest first, then the higher score, then the leftmost."""
-    chosen: list[Prediction] = []
-    for p in sorted(candidates, key=lambda c: (-(c.end - c.start), -c.score, c.start)):
-        if all(p.end <= q.start or q.end <= p.start for q in chosen):
-            chosen.append(p)
-    return sorted(chosen, key=lambda c: c.start)
-
-
 # Sources whose names are found by a rule, not a list: a name they find once is propagated.
 _RULE_SOURCES = ("ORG-", "GPE-class", "LOC-class", "PER-")
 
@@ -557,42 +549,47 @@ def _blocked(words: Sequence[Token], taken: Sequence[Prediction]) -> list[bool]:
 def find_entities(text: str, gazetteer: Gazetteer, rules: bool = True) -> list[Prediction]:
     """Entity predictions for ``text``: gazetteer matches, and with ``rules`` the trigger patterns and
     partial names."""
+    return entities_with_and_without_rules(text, gazetteer, rules)[0 if rules else 1]
+
+
+def entities_with_and_without_rules(
+    text: str, gazetteer: Gazetteer, rules: bool = True
+) -> tuple[list[Prediction], list[Prediction]]:
+    """``find_entities`` with rules (empty unless ``rules``) and without: the words are read and the
+    gazetteer matched once for both."""
     words = tokens(text)
     _TEXT.written = {}
     for word in words:
         _TEXT.written.setdefault(word.norm, word.plain)
-    candidates = _gazetteer_matches(text, words, gazetteer)
-    if rules:
-        candidates = common_nouns(text, words, candidates)
-        candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
-        candidates += definite_outlets(text, words, gazetteer) + wars(text, words, gazetteer)
-        candidates += [p for rule in (teams, basins, named_after_trade) for p in rule(text, words, gazetteer)]
-        candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
-        candidates += clubs(text, words, gazetteer)
-        candidates += coordinated(text, words, _resolve(candidates))
-        candidates += bracketed(text, _resolve(candidates)) + official_names(text, words, candidates)
-        candidates += _propagated(text, words, _resolve(candidates), candidates)
-        candidates += places_by_context(text, words, _resolve(candidates))
-        first = _resolve(candidates)
-        people = _person_triggers(text, words, first)
-        blocked = _blocked(words, first)
-        people += given_name_people(text, words, blocked, _name_end)
-        people += apposition_people(text, words, blocked, _name_word, _name_end)
-        candidates += people + named_by_adjective(
-            text, words, gazetteer, _blocked(words, _resolve(candidates + people))
-        )
-        candidates += nicknames(text, _resolve(candidates))
-        candidates += _propagated(text, words, _resolve(candidates), candidates, labels=("PER",))
-        known = [p for p in _resolve(candidates) if p.label == "PER"]
-        partial = _partial_keys(text, known)
-        if partial:
-            linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
-            candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
-    return (
-        nisba_adjectives(text, words, merge_people(text, words, _resolve(candidates)))
-        if rules
-        else _resolve(candidates)
-    )
+    matches = _gazetteer_matches(text, words, gazetteer)
+    listed = resolve(matches)
+    if not rules:
+        return [], listed
+    candidates = list(matches)
+    candidates = common_nouns(text, words, candidates)
+    candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
+    candidates += definite_outlets(text, words, gazetteer) + wars(text, words, gazetteer)
+    candidates += [p for rule in (teams, basins, named_after_trade) for p in rule(text, words, gazetteer)]
+    candidates += class_word_places(text, words, gazetteer) + acronyms(text, words) + quoted_outlets(text)
+    candidates += clubs(text, words, gazetteer)
+    candidates += coordinated(text, words, resolve(candidates))
+    candidates += bracketed(text, resolve(candidates)) + official_names(text, words, candidates)
+    candidates += _propagated(text, words, resolve(candidates), candidates)
+    candidates += places_by_context(text, words, resolve(candidates))
+    first = resolve(candidates)
+    people = _person_triggers(text, words, first)
+    blocked = _blocked(words, first)
+    people += given_name_people(text, words, blocked, _name_end)
+    people += apposition_people(text, words, blocked, _name_word, _name_end)
+    candidates += people + named_by_adjective(text, words, gazetteer, _blocked(words, resolve(candidates + people)))
+    candidates += nicknames(text, resolve(candidates))
+    candidates += _propagated(text, words, resolve(candidates), candidates, labels=("PER",))
+    known = [p for p in resolve(candidates) if p.label == "PER"]
+    partial = _partial_keys(text, known)
+    if partial:
+        linked = {k: Entry("PER", score, "PER-partial") for k, score in partial.items()}
+        candidates += [p for p in _gazetteer_matches(text, words, linked) if p not in candidates]
+    return nisba_adjectives(text, words, merge_people(text, words, resolve(candidates))), listed
 
 
 def nisba_gazetteer(stems: Sequence[str]) -> Gazetteer:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from furat.annotate.entities import find_entities
+from furat.annotate.entities import entities_with_and_without_rules
 from furat.annotate.entity_words import (
     EVENT_HEADS,
     FAC_HEADS,
@@ -96,9 +97,28 @@ def _shape(token: str) -> str:
 
 
 def _word_features(token: str) -> dict[str, float | str]:
+    """The features of a token on its own (read them, do not change them: they may be shared).
+
+    The frequency of a word is of its written form in the text being read, so only the rest is kept
+    from one token to the next (``_form_features``).
+    """
+    form, classes = _form_features(token)
+    if form["shape"] != "arabic":
+        return {**form, **classes}
+    return {
+        **form,
+        "zipf": str(int(_zipf(str(form["w"])))),
+        "stemzipf": str(int(_zipf(str(form["stem"])))),
+        **classes,
+    }
+
+
+@lru_cache(maxsize=1 << 16)
+def _form_features(token: str) -> tuple[dict[str, float | str], dict[str, float | str]]:
+    """The features of a token that depend on its letters alone: its forms, and its class words."""
     norm = fold(token)
     clitics, stem = strip_proclitics(norm)
-    out: dict[str, float | str] = {
+    form: dict[str, float | str] = {
         "w": norm,
         "stem": stem,
         "clitics": clitics,
@@ -109,13 +129,11 @@ def _word_features(token: str) -> dict[str, float | str]:
         "s3": stem[-3:],
         "len": str(min(len(stem), 8)),
     }
-    if out["shape"] == "arabic":
-        out["zipf"] = str(int(_zipf(norm)))
-        out["stemzipf"] = str(int(_zipf(stem)))
+    classes: dict[str, float | str] = {}
     for name, words in _CLASSES:
         if norm in words or _bare(norm) in words:
-            out["class=" + name] = 1.0
-    return out
+            classes["class=" + name] = 1.0
+    return form, classes
 
 
 def _tags(spans: Sequence[tuple[int, int]], found: Sequence[Prediction]) -> list[Prediction | None]:
@@ -135,10 +153,19 @@ def _bio(prediction: Prediction | None, start: int, previous: Prediction | None)
     return ("I-" if previous is prediction and prediction.start < start else "B-") + prediction.label
 
 
+# The names of the features a token takes from its neighbour ``d`` tokens away, made once.
+_NEAR = {
+    d: (f"{d}:w", f"{d}:stem", f"{d}:shape", [("class=" + name, f"{d}:class={name}") for name, _ in _CLASSES])
+    for d in (-2, -1, 1, 2)
+}
+_NEXT = {d: (f"{d}:clitics", f"{d}:s3", f"{d}:zipf", f"{d}:rule", f"{d}:gaz", f"{d}:rule|rule") for d in (-1, 1)}
+
+
 def document_sentences(doc: Document, gazetteer: Gazetteer) -> list[Sentence]:
     """Every sentence of ``doc`` as tokens with features, the rules run with ``gazetteer``."""
-    rules = sorted(find_entities(doc.text, gazetteer, rules=True), key=lambda p: p.start)
-    listed = sorted(find_entities(doc.text, gazetteer, rules=False), key=lambda p: p.start)
+    rules, listed = entities_with_and_without_rules(doc.text, gazetteer)
+    rules = sorted(rules, key=lambda p: p.start)
+    listed = sorted(listed, key=lambda p: p.start)
     out = []
     for sentence in doc.sentences:
         spans = token_spans(doc.text, sentence.start, sentence.end)
@@ -166,22 +193,25 @@ def document_sentences(doc: Document, gazetteer: Gazetteer) -> list[Sentence]:
             for d in (-2, -1, 1, 2):
                 j = i + d
                 if 0 <= j < len(spans):
-                    f[f"{d}:w"] = words[j]["w"]
-                    f[f"{d}:stem"] = words[j]["stem"]
-                    f[f"{d}:shape"] = words[j]["shape"]
-                    for name, _ in _CLASSES:
-                        if "class=" + name in words[j]:
-                            f[f"{d}:class={name}"] = 1.0
-                    if abs(d) == 1:
-                        f[f"{d}:clitics"] = words[j]["clitics"]
-                        f[f"{d}:s3"] = words[j]["s3"]
-                        if "zipf" in words[j]:
-                            f[f"{d}:zipf"] = words[j]["zipf"]
-                        f[f"{d}:rule"] = _bio(by_rule[j], spans[j][0], by_rule[j - 1] if j else None)
-                        f[f"{d}:gaz"] = _bio(by_list[j], spans[j][0], by_list[j - 1] if j else None)
-                        f[f"{d}:rule|rule"] = f"{f[f'{d}:rule']}|{f['rule']}"
+                    near = words[j]
+                    w_key, stem_key, shape_key, class_keys = _NEAR[d]
+                    f[w_key] = near["w"]
+                    f[stem_key] = near["stem"]
+                    f[shape_key] = near["shape"]
+                    for own, key in class_keys:
+                        if own in near:
+                            f[key] = 1.0
+                    if d in _NEXT:
+                        clitics_key, s3_key, zipf_key, rule_key, gaz_key, both_key = _NEXT[d]
+                        f[clitics_key] = near["clitics"]
+                        f[s3_key] = near["s3"]
+                        if "zipf" in near:
+                            f[zipf_key] = near["zipf"]
+                        f[rule_key] = _bio(by_rule[j], spans[j][0], by_rule[j - 1] if j else None)
+                        f[gaz_key] = _bio(by_list[j], spans[j][0], by_list[j - 1] if j else None)
+                        f[both_key] = f"{f[rule_key]}|{f['rule']}"
                 else:
-                    f[f"{d}:w"] = "<s>" if d < 0 else "</s>"
+                    f[_NEAR[d][0]] = "<s>" if d < 0 else "</s>"
             features.append(f)
         out.append(Sentence(tuple(spans), tuple(features), tuple(by_rule)))
     return out

@@ -254,7 +254,7 @@ class EntityTagger:
 
     def tag(self, sentence: Sentence) -> list[tuple[str, float]]:
         """Each token's tag and its marginal probability."""
-        tags = self._tagger.tag([dict(f) for f in sentence.features])
+        tags = self._tagger.tag(sentence.features)
         return [(t, self._tagger.marginal(t, i)) for i, t in enumerate(tags)]
 
 

@@ -8,13 +8,15 @@ of the corpus.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from furat.annotate.gazetteers import Gazetteer
 from furat.annotate.normalize import Token, fold
 
-__all__ = ["Prediction"]
+__all__ = ["Prediction", "resolve"]
 
 _PROCLITIC_1 = "وف"
 _PROCLITIC_2 = "بلك"
@@ -142,7 +144,15 @@ def _written(norm: str) -> str:
 
 
 def _zipf(norm: str) -> float:
-    return _frequency(_written(norm))
+    """The frequency of a word of the text being read, as written there; kept for the text's words."""
+    written = getattr(_TEXT, "written", None)
+    memo: tuple[dict[str, str] | None, dict[str, float]] | None = getattr(_TEXT, "zipf", None)
+    if memo is None or memo[0] is not written:
+        memo = _TEXT.zipf = (written, {})
+    value = memo[1].get(norm)
+    if value is None:
+        value = memo[1][norm] = _frequency(_written(norm))
+    return value
 
 
 @cache
@@ -171,8 +181,12 @@ def _offset_after(text: str, token: Token, letters: int) -> int:
     return i
 
 
+@lru_cache(maxsize=1 << 16)
 def _bare(norm: str) -> str:
-    """The word without one or two leading proclitics (و ف, then ب ل ك), if it has them."""
+    """The word without one or two leading proclitics (و ف, then ب ل ك), if it has them.
+
+    Kept for the most recent words: the rules ask it of every word several times.
+    """
     if norm[:1] in _PROCLITIC_1 and len(norm) > 3:
         norm = norm[1:]
     if norm.startswith("لل") and len(norm) > 3:
@@ -214,3 +228,26 @@ def _proper_noun(norm: str, gazetteer: Gazetteer) -> bool:
     """A place's name or a rare word without a proclitic, definite by itself in a construct (تحرير شعب تيغراي)."""
     rare = len(norm) > 3 and norm[:1] not in "وفبل" and not norm.startswith("ال") and _zipf(norm) < 2.0
     return rare or _proper_place(norm, gazetteer)
+
+
+def resolve(candidates: Sequence[Prediction]) -> list[Prediction]:
+    """Non-overlapping predictions: the longest first, then the higher score, then the leftmost.
+
+    The spans taken so far are kept sorted by start; they do not overlap, so their ends are sorted too,
+    and a new span overlaps one of them exactly when it overlaps the last one that starts before its end.
+    """
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.score, c.start))
+    if any(p.end <= p.start for p in ordered):  # an empty span (the rules make none): the plain test
+        chosen: list[Prediction] = []
+        for p in ordered:
+            if all(p.end <= q.start or q.end <= p.start for q in chosen):
+                chosen.append(p)
+        return sorted(chosen, key=lambda c: c.start)
+    taken: list[Prediction] = []
+    starts: list[int] = []
+    for p in ordered:
+        k = bisect_left(starts, p.end)  # taken[:k] start before p ends
+        if not k or taken[k - 1].end <= p.start:
+            taken.insert(k, p)
+            starts.insert(k, p.start)
+    return taken

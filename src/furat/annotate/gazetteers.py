@@ -260,14 +260,24 @@ def merged(*gazetteers: Gazetteer) -> Gazetteer:
 
 
 class Compiled(dict[tuple[str, ...], Entry]):
-    """A gazetteer built once to match many texts: its longest name is measured once, not per text."""
+    """A gazetteer built once to match many texts: the longest name that starts with each word is
+    measured once, not per text."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         super().__init__(gazetteer)
-        self.longest = max((len(k) for k in gazetteer), default=0)
+        self.firsts = _firsts(gazetteer)
 
 
-def longest(gazetteer: Iterable[tuple[str, ...]]) -> int:
+def first_words(gazetteer: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """The first word of each name, with the number of words of the longest name that starts with it."""
     if isinstance(gazetteer, Compiled):
-        return gazetteer.longest
-    return max(map(len, gazetteer), default=0)
+        return gazetteer.firsts
+    return _firsts(gazetteer)
+
+
+def _firsts(gazetteer: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    firsts: dict[str, int] = {}
+    for key in gazetteer:
+        if key and len(key) > firsts.get(key[0], 0):
+            firsts[key[0]] = len(key)
+    return firsts
