@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 from furat.annotate.entity_classes import (
     basins,
@@ -108,7 +109,8 @@ SCORE = {
 }
 
 
-def _variants(norm: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=1 << 16)
+def _variants(norm: str) -> tuple[tuple[int, str], ...]:
     """(letters stripped, the word without them) for a word with its possible proclitics; لل gives
     the word with ال restored (its span starts after لل)."""
     out = [(0, norm)]
@@ -122,7 +124,7 @@ def _variants(norm: str) -> list[tuple[int, str]]:
             out.append((k + 2, "ال" + rest[2:]))
         elif rest[:1] in _PROCLITIC_2 and len(rest) > 3:
             out.append((k + 1, rest[1:]))
-    return out
+    return tuple(out)
 
 
 def _clitic_plausible(word: str, rest: str, stripped: int) -> bool:
