@@ -26,7 +26,9 @@ from furat.bench.synthetic import synthetic_articles, write_articles
 from furat.core.progress import set_quiet
 from furat.corpus.ingest import build_corpus
 from furat.dataset.features import config_features
+from furat.silver.blocks import plan_blocks
 from furat.silver.card import GOLD_EVALUATION, HELD_OUT_EVALUATION, UNSEEN_EVALUATION
+from furat.silver.duplicates import duplicate_ids
 from furat.silver.run import run_silver
 from furat.silver.steps import CONFIGS, STATE
 
@@ -230,6 +232,13 @@ def test_a_repeated_id_is_found_at_its_file_and_line_for_any_number_of_workers(
         seen.append([(f.path, f.line, f.code, f.message) for f in error.value.findings])
     assert seen[0] == seen[1]
     assert [(path, line) for path, line, _, _ in seen[0]] == [(str(second), 2), (str(second), 4)]
+    # ids dealt into parts by their hash, a few ids a part (at scale, millions): the same findings
+    blocks = plan_blocks([first.resolve(), second.resolve()], 50_000)
+    out = (tmp_path / "out-1-1").resolve()
+    for part_ids in (1, 3, 1000):
+        found = duplicate_ids(out, blocks, part_ids=part_ids)
+        assert [(f.path, f.line, f.code, f.message) for f in found] == seen[0]
+    assert not (out / ".silver" / "id-parts").exists()
     for (_, _, code, message), doc_id, line in zip(seen[0], repeated, (4, 18), strict=True):
         assert code == "silver-duplicate-id"
         assert f"{doc_id!r} is used again (first at {first} line {line})" in message
