@@ -56,3 +56,4 @@ def test_bench_validate_stage_runs_on_a_valid_synthetic_repository(tmp_path: Pat
     stage = json.loads(out.read_text(encoding="utf-8"))["stages"]["validate"]
     assert stage["documents"] == 20 and stage["files"] == 40 and stage["findings"] == 0
     assert stage["json_loads_seconds"] > 0 and stage["plain_jsonschema_seconds"] > 0
+    assert stage["parse_and_schema_seconds"] > 0 and stage["parse_and_schema_valid_files"] == stage["files"]

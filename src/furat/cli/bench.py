@@ -47,7 +47,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             f"plain jsonschema alone {v['plain_jsonschema_seconds']} s ({v['jsonschema_over_parse']}x the parse; "
             f"timed on {v['plain_jsonschema_files_timed']} of {v['files']} files), "
             f"furat validate {v['furat_validate_seconds']} s ({v['validate_over_parse']}x the parse) on "
-            f"{v['processes']} processes, {v['one_process_seconds']} s ({v['one_process_over_floor']}x) on one"
+            f"{v['processes']} processes, {v['one_process_seconds']} s ({v['one_process_over_floor']}x) on one; "
+            f"of it, reading, orjson and the compiled schema alone {v['parse_and_schema_seconds']} s "
+            f"({v['parse_and_schema_over_floor']}x) on {v['processes']} processes"
         )
     print(f"figures written to {args.out}")
     return 0
