@@ -4,12 +4,16 @@ coordinated and bracketed names, and a name found once propagated to its other m
 
 from __future__ import annotations
 
+import pickle
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from furat.annotate.entities import entities_with_and_without_rules, find_entities
 from furat.annotate.entity_words import Prediction, resolve
-from furat.annotate.gazetteers import library_gazetteer
+from furat.annotate.gazetteers import Compiled, library_gazetteer
+from furat.annotate.preannotate import entity_gazetteer
 from furat.core.model import Document
 
 
@@ -138,24 +142,49 @@ def _plain_resolve(candidates: list[Prediction]) -> list[Prediction]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 40), st.integers(0, 8), st.sampled_from([0.5, 0.7, 0.9])).map(
+def _candidates(lengths: st.SearchStrategy[int]) -> st.SearchStrategy[list[Prediction]]:
+    return st.lists(
+        st.tuples(st.integers(0, 40), lengths, st.sampled_from([0.5, 0.7, 0.9])).map(
             lambda t: Prediction(t[0], t[0] + t[1], "ORG", t[2], "test")
         ),
         max_size=25,
     )
-)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_candidates(st.integers(1, 8)))
 def test_overlapping_predictions_are_resolved_as_the_rule_says(candidates: list[Prediction]) -> None:
     assert resolve(candidates) == _plain_resolve(candidates)
 
 
-def test_the_rules_and_the_lists_alone_find_in_one_pass_what_they_find_apart(
+@settings(max_examples=100, deadline=None)
+@given(_candidates(st.integers(0, 2)))
+def test_empty_spans_are_resolved_as_the_rule_says(candidates: list[Prediction]) -> None:
+    assert resolve(candidates) == _plain_resolve(candidates)
+
+
+def test_the_lists_alone_give_the_same_entities_whether_the_rules_run_after_them_or_not(
     documents: dict[str, Document],
 ) -> None:
     gazetteer = library_gazetteer()
     for doc in documents.values():
-        both = entities_with_and_without_rules(doc.text, gazetteer)
-        assert both == (find_entities(doc.text, gazetteer), find_entities(doc.text, gazetteer, rules=False))
-        assert both[1] and len(both[0]) > len(both[1])
+        with_rules, listed = entities_with_and_without_rules(doc.text, gazetteer)
+        assert listed == entities_with_and_without_rules(doc.text, gazetteer, rules=False)[1]
+        assert listed and len(with_rules) > len(listed)
+        assert (with_rules, listed) == (find_entities(doc.text, gazetteer), find_entities(doc.text, gazetteer, False))
+
+
+def test_a_compiled_gazetteer_cannot_be_changed_but_can_be_pickled() -> None:
+    compiled = entity_gazetteer({"شركة الأمل": "ORG"}, rules=False)
+    assert isinstance(compiled, Compiled) and compiled.firsts
+    key, entry = next(iter(compiled.items()))
+    with pytest.raises(TypeError):
+        compiled[("اسم", "جديد")] = entry
+    with pytest.raises(TypeError):
+        compiled.update({("اسم",): entry})
+    with pytest.raises(TypeError):
+        compiled.setdefault(("اسم",), entry)
+    with pytest.raises(TypeError):
+        compiled.pop(key)
+    again = pickle.loads(pickle.dumps(compiled))
+    assert again == compiled and again.firsts == compiled.firsts

@@ -311,3 +311,17 @@ def test_ray_runs_the_tasks_on_a_local_cluster_and_writes_the_same_rows(
     assert result.done == result.blocks and not result.submitted
     assert _files(out) == _files(one_worker)
     assert (out / "README.md").is_file()
+
+
+def test_the_id_parts_on_disk_are_removed_even_when_an_id_file_is_broken(tmp_path: Path) -> None:
+    from furat.silver.blocks import Block
+    from furat.silver.steps import ids_file, write_ids
+
+    blocks = [Block(index, "jsonl", str(tmp_path / "in.jsonl"), 0, 1, 1) for index in range(3)]
+    for block in blocks:
+        write_ids(tmp_path, block.index, [f"doc_{block.index}_{n}" for n in range(5)], ["x"] * 5)
+    assert duplicate_ids(tmp_path, blocks, part_ids=2) == []
+    pq.write_table(pa.table({"name": ["not an id column"]}), ids_file(tmp_path, 2))
+    with pytest.raises(ValueError):  # pyarrow: no column named "id"
+        duplicate_ids(tmp_path, blocks, part_ids=2)
+    assert not list((tmp_path / STATE).glob("id-parts*"))

@@ -109,7 +109,7 @@ SCORE = {
 }
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _variants(norm: str) -> tuple[tuple[int, str], ...]:
     """(letters stripped, the word without them) for a word with its possible proclitics; لل gives
     the word with ال restored (its span starts after لل)."""

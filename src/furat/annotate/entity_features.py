@@ -97,10 +97,10 @@ def _shape(token: str) -> str:
 
 
 def _word_features(token: str) -> dict[str, float | str]:
-    """The features of a token on its own (read them, do not change them: they may be shared).
+    """The features of a token on its own.
 
     The frequency of a word is of its written form in the text being read, so only the rest is kept
-    from one token to the next (``_form_features``).
+    from one token to the next (``_form_features``, whose dicts are shared: never changed).
     """
     form, classes = _form_features(token)
     if form["shape"] != "arabic":
@@ -113,7 +113,7 @@ def _word_features(token: str) -> dict[str, float | str]:
     }
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _form_features(token: str) -> tuple[dict[str, float | str], dict[str, float | str]]:
     """The features of a token that depend on its letters alone: its forms, and its class words."""
     norm = fold(token)

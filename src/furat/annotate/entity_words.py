@@ -181,7 +181,7 @@ def _offset_after(text: str, token: Token, letters: int) -> int:
     return i
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _bare(norm: str) -> str:
     """The word without one or two leading proclitics (و ف, then ب ل ك), if it has them.
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from furat.annotate.normalize import fold
 
@@ -261,11 +261,19 @@ def merged(*gazetteers: Gazetteer) -> Gazetteer:
 
 class Compiled(dict[tuple[str, ...], Entry]):
     """A gazetteer built once to match many texts: the longest name that starts with each word is
-    measured once, not per text."""
+    measured once, not per text. It cannot be changed after (that measure would go stale)."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         super().__init__(gazetteer)
         self.firsts = _firsts(gazetteer)
+
+    def _frozen(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("a compiled gazetteer cannot be changed: compile the changed names anew")
+
+    __setitem__ = __delitem__ = __ior__ = setdefault = update = pop = popitem = clear = _frozen
+
+    def __reduce__(self) -> tuple[type[Compiled], tuple[Gazetteer]]:
+        return Compiled, (dict(self),)  # pickled and copied as a whole, not item by item
 
 
 def first_words(gazetteer: Iterable[tuple[str, ...]]) -> dict[str, int]:

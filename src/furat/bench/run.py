@@ -146,10 +146,11 @@ def _validate(root: Path, settings: BenchSettings) -> dict[str, Any]:
         # (b') what of it is reading, parsing (orjson) and the compiled schema check alone, on every core:
         # the part a faster Python check could not remove; the rest is Furat's own checks
         schemas = {name: load_schema(repo / "schema", name) for name in ("corpus", "annotation")}
-        halves = [files[i :: workers_available()] for i in range(workers_available())]
+        cores = workers_available()
+        shares = [files[i::cores] for i in range(cores)]
         valid: list[int] = []
         parse_and_schema = min(
-            _seconds(lambda: valid.append(sum(fork_map(_parse_and_schema, halves, len(halves), schemas=schemas))))
+            _seconds(lambda: valid.append(sum(fork_map(_parse_and_schema, shares, cores, schemas=schemas))))
             for _ in range(RUNS)
         )
 

@@ -5,16 +5,19 @@ post-pass reads the ids of all blocks (``.silver/ids/<block>.parquet``, written 
 block order and reports every repeat at its file and line. Block order depends only on the input, so
 the findings are the same for any number of workers and tasks.
 
-The pass holds at most ``PART_IDS`` ids at once: more ids are first dealt into parts by a hash of the
+The pass holds about ``PART_IDS`` ids at once: more ids are first dealt into parts by a hash of the
 id (CRC-32), each part an Arrow file on disk, and the parts are grouped one at a time; an id's repeats
-are all in its part. The findings do not depend on the number of parts.
+are all in its part, so a part can be larger when one id is repeated very often. The findings do not
+depend on the number of parts.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from furat.silver.steps import STATE, ids_file
 
 __all__ = ["PART_IDS", "duplicate_ids", "locate"]
 
-PART_IDS = 2_000_000  # ids grouped at once: about 400 MB (measured: 200 MB of peak memory per million ids)
+PART_IDS = 2_000_000  # ids grouped at once, about (parts are dealt by hash): some 500 MB of peak memory
 
 
 def _line_of(path: str, offset: int) -> int:
@@ -66,10 +69,11 @@ def duplicate_ids(out: Path, blocks: Sequence[Block], part_ids: int = PART_IDS) 
     parts = -(-total // max(1, part_ids))
     wanted: set[str] = set()
     held: set[int] = set()
-    for table in _parts(out, files, parts):
-        repeated, blocks_of = _repeated(table)
-        wanted.update(repeated)
-        held.update(blocks_of)
+    with closing(_parts(out, files, parts)) as tables:
+        for table in tables:
+            repeated, blocks_of = _repeated(table)
+            wanted.update(repeated)
+            held.update(blocks_of)
     first: dict[str, str] = {}
     findings: list[Finding] = []
     for index in sorted(held):  # block order, then row order: the order of the input
@@ -98,8 +102,12 @@ def _block_ids(index: int, path: Path) -> Any:
     return pa.table({"id": ids, "block": pa.array([index] * len(ids), pa.int32())})
 
 
-def _parts(out: Path, files: Sequence[tuple[int, Path]], parts: int) -> Iterator[Any]:
-    """Every block's ids as ``parts`` tables; an id is always in the same one (by its CRC-32)."""
+def _parts(out: Path, files: Sequence[tuple[int, Path]], parts: int) -> Generator[Any, None, None]:
+    """Every block's ids as ``parts`` tables; an id is always in the same one (by its CRC-32).
+
+    The parts are Arrow files in a folder of their own under ``.silver/``, removed when the tables are
+    given (or on any error, once the caller closes this generator).
+    """
     import numpy as np
     import pyarrow as pa
 
@@ -108,26 +116,24 @@ def _parts(out: Path, files: Sequence[tuple[int, Path]], parts: int) -> Iterator
     if parts <= 1:
         yield pa.concat_tables([_block_ids(index, path) for index, path in files])
         return
-    work = out / STATE / "id-parts"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    schema = pa.schema([("id", pa.string()), ("block", pa.int32())])
-    writers = [pa.ipc.new_stream(str(work / f"{n:05d}.arrow"), schema) for n in range(parts)]
+    (out / STATE).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="id-parts-", dir=out / STATE))
     try:
-        for index, path in files:
-            table = _block_ids(index, path)
-            ids = table.column("id").to_pylist()
-            keys = np.fromiter((zlib.crc32(i.encode("utf-8")) % parts for i in ids), np.int64, len(ids))
-            order = np.argsort(keys, kind="stable")
-            table = table.take(pa.array(order))
-            bounds = np.searchsorted(keys[order], np.arange(parts + 1))
-            for n in range(parts):
-                if bounds[n] < bounds[n + 1]:
-                    writers[n].write_table(table.slice(bounds[n], bounds[n + 1] - bounds[n]))
-    finally:
-        for writer in writers:
-            writer.close()
-    try:
+        schema = pa.schema([("id", pa.string()), ("block", pa.int32())])
+        with ExitStack() as writers:
+            streams = [
+                writers.enter_context(pa.ipc.new_stream(str(work / f"{n:05d}.arrow"), schema)) for n in range(parts)
+            ]
+            for index, path in files:
+                table = _block_ids(index, path)
+                ids = table.column("id").to_pylist()
+                keys = np.fromiter((zlib.crc32(i.encode("utf-8")) % parts for i in ids), np.int64, len(ids))
+                order = np.argsort(keys, kind="stable")
+                table = table.take(pa.array(order))
+                bounds = np.searchsorted(keys[order], np.arange(parts + 1))
+                for n in range(parts):
+                    if bounds[n] < bounds[n + 1]:
+                        streams[n].write_table(table.slice(bounds[n], bounds[n + 1] - bounds[n]))
         for n in range(parts):
             with pa.ipc.open_stream(str(work / f"{n:05d}.arrow")) as reader:
                 yield reader.read_all()
