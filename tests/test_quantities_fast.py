@@ -94,12 +94,40 @@ def test_candidates_in_a_sentence() -> None:
     assert starts == _reference_starts(text)
 
 
+def test_candidates_after_characters_beyond_the_basic_plane() -> None:
+    # an emoji is no letter: a word after it is a candidate; a mathematical letter is one: the word after
+    # it is inside a word
+    text = "😀خمسة أيام 𝐀خمسة 😀5 و😀ثلاثة"
+    words = [text[s:].split()[0] for s in candidate_starts(text)]
+    assert words == ["خمسة", "أيام", "5", "ثلاثة"]
+    assert candidate_starts(text) == _reference_starts(text)
+
+
+def test_candidates_beside_marks_and_tatweel() -> None:
+    # a mark before a word's first letter (no word boundary), a mark between a word and more letters (the
+    # word ends at the mark), tatweel after a word and inside it, a word at the very start and end
+    texts = ["َأربعة", "خمسةَسمير", "خمسةـ أيام", "خمسةـَس", "خمسـة", "وَالخمسة", "ثلاثة", "عدة\u0651"]
+    for text in texts:
+        assert candidate_starts(text) == _reference_starts(text), text
+    assert candidate_starts("خمسةَسمير") == [0]
+    assert candidate_starts("َأربعة") == []
+
+
+def test_candidates_of_digits_against_words() -> None:
+    # digits and words written against one another: each run of digits is a candidate, and a word is one
+    # when the digits after it leave it a word end
+    texts = ["عام2019", "2019عام", "٣خمسة", "خمسة٣", "F16", "5 و6", "1", "12", "ثلاثة12أيام", "عام1 عام12"]
+    for text in texts:
+        assert candidate_starts(text) == _reference_starts(text), text
+    assert candidate_starts("خمسة2019 و5") == [0, 4, 10]  # خمسة، 2019، 5
+
+
 _WORDS = sorted(anchor_words())
 _PIECES = st.one_of(
     st.sampled_from(_WORDS),
     st.sampled_from(["و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "ـ", "الـ", "بـ"]),
     st.sampled_from(["\u064e", "\u0651", "\u064b", "\u0670", "\u06e1", "ـ", "²", "_", "x", "ک", "ی"]),
-    st.sampled_from([" ", "  ", "\n", "،", ".", "-", "/", ":", "(", "%", "\u00a0", "\u202f"]),
+    st.sampled_from([" ", "  ", "\n", "،", ".", "-", "/", ":", "(", "%", "\u00a0", "\u202f", "😀", "𝐀"]),
     st.text(alphabet="0123456789٠١٢٣٤٥٦٧٨٩۱۲", min_size=1, max_size=4),
     st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآ", min_size=1, max_size=5),
 )
