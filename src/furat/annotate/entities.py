@@ -567,8 +567,7 @@ def entities_with_and_without_rules(
     listed = resolve(matches)
     if not rules:
         return [], listed
-    candidates = list(matches)
-    candidates = common_nouns(text, words, candidates)
+    candidates = common_nouns(text, words, matches)
     candidates += _org_triggers(text, words, gazetteer) + _place_triggers(text, words, gazetteer)
     candidates += definite_outlets(text, words, gazetteer) + wars(text, words, gazetteer)
     candidates += [p for rule in (teams, basins, named_after_trade) for p in rule(text, words, gazetteer)]

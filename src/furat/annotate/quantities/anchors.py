@@ -20,6 +20,7 @@ the two on every text of the repository and on generated text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -33,13 +34,19 @@ def _cls(ch: str) -> str:
     return {"ا": "[اأإآٱ]", "ي": "[يىی]", "ه": "[هة]", "ك": "[كک]"}.get(ch, re.escape(ch))
 
 
-def _trie_regex(words: set[str]) -> str:
+def _trie(words: Iterable[str]) -> dict[str, Any]:
+    """``words`` as a trie: each letter a key, ``""`` where a word ends."""
     trie: dict[str, Any] = {}
     for w in words:
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return trie
+
+
+def _trie_regex(words: set[str]) -> str:
+    trie = _trie(words)
 
     def emit(node: dict[str, Any]) -> str:
         alts = [_cls(ch) + OPT_MARKS + emit(sub) for ch, sub in sorted(node.items()) if ch]
@@ -79,12 +86,7 @@ def reference_regex() -> re.Pattern[str]:
 def _reversed_trie(words: set[str]) -> str:
     """``words`` read from their last letter: a trie of the reversed words. Marks and tatweel come after
     a letter in the text, so before it when read backwards (between the letters, not before the last)."""
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in reversed(w):
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    trie = _trie(w[::-1] for w in words)
 
     def emit(node: dict[str, Any]) -> str:
         alts = [_cls(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]

@@ -574,12 +574,19 @@ def find_quantities(text: str) -> list[Quantity]:
         q = _parse_at(text, pos, roots)
         if q is None or q.start < last_end:
             continue
-        # the fields in order (faster than by name): a mention found in free text has no id (annotation
-        # files number them), then the span, the values, the unit, its kind, approximate, the counted noun
-        start, end = q.start, q.end
         out.append(
             Quantity(
-                "", start, end, text[start:end], q.value, q.low, q.high, q.unit, kinds[q.unit], q.approximate, q.counted
+                id="",  # a mention found in free text has no id; annotation files number them
+                start=q.start,
+                end=q.end,
+                text=text[q.start : q.end],
+                value=q.value,
+                low=q.low,
+                high=q.high,
+                unit=q.unit,
+                kind=kinds[q.unit],
+                approximate=q.approximate,
+                counted=q.counted,
             )
         )
         last_end = q.end
