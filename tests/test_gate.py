@@ -109,6 +109,66 @@ def test_a_whole_number_written_as_16_0_is_a_number_where_numbers_are_allowed(re
     assert ("wrong-type", DEFAULT_TARGET) in _codes(repo)
 
 
+def test_the_members_a_schema_may_check_for_an_integer_are_found_through_references() -> None:
+    from furat.core.schemas import _integer_members
+
+    document = {
+        "$defs": {
+            "offset": {"type": "integer", "minimum": 0},
+            "number": {"type": ["number", "null"]},
+            "span": {"properties": {"start": {"$ref": "#/$defs/offset"}}},
+        },
+        "properties": {
+            "a": {"$ref": "#/$defs/offset"},
+            "b": {"$ref": "#/$defs/number"},
+            "c": {"oneOf": [{"type": "string"}, {"type": ["integer", "null"]}]},
+            "d": {"$ref": "#/$defs/span"},
+            "e": {"$ref": "other.schema.json"},  # a schema elsewhere may
+            "f": {"$ref": "#/$defs/missing"},
+        },
+    }
+    assert _integer_members(document) == frozenset({"a", "c", "d", "e", "f", "start"})
+    assert _integer_members({"additionalProperties": {"type": "integer"}}) is None  # any member may be checked
+    assert (
+        _integer_members({"patternProperties": {"^x": {"$ref": "#/$defs/i"}}, "$defs": {"i": {"type": "integer"}}})
+        is None
+    )
+    assert _integer_members({"additionalProperties": False, "properties": {"x": {"type": "number"}}}) == frozenset()
+
+
+def test_whole_numbers_where_numbers_are_allowed_are_decided_as_the_full_check_decides(root: Path) -> None:
+    """``is_valid_as_fractions`` skips the second compiled check when no place is a member the schema may
+    check for an integer: on every annotation file of the repository, with each whole number in turn put
+    where the schema wants an integer, it decides as the check with every place read as a fraction."""
+    from dataclasses import replace
+
+    from furat.core.jsonio import loads_fast
+    from furat.core.schemas import load_schema
+
+    schema = load_schema(root / "schema", "annotation")
+    full = replace(schema)
+    full.__dict__["integer_members"] = None  # no shortcut: the second compiled check always runs
+    outcomes: list[bool] = []
+    for path in sorted((root / "annotations").rglob("*.json")):
+        fast = loads_fast(path.read_bytes())
+        assert fast is not None and schema.is_valid(fast.value)
+        numbered = [q for q in fast.value["quantities"] if isinstance(q["value"], (int, float))][:3]
+        for places in (
+            fast.integral,
+            [(q, "value") for q in numbered],
+            *([(q, "value"), (q, "start")] for q in numbered),
+        ):
+            saved = [(obj, key, obj[key]) for obj, key in places]
+            for obj, key in places:
+                obj[key] = float(obj[key])
+            outcome = schema.is_valid_as_fractions(fast.value, places)
+            assert outcome == full.is_valid_as_fractions(fast.value, places), path
+            outcomes.append(outcome)
+            for obj, key, value in saved:
+                obj[key] = value
+    assert set(outcomes) == {True, False}  # both answers were given: quantities' values, and offsets
+
+
 def test_a_trailing_newline_in_an_id_does_not_hide_the_rest_of_the_file(repo: Path) -> None:
     # jsonschema-rs rejects the id, Python's jsonschema accepted it ($ matches before a final \n): the
     # file used to be skipped with no finding, so a wrong span and low > high passed the gate.

@@ -164,3 +164,40 @@ def test_token_texts_agree_with_token_spans_anywhere(text: str, start: int, leng
     end = min(len(text), start + length)
     start = min(start, end)
     assert token_texts(text, start, end) == [text[s:e] for s, e in token_spans(text, start, end)]
+
+
+ODD = st.lists(
+    st.one_of(
+        st.characters(min_codepoint=0x0610, max_codepoint=0x06FF),
+        st.sampled_from([*"ab_²½ .,،٫-\n\t\u0301\u00a0\u2028\u3000\x1c\x1f\u200b\u200c😀ـ", "أ.ف.ب", "9.5", "٣٫٥"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(st.one_of(MIXED, ODD), st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=60))
+def test_token_texts_and_offsets_are_what_the_token_pattern_finds(text: str, start: int, length: int) -> None:
+    """Runs of letters are taken whole and the rest is read by the pattern: the same tokens, at the same places."""
+    from furat.corpus.segment import _TOKEN, token_offsets, token_texts
+
+    end = min(len(text), start + length)
+    start = min(start, end)
+    matches = list(_TOKEN.finditer(text, start, end))
+    assert token_texts(text, start, end) == [m.group() for m in matches]
+    tokens, starts, ends = token_offsets(text, start, end)
+    assert (tokens, starts, ends) == (
+        [m.group() for m in matches],
+        [m.start() for m in matches],
+        [m.end() for m in matches],
+    )
+
+
+def test_token_offsets_on_the_corpus(documents: dict[str, Document]) -> None:
+    from furat.corpus.segment import token_offsets
+
+    for doc in documents.values():
+        for sentence in doc.sentences:
+            tokens, starts, ends = token_offsets(doc.text, sentence.start, sentence.end)
+            assert list(zip(starts, ends, strict=True)) == token_spans(doc.text, sentence.start, sentence.end)
+            assert tokens == [doc.text[s:e] for s, e in zip(starts, ends, strict=True)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from furat.check.validate import _PROCLITIC_AL, validate_repo
+from furat.check.validate import _PROCLITIC_AL, _PROCLITIC_FIRST, seed_digests, validate_repo
 from furat.core.codes import CODES
 from furat.core.labels import load_labels
 from furat.core.schemas import load_schema
@@ -148,3 +151,49 @@ def test_contributing_lists_every_code(root: Path) -> None:
 )
 def test_the_proclitic_warning_reads_the_letters_after_the_article(surface: str, flagged: bool) -> None:
     assert bool(_PROCLITIC_AL.match(surface)) is flagged
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="وفبكلاأمعرقة ", min_size=1, max_size=8))
+def test_the_proclitic_warning_is_looked_for_only_after_the_letters_it_starts_with(surface: str) -> None:
+    assert not _PROCLITIC_AL.match(surface) or surface[0] in _PROCLITIC_FIRST
+
+
+@settings(max_examples=300)
+@given(
+    st.binary(max_size=40)
+    | st.lists(st.sampled_from([b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"a", b"\xa0"])).map(b"".join)
+)
+def test_seed_digests_are_the_sha256_of_the_bytes_and_of_the_stripped_bytes(raw: bytes) -> None:
+    assert seed_digests(raw) == (hashlib.sha256(raw).hexdigest(), hashlib.sha256(raw.strip()).hexdigest())
+
+
+def test_seed_digests_of_every_seed(root: Path) -> None:
+    seeds = [p for p in sorted((root / "seeds").iterdir()) if p.suffix != ".json"]
+    assert seeds
+    for path in seeds:
+        raw = path.read_bytes()
+        assert seed_digests(raw) == (hashlib.sha256(raw).hexdigest(), hashlib.sha256(raw.strip()).hexdigest())
+
+
+@pytest.mark.parametrize("name", ["001_dc33664b38d03477.json", "a.b.json", ".json", "x.", "x", "..json", "a..json"])
+def test_the_stem_of_a_file_name_is_the_stem_pathlib_gives(name: str) -> None:
+    from furat.check.validate import _stem
+
+    assert _stem(name) == Path(name).stem
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, (1 << 20) + 7, 3 << 20])
+def test_a_file_is_read_to_its_end(tmp_path: Path, size: int) -> None:
+    import os
+
+    from furat.check.reading import _read_all
+
+    path = tmp_path / "f.json"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _read_all(fd) == data
+    finally:
+        os.close(fd)

@@ -10,12 +10,12 @@ order; only the wall-clock time changes.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from furat.check.validate import CheckRun, FileContext, check_files, refuse_on_errors, validate_with
 from furat.core.findings import Finding
-from furat.core.forking import fork_map, inherited
+from furat.core.forking import collector_for_a_pass, fork_map, inherited
 
 __all__ = [
     "MIN_PARALLEL_FILES",
@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 MIN_PARALLEL_FILES = 400  # below this, starting processes costs more than it saves
+CHUNKS_PER_WORKER = 32  # small chunks: the workers finish close together
 
 
 def workers_available() -> int:
@@ -38,10 +39,11 @@ def document_of(root: Path, path: Path) -> str:
     return parts[1] if len(parts) == 3 and parts[0] == "passes" else path.stem
 
 
-def _check_chunk(chunk: tuple[list[Path], list[Path]]) -> list[Finding]:
+def _check_chunk(index: int) -> list[Finding]:
     ctx: FileContext = inherited()["ctx"]
+    corpus, annotations = inherited()["chunks"][index]  # inherited: only the index is sent to the worker
     run = CheckRun(ctx.root)
-    check_files(run, chunk[0], chunk[1], ctx, None)
+    check_files(run, corpus, annotations, ctx, None)
     return run.findings
 
 
@@ -67,14 +69,23 @@ def validate_repo_parallel(root: Path, workers: int | None = None) -> list[Findi
     workers = workers or workers_available()
 
     def parallel(
-        run: CheckRun, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
+        run: CheckRun,
+        corpus: list[Path],
+        annotations: list[Path],
+        ctx: FileContext,
+        reported: set[Path] | None,
+        /,
+        *,
+        meanwhile: Callable[[], None],
     ) -> None:
         if workers < 2 or len(corpus) + len(annotations) < MIN_PARALLEL_FILES:
-            check_files(run, corpus, annotations, ctx, reported)
+            check_files(run, corpus, annotations, ctx, reported, meanwhile=meanwhile)
             return
-        chunks = _chunks(ctx.root, corpus, annotations, workers * 8)
-        for part in fork_map(_check_chunk, chunks, workers, ctx=ctx):
-            run.findings.extend(part)
+        chunks = _chunks(ctx.root, corpus, annotations, workers * CHUNKS_PER_WORKER)
+        with collector_for_a_pass():
+            # the seeds are checked here meanwhile
+            for part in fork_map(_check_chunk, range(len(chunks)), workers, meanwhile, ctx=ctx, chunks=chunks):
+                run.findings.extend(part)
 
     return validate_with(root, None, parallel, gold_in_files=True)
 

@@ -61,20 +61,32 @@ class JsonFile:
         return self._lines.get("", 1)
 
 
+def _read_all(fd: int) -> bytes:
+    """Every byte of an open file, read to its end: the first read asks for the size it has."""
+    data = os.read(fd, os.fstat(fd).st_size + 1)
+    more = os.read(fd, 1 << 20) if data else b""
+    if not more:
+        return data
+    parts = [data, more]
+    while more := os.read(fd, 1 << 20):
+        parts.append(more)
+    return b"".join(parts)
+
+
 @dataclass
 class CheckRun:
     """The findings of one run of checks, and what it remembers between files (resolved folders)."""
 
     root: Path
     findings: list[Finding] = field(default_factory=list)
-    _real: dict[Path, bool] = field(default_factory=dict)  # folder -> resolves to itself (no link on the way)
+    _real: dict[str, bool] = field(default_factory=dict)  # folder -> resolves to itself (no link on the way)
     _errors: int = 0
 
     def _resolves_inside(self, path: Path) -> bool:
         """Whether ``path`` (not itself a link) resolves inside the repository; one resolve per folder."""
-        folder = path.parent
+        folder = str(path).rpartition("/")[0]
         if folder not in self._real:
-            self._real[folder] = folder.resolve() == folder
+            self._real[folder] = (named := Path(folder)).resolve() == named
         # a file named under the repository's (resolved) root, in a folder with no link on the way: inside
         return self._real[folder] or path.resolve().is_relative_to(self.root)
 
@@ -103,15 +115,17 @@ class CheckRun:
             else:
                 self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
             return None
-        with open(fd, "rb") as handle:
+        try:
             if name.startswith(prefix) and not self._resolves_inside(path):
                 self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
                 return None
             try:
-                data = handle.read()
+                data = _read_all(fd)
             except OSError as exc:
                 self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
                 return None
+        finally:
+            os.close(fd)
         if data.startswith(b"\xef\xbb\xbf"):
             self.add(rel, "bom", "starts with a UTF-8 byte order mark; save it without", line=1)
             return None
@@ -128,8 +142,12 @@ class CheckRun:
         if b"\r" in data:
             self.add(rel, "crlf", "CR line ends; save with LF", line=data.count(b"\n", 0, data.index(b"\r")) + 1)
         # UTF-8 never uses these byte values inside a multi-byte character: scanning bytes is exact.
-        # (bytes.translate finds out whether there is one at C speed; the regex then says where.)
-        control = _CONTROL.search(data) if len(data.translate(None, _CONTROL_BYTES)) != len(data) else None
+        # (bytes.translate finds out whether there is one at C speed; the regex then says where.) Text
+        # that orjson read holds none of them but DEL: it refuses the others in strings and between tokens.
+        if fast is not None:
+            control = _CONTROL.search(data) if b"\x7f" in data else None
+        else:
+            control = _CONTROL.search(data) if len(data.translate(None, _CONTROL_BYTES)) != len(data) else None
         if control:
             line = data.count(b"\n", 0, control.start()) + 1
             self.add(rel, "control-char", f"control character U+{control.group()[0]:04X}", line=line)

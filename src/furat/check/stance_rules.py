@@ -74,7 +74,7 @@ def is_clause(span: str) -> bool:
     words = [_bare(w) for w in _words(span)]
     if len(words) < 2:
         return False
-    if any(w in _CLAUSE_WORDS or _verb_shaped(w) for w in words):
+    if not _CLAUSE_WORDS.isdisjoint(words) or any(map(_verb_shaped, words)):
         return True
     if 3 <= len(words[0]) <= 5 and words[0].endswith("ت") and not words[0].endswith("ات"):
         return True  # a feminine perfect verb opening the clause (أعلنت، دعت)

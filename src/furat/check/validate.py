@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from furat.check.coverage import gold_checks, gold_file_checks
 from furat.check.files import data_files
@@ -38,6 +38,7 @@ __all__ = [
     "check_files",
     "check_validate",
     "refuse_on_errors",
+    "seed_digests",
     "validate_paths",
     "validate_repo",
     "validate_with",
@@ -47,6 +48,7 @@ _ATTACHED = "وفبلكـ"  # letters that may stand right before an entity: pro
 # The article must be followed by a word of two letters or more, so that a name whose own letters look
 # like one (وكالة، بالي) is not taken for it.
 _PROCLITIC_AL = re.compile(r"^(?:(?:[وفبك]|[وف][بلك])ال|لل)(?=\w\w)")
+_PROCLITIC_FIRST = frozenset("وفبكل")  # what a match of _PROCLITIC_AL starts with
 
 
 @dataclass
@@ -58,23 +60,22 @@ class _Doc:
     sentence_ends: list[int]
 
 
-def _load_manifest(run: CheckRun, schema: Schema) -> dict[str, dict[str, Any]]:
-    """The manifest's entries by id, after its checks; seeds are hashed against it."""
+def _load_manifest(run: CheckRun, schema: Schema) -> tuple[dict[str, dict[str, Any]], Callable[[], None]]:
+    """The manifest's entries by id, after its checks; and the check of the seeds against it (every seed
+    is read and hashed), which the caller runs when it likes (while worker processes check the files)."""
     file = run.read(run.root / "seeds" / "manifest.json")
     if file is None or not run.schema_check(file, schema):
-        return {}
+        return {}, _nothing
     entries: dict[str, dict[str, Any]] = {}
+    listed: list[tuple[int, dict[str, Any]]] = []  # (index, entry) of each first use of an id
     stories: dict[str, tuple[str, str]] = {}  # story -> (split, first document)
-    contents: dict[str, dict[str, str]] = {}  # seed text's sha256 -> split -> first document
-    seeds = run.root / "seeds"
-    seeds_inside = seeds.resolve().is_relative_to(seeds)  # the schema's file pattern holds no "/"
-    digests = _seed_digests(seeds, [entry["file"] for entry in file.data["documents"]]) if seeds_inside else {}
     for index, entry in enumerate(file.data["documents"]):
         pointer = f"/documents/{index}"
         if entry["id"] in entries:
             run.add(file, "duplicate-id", f"document id {entry['id']!r} is listed twice", f"{pointer}/id")
             continue
         entries[entry["id"]] = entry
+        listed.append((index, entry))
         story = entry.get("story")
         if story is not None:
             split, first = stories.setdefault(story, (entry["split"], entry["id"]))
@@ -83,6 +84,21 @@ def _load_manifest(run: CheckRun, schema: Schema) -> dict[str, dict[str, Any]]:
                     f"{entry['id']} is in {entry['split']} but {first}, of the same story {story!r}, is in {split}"
                 )
                 run.add(file, "story-split", message, f"{pointer}/split")
+    return entries, partial(_check_seeds, run, file, listed)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _check_seeds(run: CheckRun, file: JsonFile, listed: list[tuple[int, dict[str, Any]]]) -> None:
+    """Each listed seed against its manifest entry: a real file, its recorded sha256, no text in two splits."""
+    contents: dict[str, dict[str, str]] = {}  # seed text's sha256 -> split -> first document
+    seeds = run.root / "seeds"
+    seeds_inside = seeds.resolve().is_relative_to(seeds)  # the schema's file pattern holds no "/"
+    digests = _seed_digests(seeds, [entry["file"] for _index, entry in listed]) if seeds_inside else {}
+    for index, entry in listed:
+        pointer = f"/documents/{index}"
         seed = seeds / entry["file"]
         if seed.is_symlink() or not seeds_inside:
             run.add(
@@ -110,7 +126,6 @@ def _load_manifest(run: CheckRun, schema: Schema) -> dict[str, dict[str, Any]]:
             recorded = entry["sha256"][:12]
             message = f"seeds/{entry['file']} has sha256 {digest[:12]}…, recorded {recorded}…; seeds are never edited"
             run.add(file, "seed-sha256-mismatch", message, f"{pointer}/sha256")
-    return entries
 
 
 def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | OSError]:
@@ -124,9 +139,29 @@ def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | 
             raw = path.read_bytes()
         except OSError as exc:
             return name, exc
-        return name, (hashlib.sha256(raw).hexdigest(), hashlib.sha256(raw.strip()).hexdigest())
+        return name, seed_digests(raw)
 
     return dict(found for found in map(digests, dict.fromkeys(names)) if found is not None)
+
+
+_ASCII_SPACE = frozenset(b" \t\n\r\x0b\x0c")  # what bytes.strip() strips
+
+
+def seed_digests(raw: bytes) -> tuple[str, str]:
+    """The sha256 of ``raw`` and of ``raw.strip()``; one pass over the bytes when no white space leads them."""
+    start, end = 0, len(raw)
+    while start < end and raw[start] in _ASCII_SPACE:
+        start += 1
+    while end > start and raw[end - 1] in _ASCII_SPACE:
+        end -= 1
+    view = memoryview(raw)
+    stripped = hashlib.sha256(view[start:end])
+    if start:
+        whole = hashlib.sha256(raw)
+    else:  # raw is the stripped bytes and what trails them: hash on from there
+        whole = stripped.copy()
+        whole.update(view[end:])
+    return whole.hexdigest(), stripped.hexdigest()
 
 
 def _check_labels(run: CheckRun, schema_dir: Path) -> None:
@@ -149,6 +184,12 @@ def _check_labels(run: CheckRun, schema_dir: Path) -> None:
         run.add(rel, "schema-drift", registered("schema-drift").meaning, line=1)
 
 
+def _stem(name: str) -> str:
+    """``PurePath(name).stem`` of a file's name, without making a path of it (one per file adds up)."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def _check_corpus_doc(
     run: CheckRun, file: JsonFile, schema: Schema, manifest: dict[str, dict[str, Any]], rules_sha: str | None
 ) -> _Doc | None:
@@ -156,7 +197,7 @@ def _check_corpus_doc(
         return None
     data = file.data
     text: str = data["text"]
-    stem = Path(file.rel).stem
+    stem = _stem(file.rel.rpartition("/")[2])
     if data["id"] != stem:
         run.add(file, "document-mismatch", f"holds document {data['id']!r} but is named {stem}.json", "/id")
     entry = manifest.get(data["id"])
@@ -243,8 +284,8 @@ def _check_annotations(
     if not data["provenance"].get("annotators", [None]):
         add("no-annotators", "provenance.annotators is empty: name who (or what) annotated the file", "/provenance")
     doc_id = data["document"]
-    path = Path(file.rel)
-    expected = path.parent.name if path.parent.parent.name == "passes" else path.stem
+    parts = file.rel.split("/")  # annotations/<document>.json or annotations/passes/<document>/<who>.json
+    expected = parts[-2] if len(parts) >= 3 and parts[-3] == "passes" else _stem(parts[-1])
     if doc_id != expected:
         add("document-mismatch", f"holds document {doc_id!r} but its path says {expected!r}", "/document")
         return
@@ -276,18 +317,13 @@ def _check_annotations(
             ids.add(item_id)
             start, end, surface = item["start"], item["end"], item["text"]
             # The happy path in one test; the details are worked out only when it fails.
-            if not (
-                0 <= start < end <= n
-                and text[start:end] == surface
-                and not surface[0].isspace()
-                and not surface[-1].isspace()
-            ):
+            if not (0 <= start < end <= n and text[start:end] == surface and surface.strip() == surface):
                 _check_span(add, text, item, f"/{layer}/{index}")
                 continue
             if is_entity:
                 entity_ids.add(item_id)
                 spans.append((start, end, index))
-                if _PROCLITIC_AL.match(surface):
+                if surface[0] in _PROCLITIC_FIRST and _PROCLITIC_AL.match(surface):
                     add(
                         "proclitic-in-span",
                         f"{surface!r}: leave attached و ف ب ل ك outside the span",
@@ -338,7 +374,9 @@ def _check_quantity(
         )
     counted = item.get("counted")
     if counted is not None:
-        _check_span(add, text, counted, f"{pointer}/counted")
+        c_start, c_end, c_text = counted["start"], counted["end"], counted["text"]
+        if not (0 <= c_start < c_end <= len(text) and text[c_start:c_end] == c_text and c_text.strip() == c_text):
+            _check_span(add, text, counted, f"{pointer}/counted")
 
 
 def _needed(run: CheckRun, load: Callable[[], Any]) -> Any:
@@ -370,7 +408,21 @@ class FileContext:
     gold_in_files: bool = False  # check_files runs the gold checks of its documents (not the parent)
 
 
-FileChecker = Callable[["CheckRun", list[Path], list[Path], FileContext, "set[Path] | None"], None]
+class FileChecker(Protocol):
+    """Runs the per-file checks (``check_files``, on one process or many); ``meanwhile`` is other work of
+    this process (the seeds' check), to be done once, before the findings of the files are added."""
+
+    def __call__(
+        self,
+        run: CheckRun,
+        corpus_paths: list[Path],
+        annotation_paths: list[Path],
+        ctx: FileContext,
+        reported: set[Path] | None,
+        /,
+        *,
+        meanwhile: Callable[[], None],
+    ) -> None: ...
 
 
 def check_files(
@@ -380,13 +432,17 @@ def check_files(
     ctx: FileContext,
     reported: set[Path] | None,
     passed: dict[Path, Any] | None = None,
+    *,
+    meanwhile: Callable[[], None] = _nothing,
 ) -> None:
     """The per-file checks: corpus documents, then the annotation files against them.
 
     Findings of a corpus file outside ``reported`` (when given) are not reported: it is only context.
     ``passed``, when given, receives the parsed data of every file that gave no error, by path, so
-    that a caller can use what was read without reading it again (``furat build``).
+    that a caller can use what was read without reading it again (``furat build``). ``meanwhile``
+    (``FileChecker``) runs first.
     """
+    meanwhile()
     docs: dict[str, _Doc] = {}
     for path in corpus_paths:
         target = run if reported is None or path in reported else CheckRun(ctx.root)
@@ -398,7 +454,7 @@ def check_files(
             if passed is not None and file is not None and target.errors == errors:
                 passed[path] = file.data
     not_gold: set[str] = set()  # documents whose annotation file was read here and does not say gold
-    annotations = ctx.root / "annotations"
+    annotations = str(ctx.root / "annotations")
     for path in annotation_paths:
         errors = run.errors
         file = run.read(path)
@@ -406,7 +462,7 @@ def check_files(
             _check_annotations(run, file, ctx.annotation_schema, docs, ctx.unit_kind)
             if passed is not None and run.errors == errors:
                 passed[path] = file.data
-            if path.parent == annotations and not _says_gold(file.data):
+            if str(path).rpartition("/")[0] == annotations and not _says_gold(file.data):
                 not_gold.add(path.stem)
     if ctx.gold_in_files:
         repo = Repo(ctx.root)
@@ -449,9 +505,13 @@ def validate_with(
         return sorted(run.findings, key=lambda f: (f.path, f.line, f.pointer, f.code))
     corpus_paths = data_files(root, root / "corpus", report if only is None else lambda *_: None, recursive=False)
     reported: set[Path] | None
+    check_seeds = _nothing
     if only is None:
         manifest_schema = schemas["manifest"]
-        manifest = _load_manifest(run, manifest_schema) if manifest_schema is not None else {}
+        if manifest_schema is not None:
+            manifest, check_seeds = _load_manifest(run, manifest_schema)
+        else:
+            manifest = {}
         reported = None
         annotation_paths = data_files(root, root / "annotations", report, recursive=True)
     else:  # the named files are reported on; the rest of the repository is only context
@@ -461,7 +521,7 @@ def validate_with(
         annotation_paths = sorted(wanted - reported)
     gold_in_files = gold_in_files and only is None
     ctx = FileContext(root, manifest, corpus_schema, annotation_schema, labels.unit_kind, gold_in_files=gold_in_files)
-    checker(run, list(corpus_paths), list(annotation_paths), ctx, reported)
+    checker(run, list(corpus_paths), list(annotation_paths), ctx, reported, meanwhile=check_seeds)
     if only is None:
         listed = {path.name for path in corpus_paths}  # the files already listed exist: no stat for them
         for doc_id in manifest:

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -228,39 +228,86 @@ class FastParse(NamedTuple):
 _WIDE = 2.0**63  # orjson reads an integer from here on (or below its negative) as a float; Python keeps it exact
 
 
-def _shape(value: Any, max_depth: int) -> FastParse | None:
-    """``value``'s whole-valued floats located; None when it nests deeper than ``max_depth`` or holds a
-    float that may have been written as an integer too wide for orjson (or is not finite).
+def _shape(value: Any, max_depth: int) -> tuple[FastParse, int, int] | None:
+    """``value``'s whole-valued floats located, with how many object members it holds and how many ``:``
+    its strings other than keys hold; None when it nests deeper than ``max_depth`` or holds a float that
+    may have been written as an integer too wide for orjson (or is not finite).
 
     One level of nesting at a time: the objects and arrays of a level are looked into, and those they
-    hold make the next level.
+    hold make the next level. (Integers, the most common member, are passed over first.)
     """
-    integral: list[tuple[dict[str, Any], str]] = []
-    in_array = False
-    level: list[Any] = [[value]]  # the value as the item of an array one level up (it may be a float)
-    for _ in range(max_depth + 1):
+    integral: list[tuple[dict[str, Any], str]] = []  # (object, key) of each whole-valued float member
+    in_array = False  # a whole-valued float is an array item
+    members = colons = 0
+    kind = type(value)
+    level: list[Any] = [value] if kind is dict or kind is list else []
+    if kind is float:
+        if not _plain(value):
+            return None
+        in_array = value.is_integer()
+    elif kind is str:
+        colons = value.count(":")
+    for _ in range(max_depth):
+        if not level:
+            break
         deeper: list[Any] = []
         push = deeper.append
         for item in level:
-            # (key, member) of an object; (None, item) of an array, whose items are not located
-            pairs = item.items() if type(item) is dict else zip(repeat(None), item)
-            for key, sub in pairs:
-                kind = type(sub)
-                if kind is dict or kind is list:
-                    push(sub)
-                elif kind is float:
-                    if not math.isfinite(sub) or abs(sub) >= _WIDE:
-                        return None
-                    if not sub.is_integer():
+            if type(item) is dict:
+                members += len(item)
+                for key, sub in item.items():
+                    kind = type(sub)
+                    if kind is int:
                         continue
-                    if key is None:
-                        in_array = True
-                    else:
-                        integral.append((item, key))
-        if not deeper:
-            return FastParse(value, integral, in_array)
+                    if kind is str:
+                        if ":" in sub:
+                            colons += sub.count(":")
+                    elif kind is dict or kind is list:
+                        push(sub)
+                    elif kind is float:
+                        if not _plain(sub):
+                            return None
+                        if sub.is_integer():
+                            integral.append((item, key))
+            else:
+                for sub in item:
+                    kind = type(sub)
+                    if kind is int:
+                        continue
+                    if kind is str:
+                        if ":" in sub:
+                            colons += sub.count(":")
+                    elif kind is dict or kind is list:
+                        push(sub)
+                    elif kind is float:
+                        if not _plain(sub):
+                            return None
+                        in_array = in_array or sub.is_integer()
         level = deeper
-    return None
+    if level:
+        return None
+    return FastParse(value, integral, in_array), members, colons
+
+
+def _escapes_unicode(data: bytes) -> bool:
+    """Whether JSON text that orjson accepted holds a ``\\uXXXX`` escape.
+
+    Each of its backslashes starts an escape (``\\n``, ``\\\\``, ``\\u``…), so each escape is read from the
+    first backslash after the one before: ``\\\\u`` is an escaped backslash and a ``u``. (A search for
+    the two bytes would take it for one, and is slower than finding the backslashes.)
+    """
+    find = data.find
+    at = find(b"\\")
+    while at >= 0:
+        if data[at + 1] == 0x75:  # u
+            return True
+        at = find(b"\\", at + 2)
+    return False
+
+
+def _plain(number: float) -> bool:
+    """A float as orjson reads it from a number written as such: finite, and not an integer too wide for it."""
+    return math.isfinite(number) and abs(number) < _WIDE
 
 
 def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
@@ -270,10 +317,13 @@ def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
     invalid UTF-8. What it lets through that ``loads_strict`` refuses or reads differently is checked
     at C speed or on the parsed value:
 
-    - duplicate keys: orjson keeps the last member of a key. Written back compactly, the value holds as
-      many ``"`` as the text when no member was dropped (every ``"`` of a string is written ``\\"`` by
-      both, as long as the text uses no ``\\u`` escape: text with one takes the strict path), and at
-      least two fewer (the dropped key's) otherwise;
+    - duplicate keys: orjson keeps the last member of a key. Outside its strings, JSON text holds a
+      ``:`` only after each member's key; so in text without a ``\\u`` escape (text with one takes the
+      strict path), the ``:`` of the text number the members written, plus those in keys and in other
+      strings. When they number exactly the members kept plus those in the strings kept (other than
+      keys), no member was dropped. Otherwise (a key with a colon, or a dropped member), the value
+      written back compactly must hold as many ``"`` as the text: every ``"`` of a string is written
+      ``\\"`` by both, and a dropped member takes at least its key's two away;
     - integers too wide for 64 bits, which orjson reads as floats: any float that large steps aside;
     - nesting deeper than ``max_depth``, measured on the value.
 
@@ -283,11 +333,21 @@ def loads_fast(data: bytes, max_depth: int = MAX_DEPTH) -> FastParse | None:
 
     try:
         value = orjson.loads(data)
-        if b"\\u" in data or orjson.dumps(value).count(b'"') != data.count(b'"'):
-            return None
-    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+    except orjson.JSONDecodeError:
         return None
-    return _shape(value, max_depth)
+    if _escapes_unicode(data):
+        return None
+    shaped = _shape(value, max_depth)
+    if shaped is None:
+        return None
+    parsed, members, colons = shaped
+    if data.count(b":") - colons != members:
+        try:
+            if orjson.dumps(value).count(b'"') != data.count(b'"'):
+                return None
+        except orjson.JSONEncodeError:
+            return None
+    return parsed
 
 
 def loads_strict(

@@ -43,8 +43,12 @@ class Schema:
     def _explainer(self) -> jsonschema.Draft202012Validator:
         return _explainer(self.path)
 
+    @cached_property
+    def _fast(self) -> Any:
+        return _compiled(self.path)  # compiled when the schema was loaded; one stat, not one per file
+
     def is_valid(self, instance: Any) -> bool:
-        fast = _compiled(self.path)
+        fast = self._fast
         if fast is not None:
             return bool(fast.is_valid(instance))  # the caller checks integral floats (``16.0``) apart
         return bool(self._explainer.is_valid(instance))
@@ -60,15 +64,26 @@ class Schema:
         """
         return _value_blind(self.document)
 
+    @cached_property
+    def integer_members(self) -> frozenset[str] | None:
+        """The names of the object members whose value the schema may check for the type ``integer``;
+        None when that may be any member (an ``additionalProperties`` or the like that may check it)."""
+        return _integer_members(self.document)
+
     def is_valid_as_fractions(self, instance: Any, places: list[tuple[dict[str, Any], str]]) -> bool:
-        """The compiled check of ``instance`` with each number such as ``16.0`` (at ``places``) read as ``16.5``.
+        """The compiled check of ``instance`` with each number such as ``16.0`` (at ``places``) read as ``16.5``;
+        ``instance`` itself passed the compiled check.
 
         Furat counts ``16.0`` as a number that is not an integer; so is ``16.5``, and where the schema
         never looks at a number's value (``integral_floats_substitutable``) the two pass and fail alike,
-        so the compiled check decides without the (slow) explainer. False when it cannot decide.
+        so the compiled check decides without the (slow) explainer. False when it cannot decide. When no
+        place is a member the schema may check for an integer, the check of ``instance`` itself decides.
         """
         if not self.integral_floats_substitutable:
             return False
+        integer = self.integer_members
+        if integer is not None and not any(key in integer for _obj, key in places):
+            return True
         saved = [obj[key] for obj, key in places]
         try:
             for obj, key in places:
@@ -114,6 +129,68 @@ def _value_blind(document: dict[str, Any]) -> bool:
             return False
         stack.extend(node.values())
     return True
+
+
+_MEMBER_SCHEMAS = ("additionalProperties", "patternProperties", "unevaluatedProperties")
+
+
+def _integer_members(document: dict[str, Any]) -> frozenset[str] | None:
+    """``Schema.integer_members`` of a schema document: the names under every ``properties`` whose
+    schema, with the local ``$ref`` it reaches, says ``integer`` anywhere."""
+    names: set[str] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            names.update(name for name, sub in properties.items() if _says_integer(document, sub))
+        for keyword in _MEMBER_SCHEMAS:
+            if keyword in node and _says_integer(document, node[keyword]):
+                return None
+        stack.extend(node.values())
+    return frozenset(names)
+
+
+def _says_integer(document: dict[str, Any], schema: Any) -> bool:
+    """Whether ``integer`` appears anywhere in ``schema`` or in what its local ``$ref`` point to."""
+    stack, seen = [schema], set()
+    while stack:
+        node = stack.pop()
+        if node == "integer":
+            return True
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref not in seen:
+                seen.add(ref)
+                target = _local(document, ref)
+                if target is None:
+                    return True  # a schema elsewhere, or none: it may
+                stack.append(target)
+            stack.extend(node.values())
+    return False
+
+
+def _local(document: dict[str, Any], ref: str) -> Any:
+    """What a local ``$ref`` (``#/$defs/offset``) points to; None for any other reference or none."""
+    if ref != "#" and not ref.startswith("#/"):
+        return None
+    node: Any = document
+    for part in ref[2:].split("/") if ref != "#" else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -10,9 +10,7 @@ processes.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +18,7 @@ from furat.check.parallel import document_of
 from furat.check.validate import CheckRun, FileContext, check_files, validate_with
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding
-from furat.core.forking import fork_map, inherited
+from furat.core.forking import collector_for_a_pass, fork_map, inherited
 from furat.core.model import Document
 from furat.dataset.rows import document_rows
 from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_document
@@ -28,7 +26,6 @@ from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_do
 __all__ = ["BATCH", "Run", "Spill", "spill_path", "validate_and_write"]
 
 BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
-YOUNG = 20_000  # allocations between two collections of young objects during the pass (Python's default: 700)
 
 Run = tuple[list[DocumentSummary], list[Finding], dict[tuple[str, str], int]]
 
@@ -163,41 +160,29 @@ def validate_and_write(
     results: list[Run] = []
 
     def checker(
-        run: CheckRun, corpus: list[Path], annotations: list[Path], ctx: FileContext, reported: set[Path] | None
+        run: CheckRun,
+        corpus: list[Path],
+        annotations: list[Path],
+        ctx: FileContext,
+        reported: set[Path] | None,
+        /,
+        *,
+        meanwhile: Callable[[], None],
     ) -> None:
         if run.errors:  # labels, schemas or manifest are wrong: rows would not mean anything
-            check_files(run, corpus, annotations, ctx, reported)
+            check_files(run, corpus, annotations, ctx, reported, meanwhile=meanwhile)
             return
         features, bio = prepare()
         pieces = max(1, workers * 8) if workers > 1 else 1
         runs, stray_corpus, stray_annotations = _runs(ctx.root, splits, corpus, annotations, pieces)
         shared = {"root": ctx.root, "work": work, "features": features, "bio": bio, "runs": runs, "ctx": ctx}
-        with _collector_for_the_pass():
-            for outcome, findings in fork_map(_write_run, range(len(runs)), workers, **shared):
+        with collector_for_a_pass():
+            for outcome, findings in fork_map(_write_run, range(len(runs)), workers, meanwhile, **shared):
                 _collect(run, results, outcome, findings, done)
         check_files(run, stray_corpus, stray_annotations, ctx, reported)
 
     findings = validate_with(root, None, checker, gold_in_files=True)
     return findings, results
-
-
-@contextmanager
-def _collector_for_the_pass() -> Iterator[None]:
-    """Python's cyclic garbage collector set for the pass, and reset after it.
-
-    What is alive before the pass (modules, features, the runs) is frozen: full collections never walk
-    it again, and forked workers, which inherit the setting, do not write to its pages. Young objects
-    are collected every ``YOUNG`` allocations instead of 700: a document's objects (its parsed JSON,
-    model objects and rows) are then mostly freed by reference counting before a collection walks them.
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(YOUNG, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _collect(

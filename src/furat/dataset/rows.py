@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from furat.core.annotation import AnnotationSet, Entity
 from furat.core.findings import Finding
 from furat.core.model import Document, Segment
-from furat.corpus.segment import token_matches, token_texts
+from furat.corpus.segment import token_offsets, token_texts
 from furat.dataset.summary import CONFIGS, count_tokens
 
 _T = TypeVar("_T")
-_START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
 
 
 class _Names(dict[str, str]):
@@ -51,12 +49,11 @@ def _sentence_tags(
     """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts,
     with each tag given as ``tags[name]`` (and ``outside`` for ``O``).
 
-    Each entity finds its tokens by bisection on the tokens' match objects (entities are few, tokens
-    many), so no token's offsets are copied out; a token two entities share goes to the first of them.
+    Each entity finds its tokens by bisection on the tokens' offsets (entities are few, tokens many); a
+    token two entities share goes to the first of them.
     """
-    matches = token_matches(text, sentence.start, sentence.end)
-    tokens = list(map(_GROUP, matches))
-    found = [outside] * len(matches)
+    tokens, starts, ends = token_offsets(text, sentence.start, sentence.end)
+    found = [outside] * len(tokens)
     inside = []
     for entity in entities[first:]:
         if entity.start >= sentence.end:
@@ -65,8 +62,8 @@ def _sentence_tags(
     owner: dict[int, str] = {}
     for entity in inside:
         prefix = "B-"
-        low = bisect.bisect_right(matches, entity.start, key=_END)
-        for k in range(low, bisect.bisect_left(matches, entity.end, low, key=_START)):
+        low = bisect.bisect_right(ends, entity.start)
+        for k in range(low, bisect.bisect_left(starts, entity.end, low)):
             if k in owner:  # the token's first entity keeps it
                 if notes is not None:
                     notes.append(f"{entity.id} shares the token {tokens[k]!r} with {owner[k]}")
