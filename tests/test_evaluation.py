@@ -57,3 +57,4 @@ def test_bench_validate_stage_runs_on_a_valid_synthetic_repository(tmp_path: Pat
     assert stage["documents"] == 20 and stage["files"] == 40 and stage["findings"] == 0
     assert stage["json_loads_seconds"] > 0 and stage["plain_jsonschema_seconds"] > 0
     assert stage["parse_and_schema_seconds"] > 0 and stage["parse_and_schema_valid_files"] == stage["files"]
+    assert stage["json_loads_every_core_seconds"] > 0 and "json.loads itself on" in result.stdout

@@ -153,6 +153,8 @@ def _validate(root: Path, settings: BenchSettings) -> dict[str, Any]:
             _seconds(lambda: valid.append(sum(fork_map(_parse_and_schema, shares, cores, schemas=schemas))))
             for _ in range(RUNS)
         )
+        # (b'') the floor's own parse (json.loads) on every core: what the floor would be if it used them too
+        parse_every_core = min(_seconds(lambda: list(fork_map(_parse_only, shares, cores))) for _ in range(RUNS))
 
         # (c) plain jsonschema: only the validation calls are timed, not the parse they need. It runs
         # at well under 1 MB/s, so it is timed on an even sample of the files and scaled to all of them.
@@ -189,7 +191,16 @@ def _validate(root: Path, settings: BenchSettings) -> dict[str, Any]:
         "parse_and_schema_seconds": round(parse_and_schema, 3),
         "parse_and_schema_over_floor": round(parse_and_schema / parse, 2),
         "parse_and_schema_valid_files": min(valid),
+        "json_loads_every_core_seconds": round(parse_every_core, 3),
+        "over_json_loads_every_core": round(validate / parse_every_core, 2),
     }
+
+
+def _parse_only(paths: list[Path]) -> int:
+    """Read and parse with json.loads each file, keeping nothing: the floor, on one of every core."""
+    for path in paths:
+        json.loads(path.read_bytes())
+    return len(paths)
 
 
 def _parse_and_schema(paths: list[Path]) -> int:

@@ -49,7 +49,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             f"furat validate {v['furat_validate_seconds']} s ({v['validate_over_parse']}x the parse) on "
             f"{v['processes']} processes, {v['one_process_seconds']} s ({v['one_process_over_floor']}x) on one; "
             f"of it, reading, orjson and the compiled schema alone {v['parse_and_schema_seconds']} s "
-            f"({v['parse_and_schema_over_floor']}x) on {v['processes']} processes"
+            f"({v['parse_and_schema_over_floor']}x) on {v['processes']} processes; json.loads itself on "
+            f"{v['processes']} processes {v['json_loads_every_core_seconds']} s (validate "
+            f"{v['over_json_loads_every_core']}x that)"
         )
     print(f"figures written to {args.out}")
     return 0
