@@ -6,6 +6,8 @@ import multiprocessing
 import os
 from typing import Any
 
+import pytest
+
 from furat.core.forking import fork_map, inherited
 
 
@@ -53,3 +55,12 @@ def test_a_map_in_this_process_gives_the_outer_map_its_state_back() -> None:
         return inner[-1][1], item + inherited()["offset"]
 
     assert list(fork_map(outer, range(3), 1, offset=5)) == [(1001, 5), (1001, 6), (1001, 7)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_meanwhile_runs_once_in_this_process_while_the_workers_run(workers: int) -> None:
+    calls: list[int] = []
+    results = fork_map(_pid_and_offset, range(4), workers, lambda: calls.append(os.getpid()), offset=0)
+    assert not calls  # nothing runs before the results are asked for
+    assert [value for _pid, value in results] == [0, 1, 2, 3]
+    assert calls == [os.getpid()]

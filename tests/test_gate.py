@@ -123,11 +123,18 @@ def test_the_members_a_schema_may_check_for_an_integer_are_found_through_referen
             "b": {"$ref": "#/$defs/number"},
             "c": {"oneOf": [{"type": "string"}, {"type": ["integer", "null"]}]},
             "d": {"$ref": "#/$defs/span"},
-            "e": {"$ref": "other.schema.json"},  # a schema elsewhere may
-            "f": {"$ref": "#/$defs/missing"},
         },
     }
-    assert _integer_members(document) == frozenset({"a", "c", "d", "e", "f", "start"})
+    assert _integer_members(document) == frozenset({"a", "c", "d", "start"})
+    # a schema elsewhere may say integer of a member named anywhere: no list, every place is checked again
+    for elsewhere in (
+        {"$ref": "other.schema.json"},
+        {"$ref": "file:///tmp/object.schema.json#/$defs/n"},
+        {"$ref": "#/$defs/missing"},
+        {"$ref": "#count"},
+        {"$dynamicRef": "#count"},
+    ):
+        assert _integer_members({**document, "properties": {"e": elsewhere}}) is None, elsewhere
     assert _integer_members({"additionalProperties": {"type": "integer"}}) is None  # any member may be checked
     assert (
         _integer_members({"patternProperties": {"^x": {"$ref": "#/$defs/i"}}, "$defs": {"i": {"type": "integer"}}})

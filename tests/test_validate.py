@@ -176,7 +176,7 @@ def test_seed_digests_of_every_seed(root: Path) -> None:
         assert seed_digests(raw) == (hashlib.sha256(raw).hexdigest(), hashlib.sha256(raw.strip()).hexdigest())
 
 
-@pytest.mark.parametrize("name", ["001_dc33664b38d03477.json", "a.b.json", ".json", "x.", "x", "..json", "a..json"])
+@pytest.mark.parametrize("name", ["001_dc33664b38d03477.json", "a.b.json", ".json", "x", "..json", "a..json"])
 def test_the_stem_of_a_file_name_is_the_stem_pathlib_gives(name: str) -> None:
     from furat.check.validate import _stem
 
@@ -197,3 +197,44 @@ def test_a_file_is_read_to_its_end(tmp_path: Path, size: int) -> None:
         assert _read_all(fd) == data
     finally:
         os.close(fd)
+
+
+def test_a_pipe_is_read_to_its_end() -> None:
+    """A file whose size says nothing of its bytes (a pipe says 0) is read on to its end."""
+    import os
+    import threading
+
+    from furat.check.reading import _read_all
+
+    data = os.urandom((1 << 20) + 5)
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert _read_all(read_end) == data
+    finally:
+        writer.join()
+        os.close(read_end)
+
+
+def test_a_delete_character_that_orjson_lets_through_is_a_finding(repo: Path) -> None:
+    (repo / "annotations").mkdir()
+    target = repo / DEFAULT_TARGET
+    raw = (FIXTURES / "valid" / Path(DEFAULT_TARGET).name).read_bytes()
+    assert b'"label": "' in raw
+    target.write_bytes(raw.replace(b'"label": "', b'"label": "\x7f', 1))  # orjson reads DEL in a string
+    findings = [(f.code, f.path, f.line) for f in validate_repo(repo)]
+    line = raw[: raw.index(b'"label": "')].count(b"\n") + 1
+    assert ("control-char", DEFAULT_TARGET, line) in findings
+
+
+def test_a_folder_where_the_manifest_should_be_is_a_finding_not_a_crash(repo: Path) -> None:
+    (repo / "seeds" / "manifest.json").unlink()
+    (repo / "seeds" / "manifest.json").mkdir()
+    findings = {(f.code, f.path) for f in validate_repo(repo)}
+    assert ("io-error", "seeds/manifest.json") in findings

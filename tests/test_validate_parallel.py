@@ -30,8 +30,18 @@ def test_two_processes_report_the_same_findings_as_one(root: Path, tmp_path: Pat
     data["provenance"]["status"] = "gold"
     annotations[11].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
+    # and a seed edited after it was recorded: the parent checks the seeds while the workers check the files
+    seed = sorted((tmp_path / "seeds").glob("*.txt"))[5]
+    seed.write_bytes(seed.read_bytes() + b"x")
+
     one = validate_repo(tmp_path)
     two = validate_repo_parallel(tmp_path, workers=2)
-    assert {f.code for f in one} >= {"span-text-mismatch", "json-truncated", "corpus-missing", "unknown-document"}
+    assert {f.code for f in one} >= {
+        "span-text-mismatch",
+        "json-truncated",
+        "corpus-missing",
+        "unknown-document",
+        "seed-sha256-mismatch",
+    }
     assert ("gold-provenance", f"annotations/{annotations[11].name}") in {(f.code, f.path) for f in one}
     assert two == one

@@ -44,11 +44,11 @@ class Schema:
         return _explainer(self.path)
 
     @cached_property
-    def _fast(self) -> Any:
+    def _compiled_validator(self) -> Any:
         return _compiled(self.path)  # compiled when the schema was loaded; one stat, not one per file
 
     def is_valid(self, instance: Any) -> bool:
-        fast = self._fast
+        fast = self._compiled_validator
         if fast is not None:
             return bool(fast.is_valid(instance))  # the caller checks integral floats (``16.0``) apart
         return bool(self._explainer.is_valid(instance))
@@ -98,7 +98,7 @@ class Schema:
 
     def fast_errors(self, instance: Any) -> list[tuple[list[str | int], str, str]]:
         """The compiled validator's own errors (path, keyword, message): for when the explainer finds none."""
-        fast = _compiled(self.path)
+        fast = self._compiled_validator
         if fast is None:
             return []
         return [
@@ -132,11 +132,13 @@ def _value_blind(document: dict[str, Any]) -> bool:
 
 
 _MEMBER_SCHEMAS = ("additionalProperties", "patternProperties", "unevaluatedProperties")
+_UNFOLLOWED = ("$dynamicRef", "$recursiveRef")  # references resolved at validation time, not followed here
 
 
 def _integer_members(document: dict[str, Any]) -> frozenset[str] | None:
     """``Schema.integer_members`` of a schema document: the names under every ``properties`` whose
-    schema, with the local ``$ref`` it reaches, says ``integer`` anywhere."""
+    schema, with the local ``$ref`` it reaches, says ``integer`` anywhere; None when the document
+    refers to anything but its own parts."""
     names: set[str] = set()
     stack: list[Any] = [document]
     while stack:
@@ -146,6 +148,10 @@ def _integer_members(document: dict[str, Any]) -> frozenset[str] | None:
             continue
         if not isinstance(node, dict):
             continue
+        if any(key in node for key in _UNFOLLOWED) or (
+            isinstance(node.get("$ref"), str) and _local(document, node["$ref"]) is None
+        ):
+            return None  # a schema elsewhere (another file, a dynamic reference) may say integer of any member
         properties = node.get("properties")
         if isinstance(properties, dict):
             names.update(name for name, sub in properties.items() if _says_integer(document, sub))

@@ -153,7 +153,8 @@ def validate_and_write(
     The repository-wide checks run once in this process (``check.validate``); each worker checks a
     run of documents, each with all of its files, and turns the documents that pass into rows.
     ``prepare`` gives the configs' features and the BIO tag ids once labels and schemas have passed;
-    when the repository-wide checks found an error, the files are only checked. The caller must
+    when the repository-wide checks found an error, the files are only checked (the seeds are checked
+    while the workers run: an error in them is known after the rows are made, into ``work``). The caller must
     refuse the build when the findings hold an error: rows of a run are then incomplete. ``done`` is
     called with the number of documents of each run as it finishes (for progress).
     """
@@ -169,7 +170,9 @@ def validate_and_write(
         *,
         meanwhile: Callable[[], None],
     ) -> None:
-        if run.errors:  # labels, schemas or manifest are wrong: rows would not mean anything
+        # labels, schemas or manifest are wrong: rows would not mean anything. (The seeds are checked
+        # meanwhile: an error there is found while the rows are made, and refuses the build all the same.)
+        if run.errors:
             check_files(run, corpus, annotations, ctx, reported, meanwhile=meanwhile)
             return
         features, bio = prepare()
