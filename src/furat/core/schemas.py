@@ -110,15 +110,20 @@ class Schema:
 _VALUE_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "uniqueItems")
 
 
-def _value_blind(document: dict[str, Any]) -> bool:
+def _objects(document: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON document (a schema's subschemas, and the objects its keywords hold)."""
     stack: list[Any] = [document]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
+        elif isinstance(node, dict):
+            yield node
+            stack.extend(node.values())
+
+
+def _value_blind(document: dict[str, Any]) -> bool:
+    for node in _objects(document):
         types = node.get("type", "number")
         admits_number = "number" in ([types] if isinstance(types, str) else types)
         if admits_number and any(key in node for key in _VALUE_KEYWORDS):
@@ -127,7 +132,6 @@ def _value_blind(document: dict[str, Any]) -> bool:
         values = [*(enum if isinstance(enum, list) else [enum]), node.get("const")]
         if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             return False
-        stack.extend(node.values())
     return True
 
 
@@ -140,14 +144,7 @@ def _integer_members(document: dict[str, Any]) -> frozenset[str] | None:
     schema, with the local ``$ref`` it reaches, says ``integer`` anywhere; None when the document
     refers to anything but its own parts."""
     names: set[str] = set()
-    stack: list[Any] = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
+    for node in _objects(document):
         if any(key in node for key in _UNFOLLOWED) or (
             isinstance(node.get("$ref"), str) and _local(document, node["$ref"]) is None
         ):
@@ -158,7 +155,6 @@ def _integer_members(document: dict[str, Any]) -> frozenset[str] | None:
         for keyword in _MEMBER_SCHEMAS:
             if keyword in node and _says_integer(document, node[keyword]):
                 return None
-        stack.extend(node.values())
     return frozenset(names)
 
 
