@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["YOUNG", "collector_for_a_pass", "fork_map", "inherited"]
+__all__ = ["collector_for_a_pass", "fork_map", "inherited"]
 
 T = TypeVar("T")
 R = TypeVar("R")
