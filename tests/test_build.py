@@ -28,13 +28,13 @@ from furat.cli.main import main
 from furat.core.annotation import AnnotationSet
 from furat.core.findings import FuratError
 from furat.core.model import Document, Segment
-from furat.core.repo import Repo
+from furat.core.repo import Repo, manifest_known
 from furat.corpus.segment import token_spans
 from furat.dataset.build import build_dataset
 from furat.dataset.card import LICENSE_NAME
 from furat.dataset.features import config_features
 from furat.dataset.loadback import summary_after_build
-from furat.dataset.rows import ner_tags
+from furat.dataset.rows import document_rows, ner_tags
 from furat.dataset.summary import CONFIGS, DIST, SPLITS, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,24 +287,82 @@ def _reference_tags(text: str, sentence: Segment, entities: list[Any]) -> tuple[
     return [text[a:b] for a, b in spans], tags
 
 
+def _row_tables(doc: dict[str, Any], annotations: dict[str, Any]) -> dict[str, Any]:
+    import pyarrow as pa
+
+    from furat.core.labels import load_labels
+    from furat.dataset.features import bio_names
+
+    features = config_features(ROOT / "schema")
+    bio = {name: i for i, name in enumerate(bio_names(load_labels(ROOT / "schema" / "labels.json")))}
+    rows, _ = document_rows(doc, annotations, features, bio)
+    return {config: pa.Table.from_pylist(rows[config], schema=features[config].arrow_schema) for config in rows}
+
+
+def test_rows_of_the_files_are_the_rows_of_the_model() -> None:
+    """The build makes rows from the files as the checks parsed them, ``furat silver`` from the model's
+    JSON: for every gold document the two give the same rows, and neither input is changed."""
+    gold = Repo(ROOT).gold_sets()
+    assert gold
+    for doc_id in gold:
+        doc = json.loads((ROOT / "corpus" / f"{doc_id}.json").read_text(encoding="utf-8"))
+        annotations = json.loads((ROOT / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
+        before = json.dumps([doc, annotations])
+        from_files = _row_tables(doc, annotations)
+        assert json.dumps([doc, annotations]) == before
+        from_model = _row_tables(Document.from_json(doc).to_json(), AnnotationSet.from_json(annotations).to_json())
+        assert from_files.keys() == from_model.keys() == set(CONFIGS)
+        expected = {
+            "documents": 1,
+            "entities": len(annotations["entities"]),
+            "quantities": len(annotations["quantities"]),
+            "stance": len(annotations["stances"]),
+            "ner": len(doc["sentences"]),
+        }
+        for config, table in from_files.items():
+            assert table.equals(from_model[config]), (doc_id, config)
+            assert table.num_rows == expected[config], (doc_id, config)
+
+
+def test_a_field_or_label_the_features_lack_is_a_bug_not_a_row() -> None:
+    doc_id = next(iter(Repo(ROOT).gold_sets()))
+    doc = json.loads((ROOT / "corpus" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    annotations = json.loads((ROOT / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    entity = annotations["entities"][0]
+    with pytest.raises(ValueError, match=f"{entity['id']}: fields \\['note'\\]"):
+        _row_tables(doc, {**annotations, "entities": [{**entity, "note": "x"}]})
+    with pytest.raises(ValueError, match="label 'PERSON' is not one of"):
+        _row_tables(doc, {**annotations, "entities": [{**entity, "label": "PERSON"}]})
+
+
 @given(
     st.lists(
-        st.sampled_from(["داعش", "لداعش", "أ.ف.ب", "5,800", "(", "»", "و", "بسوريا", "x"]), min_size=1, max_size=12
+        st.sampled_from(["داعش", "لداعش", "أ.ف.ب", "5,800", "(", "»", "و", "بسوريا", "x", "،", "ـ"]),
+        min_size=1,
+        max_size=12,
     ),
     st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=4),
-    st.sampled_from([" ", "  ", " \u00a0"]),
+    st.lists(st.sampled_from([" ", "  ", " \u00a0", "\n", ""]), min_size=1, max_size=3),
+    st.tuples(st.integers(0, 70), st.integers(0, 70)),
 )
-def test_ner_tags_are_those_of_every_token_span(words: list[str], cuts: list[tuple[int, int]], space: str) -> None:
+def test_ner_tags_are_those_of_every_token_span(
+    words: list[str], cuts: list[tuple[int, int]], spaces: list[str], bounds: tuple[int, int]
+) -> None:
+    """Any sentence of a text (also one that starts or ends inside a word) and entities anywhere in it,
+    across its ends too."""
     from furat.core.annotation import Entity
 
-    text = space.join(words)
+    text = "".join(word + spaces[k % len(spaces)] for k, word in enumerate(words))
     entities, reach = [], 0
     for number, (start, length) in enumerate(sorted(cuts)):
         start, end = max(start, reach), min(max(start, reach) + length, len(text))
         if start < end and not text[start].isspace() and not text[end - 1].isspace():
             entities.append(Entity(f"x-e{number:04d}", start, end, text[start:end], "ORG"))
             reach = end
-    sentence = Segment("x-s001", 0, len(text))
+    low, high = sorted(min(b, len(text)) for b in bounds)
+    if low == high:
+        low, high = 0, len(text)
+    sentence = Segment("x-s001", low, high)
     assert ner_tags(text, sentence, entities) == _reference_tags(text, sentence, entities)
 
 
@@ -512,3 +570,38 @@ def test_rows_are_the_same_on_one_process_and_on_two(tmp_path: Path, monkeypatch
     assert tables[0].keys() == tables[1].keys()
     for name, table in tables[0].items():
         assert table.equals(tables[1][name]), name
+
+
+def test_the_build_reads_the_manifest_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part of the build (its splits, the datasheet's tables) makes a ``Repo`` of its own; the manifest
+    they read is the one the build read and checked first, not a new reading of the file each."""
+    from furat.bench.synthetic import make_repository
+    from furat.core.jsonio import loads_strict
+
+    repo = tmp_path / "repo"
+    make_repository(ROOT, repo, 10)
+    shutil.copyfile(ROOT / "DATASHEET.md", repo / "DATASHEET.md")
+    readings: list[str] = []
+
+    def counted(raw: str) -> Any:
+        readings.append(raw)
+        return loads_strict(raw)
+
+    monkeypatch.setattr("furat.core.repo.loads_strict", counted)
+    build_dataset(repo)
+    manifest = (repo / "seeds" / "manifest.json").read_text(encoding="utf-8")
+    assert readings.count(manifest) == 1
+
+
+def test_manifest_known_gives_every_repo_of_the_folder_the_one_reading(tmp_path: Path) -> None:
+    repo = make_scratch(tmp_path / "repo", annotations=False)
+    other = make_scratch(tmp_path / "other", annotations=False)
+    entries = Repo(repo).manifest
+    with manifest_known(Repo(repo)):
+        (repo / "seeds" / "manifest.json").write_text("{", encoding="utf-8")  # changed after it was read
+        assert Repo(repo).manifest == entries
+        assert Repo(other).manifest == Repo(other).manifest  # another folder reads its own
+    with pytest.raises(FuratError):  # outside the block: the file as it is now
+        _ = Repo(repo).manifest
+    with pytest.raises(FuratError), manifest_known(Repo(repo)):
+        pass  # an unusable manifest is refused when the block starts

@@ -465,9 +465,10 @@ def check_files(
             if str(path).rpartition("/")[0] == annotations and not _says_gold(file.data):
                 not_gold.add(path.stem)
     if ctx.gold_in_files:
-        repo = Repo(ctx.root)
+        repo: Repo | None = None  # made for the first document that may have gold (most have none)
         for path in corpus_paths:
             if path.stem in ctx.manifest and path.stem not in not_gold:  # the gold checks would find no gold
+                repo = repo or Repo(ctx.root)
                 try:
                     run.findings += gold_file_checks(repo, path.stem)
                 except FuratError:  # not a document id: reported by the checks of the manifest

@@ -49,6 +49,10 @@ class Meta:
     captions: tuple[str, ...] = ()
     rules_sha256: str = ""
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Meta:
+        return cls(**{**data, "captions": tuple(data.get("captions", ()))})
+
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -102,12 +106,10 @@ class Document:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Document:
-        meta = dict(data["meta"])
-        meta["captions"] = tuple(meta.get("captions", ()))
         return cls(
             id=data["id"],
             text=data["text"],
-            meta=Meta(**meta),
+            meta=Meta.from_json(data["meta"]),
             paragraphs=tuple(Segment(**p) for p in data["paragraphs"]),
             sentences=tuple(Segment(**s) for s in data["sentences"]),
             source_map=tuple((p[0], p[1], p[2], p[3]) for p in data.get("source_map", ())),

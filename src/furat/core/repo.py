@@ -34,7 +34,18 @@ from furat.core.model import Document
 from furat.core.paths import repo_root
 from furat.core.schemas import Schema, load_schema
 
-__all__ = ["ID_PATTERN", "MANIFEST", "META_FIELDS", "RULES", "SPLITS", "ManifestEntry", "Repo", "Split", "gold_known"]
+__all__ = [
+    "ID_PATTERN",
+    "MANIFEST",
+    "META_FIELDS",
+    "RULES",
+    "SPLITS",
+    "ManifestEntry",
+    "Repo",
+    "Split",
+    "gold_known",
+    "manifest_known",
+]
 
 MANIFEST = "seeds/manifest.json"
 RULES = "seeds/cleaning.json"
@@ -142,7 +153,13 @@ class Repo:
 
     @cached_property
     def manifest(self) -> list[ManifestEntry]:
-        """The entries of ``seeds/manifest.json`` in order; findings for a file or entry that is unusable."""
+        """The entries of ``seeds/manifest.json`` in order; findings for a file or entry that is unusable.
+
+        Inside ``manifest_known(...)`` for this repository, the entries it was given (read once by the caller).
+        """
+        known = _MANIFEST_KNOWN.get()
+        if known is not None and known[0] == self.root:
+            return list(known[1])
         path = self.root / MANIFEST
         try:
             raw = path.read_text(encoding="utf-8")
@@ -344,6 +361,23 @@ class Repo:
         if path.is_symlink():
             raise FuratError([Finding(rel, 0, "symlink", "is a symbolic link; run `furat validate`")])
         return read_json_strict(self.inside(path), rel)
+
+
+_MANIFEST_KNOWN: ContextVar[tuple[Path, tuple[ManifestEntry, ...]] | None] = ContextVar(
+    "furat_manifest_known", default=None
+)
+
+
+@contextlib.contextmanager
+def manifest_known(repo: Repo) -> Iterator[None]:
+    """Within this block, every ``Repo`` of ``repo``'s folder has ``repo.manifest`` as its manifest: a long
+    task (``furat build``) reads and checks the manifest once, where each of its parts makes a ``Repo`` of
+    its own. Raises ``repo.manifest``'s findings when the manifest is unusable."""
+    token = _MANIFEST_KNOWN.set((repo.root, tuple(repo.manifest)))
+    try:
+        yield
+    finally:
+        _MANIFEST_KNOWN.reset(token)
 
 
 _GOLD_KNOWN: ContextVar[tuple[Path, frozenset[str]] | None] = ContextVar("furat_gold_known", default=None)

@@ -46,6 +46,7 @@ from furat.check.validate import refuse_on_errors
 from furat.core.findings import Finding, FuratError
 from furat.core.folders import swap_into_place
 from furat.core.labels import load_labels
+from furat.core.repo import Repo, manifest_known
 from furat.dataset.card import dataset_card
 from furat.dataset.chunks import spill_path, validate_and_write
 from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
@@ -56,7 +57,6 @@ from furat.dataset.summary import (
     DIST,
     SPLITS,
     Summary,
-    read_splits,
 )
 
 __all__ = ["BuildResult", "build_dataset", "quiet_datasets"]
@@ -243,13 +243,14 @@ def _build(root: Path, out: Path, repo_id: str | None, seconds: dict[str, float]
     from furat.dataset.datasheet import refresh_datasheet
 
     start = time.perf_counter()
+    repo = Repo(root)
     try:
-        splits = read_splits(root)
+        splits = repo.splits
     except FuratError:
         check_validate_parallel(root)  # names what is wrong with the manifest
         raise
     notes: list[Finding] = []
-    with quiet_datasets():
+    with quiet_datasets(), manifest_known(repo):  # the manifest is read once, not once per part of the build
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".tmp", dir=out.parent))
         try:

@@ -16,10 +16,8 @@ from typing import Any, NamedTuple
 
 from furat.check.parallel import document_of
 from furat.check.validate import CheckRun, FileContext, check_files, validate_with
-from furat.core.annotation import AnnotationSet
 from furat.core.findings import Finding
 from furat.core.forking import collector_for_a_pass, fork_map, inherited
-from furat.core.model import Document
 from furat.dataset.rows import document_rows
 from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_document
 
@@ -107,12 +105,8 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
         gold = passed.get(item.gold) if item.gold is not None else None
         if data is None or (item.gold is not None and gold is None):
             continue
-        data.pop("source_map", None)  # read lean: the dataset needs neither, and they are most of its objects
-        data.pop("removed", None)
-        doc = Document.from_json(data)
-        annotation_set = AnnotationSet.from_json(gold) if gold is not None else None
-        rows, tokens = document_rows(doc, annotation_set, features, bio, notes)
-        summaries.append(summarize_document(item.split, doc, annotation_set, tokens))
+        rows, tokens = document_rows(data, gold, features, bio, notes)  # from the data the checks passed
+        summaries.append(summarize_document(item.split, data, gold, tokens))
         for config, items in rows.items():
             spills[config, item.split].add(items)
     counts = {key: spill.count for key, spill in spills.items() if spill.close()}

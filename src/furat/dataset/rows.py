@@ -1,18 +1,32 @@
-"""Rows of every config for one document, and the BIO tags of the ``ner`` config."""
+"""Rows of every config for one document, and the BIO tags of the ``ner`` config.
+
+Rows are made from a document's files as JSON: the corpus file and its annotation file, as ``furat
+validate``'s checks parsed them (every span was checked against the text there), or as the model's
+``to_json()`` gives them. The JSON is the contract the dataset's features are derived from, so a row is
+the file's item with the fields the dataset adds (``doc_id``, ``sentence_id``) and its labels as their
+ids.
+"""
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from furat.core.annotation import AnnotationSet, Entity
+from furat.core.annotation import Entity
 from furat.core.findings import Finding
-from furat.core.model import Document, Segment
+from furat.core.model import Segment
 from furat.corpus.segment import token_offsets, token_texts
-from furat.dataset.summary import CONFIGS, count_tokens
+from furat.dataset.summary import CONFIGS
 
 _T = TypeVar("_T")
+
+# An entity as the tags need it: (start, end, label, id)
+_Span = tuple[int, int, str, str]
+
+_START_END = itemgetter("start", "end")
+_META = ("title", "outlet", "author", "published", "url", "section")  # the documents config's fields from meta
 
 
 class _Names(dict[str, str]):
@@ -33,147 +47,149 @@ def ner_tags(
     sorted by start and must not overlap (the scheme is flat). Anything the tags cannot express (two
     entities in one token, an entity across a sentence end) is described in ``notes``.
     """
+    spans = [(e.start, e.end, e.label, e.id) for e in entities]
     first = bisect.bisect_right([e.end for e in entities], sentence.start)
-    return _sentence_tags(text, sentence, entities, first, notes, _Names(), "O")
+    return _sentence_tags(text, sentence.start, sentence.end, sentence.id, spans, first, notes, _Names(), "O")
 
 
 def _sentence_tags(
     text: str,
-    sentence: Segment,
-    entities: Sequence[Entity],
+    low: int,
+    high: int,
+    sentence_id: str,
+    entities: Sequence[_Span],
     first: int,
     notes: list[str] | None,
     tags: Mapping[str, _T],
     outside: _T,
 ) -> tuple[list[str], list[_T]]:
-    """``ner_tags`` given ``first``, the index of the first entity that ends after the sentence starts,
-    with each tag given as ``tags[name]`` (and ``outside`` for ``O``).
+    """``ner_tags`` of the sentence ``sentence_id`` at ``[low, high)``, given ``first``, the index of the
+    first entity that ends after the sentence starts, with each tag given as ``tags[name]`` (and
+    ``outside`` for ``O``).
 
     Each entity finds its tokens by bisection on the tokens' offsets (entities are few, tokens many); a
     token two entities share goes to the first of them.
     """
-    tokens, starts, ends = token_offsets(text, sentence.start, sentence.end)
+    tokens, starts, ends = token_offsets(text, low, high)
     found = [outside] * len(tokens)
     inside = []
     for entity in entities[first:]:
-        if entity.start >= sentence.end:
+        if entity[0] >= high:
             break
         inside.append(entity)
     owner: dict[int, str] = {}
-    for entity in inside:
+    for start, end, label, entity_id in inside:
         prefix = "B-"
-        low = bisect.bisect_right(ends, entity.start)
-        for k in range(low, bisect.bisect_left(starts, entity.end, low)):
+        lo = bisect.bisect_right(ends, start)
+        for k in range(lo, bisect.bisect_left(starts, end, lo)):
             if k in owner:  # the token's first entity keeps it
                 if notes is not None:
-                    notes.append(f"{entity.id} shares the token {tokens[k]!r} with {owner[k]}")
+                    notes.append(f"{entity_id} shares the token {tokens[k]!r} with {owner[k]}")
                 continue
-            owner[k] = entity.id
-            found[k] = tags[prefix + entity.label]
+            owner[k] = entity_id
+            found[k] = tags[prefix + label]
             prefix = "I-"
     if notes is not None:
         notes.extend(
-            f"{e.id} runs across the end of sentence {sentence.id}"
-            for e in inside
-            if e.start < sentence.start or e.end > sentence.end
+            f"{entity_id} runs across the end of sentence {sentence_id}"
+            for start, end, _, entity_id in inside
+            if start < low or end > high
         )
     return tokens, found
 
 
-def _sentence_of(doc: Document, starts: list[int], offset: int) -> str:
-    return doc.sentences[max(bisect.bisect_right(starts, offset) - 1, 0)].id
+_LAYOUTS: dict[int, tuple[Mapping[str, Any], frozenset[str], list[tuple[str, dict[str, int]]]]] = {}
 
 
-_LAYOUTS: dict[int, tuple[Mapping[str, Any], tuple[str, ...], frozenset[str], list[tuple[str, dict[str, int]]]]] = {}
-
-
-def _layout(
-    features: Mapping[str, Any],
-) -> tuple[tuple[str, ...], frozenset[str], list[tuple[str, dict[str, int]]]]:
-    """The fields of ``features``, as a tuple and a set, and its ClassLabel fields with their name -> id
-    maps; made once per ``features``."""
+def _layout(features: Mapping[str, Any]) -> tuple[frozenset[str], list[tuple[str, dict[str, int]]]]:
+    """The fields of ``features`` as a set, and its ClassLabel fields with their name -> id maps; made
+    once per ``features``."""
     cached = _LAYOUTS.get(id(features))
     if cached is None or cached[0] is not features:
         from datasets import ClassLabel
 
         labels = [(k, {n: i for i, n in enumerate(f.names)}) for k, f in features.items() if isinstance(f, ClassLabel)]
-        cached = _LAYOUTS[id(features)] = (features, tuple(features), frozenset(features), labels)
-    return cached[1], cached[2], cached[3]
+        cached = _LAYOUTS[id(features)] = (features, frozenset(features), labels)
+    return cached[1], cached[2]
 
 
-def _row(features: Mapping[str, Any], item: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """``item`` with exactly the fields of ``features``, its ClassLabel values as their integer ids."""
-    keys, known, labels = _layout(features)
-    row = dict.fromkeys(keys)
-    row.update(item)
-    if len(row) != len(keys):  # the features come from the schema, so this is a bug, not bad data
-        raise ValueError(f"{where}: fields {sorted(set(item) - known)} are not in the dataset features")
-    for key, ids in labels:
-        value = row[key]
-        if value is not None:
-            if value not in ids:
-                raise ValueError(f"{where}: {key} {value!r} is not one of {sorted(ids)}")
-            row[key] = ids[value]
-    return row
-
-
-def _document_row(doc: Document, annotations: AnnotationSet | None) -> dict[str, Any]:
-    meta = doc.meta
-    return {
-        "id": doc.id,
-        "title": meta.title,
-        "text": doc.text,
-        "outlet": meta.outlet,
-        "author": meta.author,
-        "published": meta.published,
-        "url": meta.url,
-        "section": meta.section,
-        "sentences": [{"id": s.id, "start": s.start, "end": s.end} for s in doc.sentences],
-        "paragraphs": [{"id": p.id, "start": p.start, "end": p.end, "kind": p.kind or None} for p in doc.paragraphs],
-        "annotation_status": annotations.provenance.get("status") if annotations else None,
-    }
+def _rows(features: Mapping[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` as rows of ``features``, their ClassLabel values as their integer ids (in place); a field
+    the features lack is missing from every row (Arrow reads it as null)."""
+    known, labels = _layout(features)
+    for item in items:
+        if not item.keys() <= known:  # the features come from the schema, so this is a bug, not bad data
+            raise ValueError(f"{item.get('id')}: fields {sorted(item.keys() - known)} are not in the dataset features")
+        for key, ids in labels:
+            value = item.get(key)
+            if value is not None:
+                if value not in ids:
+                    raise ValueError(f"{item.get('id')}: {key} {value!r} is not one of {sorted(ids)}")
+                item[key] = ids[value]
+    return items
 
 
 def document_rows(
-    doc: Document,
-    annotations: AnnotationSet | None,
+    doc: Mapping[str, Any],
+    annotations: Mapping[str, Any] | None,
     features: Mapping[str, Any],
     bio: Mapping[str, int],
     notes: list[Finding] | None = None,
 ) -> tuple[dict[str, list[dict[str, Any]]], int]:
-    """The rows one document gives each config (labels as their integer ids), and its token count.
+    """The rows one document gives each config (labels as their integer ids), and its token count, from
+    its corpus file and its annotation file as JSON (see the module's docstring); neither is changed.
 
     Only a document with an annotation file gives rows to the annotation configs: a document nobody
     has annotated is not a document without entities. ``bio`` maps BIO tag names to their ids.
     """
+    doc_id, text, meta, sentences = doc["id"], doc["text"], doc["meta"], doc["sentences"]
     rows: dict[str, list[dict[str, Any]]] = {config: [] for config in CONFIGS}
-    rows["documents"].append(_row(features["documents"], _document_row(doc, annotations), doc.id))
+    document = {
+        "id": doc_id,
+        "text": text,
+        **{key: meta.get(key) for key in _META},
+        "sentences": sentences,
+        "paragraphs": doc["paragraphs"],
+        "annotation_status": annotations["provenance"].get("status") if annotations is not None else None,
+    }
+    rows["documents"] = _rows(features["documents"], [document])
     if annotations is None:
-        return rows, count_tokens(doc)
-    starts = [s.start for s in doc.sentences]
-    entities = sorted(annotations.entities, key=lambda e: (e.start, e.end))
-    for entity in entities:
-        item = {**entity.to_json(), "doc_id": doc.id, "sentence_id": _sentence_of(doc, starts, entity.start)}
-        rows["entities"].append(_row(features["entities"], item, entity.id))
-    for quantity in sorted(annotations.quantities, key=lambda q: (q.start, q.end)):
-        item = {**quantity.to_json(), "doc_id": doc.id, "sentence_id": _sentence_of(doc, starts, quantity.start)}
-        rows["quantities"].append(_row(features["quantities"], item, quantity.id))
-    for stance in sorted(annotations.stances, key=lambda t: (t.start, t.end)):
-        rows["stance"].append(_row(features["stance"], {**stance.to_json(), "doc_id": doc.id}, stance.id))
+        return rows, sum(len(token_texts(text, s["start"], s["end"])) for s in sentences)
+    starts = [s["start"] for s in sentences]
+
+    def sentence_of(offset: int) -> str:
+        return str(sentences[max(bisect.bisect_right(starts, offset) - 1, 0)]["id"])
+
+    entities = sorted(annotations["entities"], key=_START_END)
+    rows["entities"] = _rows(
+        features["entities"], [{**e, "doc_id": doc_id, "sentence_id": sentence_of(e["start"])} for e in entities]
+    )
+    rows["quantities"] = _rows(
+        features["quantities"],
+        [
+            {**q, "doc_id": doc_id, "sentence_id": sentence_of(q["start"])}
+            for q in sorted(annotations["quantities"], key=_START_END)
+        ],
+    )
+    rows["stance"] = _rows(
+        features["stance"], [{**t, "doc_id": doc_id} for t in sorted(annotations["stances"], key=_START_END)]
+    )
+    spans = [(e["start"], e["end"], e["label"], e["id"]) for e in entities]
     texts: list[str] = []
     count = first = 0
     outside = bio["O"]
-    for sentence in doc.sentences:
-        while first < len(entities) and entities[first].end <= sentence.start:
+    for sentence in sentences:
+        low, high = sentence["start"], sentence["end"]
+        while first < len(spans) and spans[first][1] <= low:
             first += 1
-        if first < len(entities) and entities[first].start < sentence.end:
-            tokens, ids = _sentence_tags(doc.text, sentence, entities, first, texts, bio, outside)
+        if first < len(spans) and spans[first][0] < high:
+            tokens, ids = _sentence_tags(text, low, high, sentence["id"], spans, first, texts, bio, outside)
         else:  # no entity in the sentence: its tokens only, without their offsets
-            tokens = token_texts(doc.text, sentence.start, sentence.end)
+            tokens = token_texts(text, low, high)
             ids = [outside] * len(tokens)
         count += len(tokens)
-        rows["ner"].append({"id": sentence.id, "doc_id": doc.id, "tokens": tokens, "ner_tags": ids})
+        rows["ner"].append({"id": sentence["id"], "doc_id": doc_id, "tokens": tokens, "ner_tags": ids})
     if notes is not None:
-        rel = f"annotations/{doc.id}.json"
-        notes.extend(Finding(rel, 0, "ner-lossy", text, "warning") for text in dict.fromkeys(texts))
+        rel = f"annotations/{doc_id}.json"
+        notes.extend(Finding(rel, 0, "ner-lossy", message, "warning") for message in dict.fromkeys(texts))
     return rows, count

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from furat.core.annotation import AnnotationSet
 from furat.core.labels import Labels, load_labels
@@ -83,21 +84,26 @@ def iter_documents(root: Path, splits: list[tuple[str, str]]) -> Iterator[tuple[
         yield split, repo.document(doc_id, lean=True), repo.gold(doc_id)
 
 
-def summarize_document(split: str, doc: Document, annotations: AnnotationSet | None, tokens: int) -> DocumentSummary:
+def summarize_document(
+    split: str, doc: Mapping[str, Any], annotations: Mapping[str, Any] | None, tokens: int
+) -> DocumentSummary:
+    """One document's summary, from its corpus file and its annotation file as JSON (the files as ``furat
+    validate`` checked them, or the model's ``to_json()``)."""
+    meta, sentences = Meta.from_json(doc["meta"]), len(doc["sentences"])
     if annotations is None:
-        return DocumentSummary(doc.id, split, doc.meta, len(doc.sentences), tokens, None)
-    provenance = annotations.provenance
+        return DocumentSummary(doc["id"], split, meta, sentences, tokens, None)
+    provenance = annotations["provenance"]
     return DocumentSummary(
-        doc.id,
+        doc["id"],
         split,
-        doc.meta,
-        len(doc.sentences),
+        meta,
+        sentences,
         tokens,
         str(provenance.get("status")),
         tuple((str(a.get("kind")), str(a.get("id"))) for a in provenance.get("annotators", [])),
-        Counter(e.label for e in annotations.entities),
-        Counter(q.kind for q in annotations.quantities),
-        Counter((t.target, t.label) for t in annotations.stances),
+        Counter(e["label"] for e in annotations["entities"]),
+        Counter(q["kind"] for q in annotations["quantities"]),
+        Counter((t["target"], t["label"]) for t in annotations["stances"]),
     )
 
 
@@ -109,7 +115,7 @@ def count_tokens(doc: Document) -> int:
 def summarize(root: Path) -> Summary:
     """The summary of every document of the repository (what ``furat datasheet`` reports)."""
     documents = [
-        summarize_document(split, doc, annotations, count_tokens(doc))
+        summarize_document(split, doc.to_json(), annotations.to_json() if annotations else None, count_tokens(doc))
         for split, doc, annotations in iter_documents(root, read_splits(root))
     ]
     return Summary(tuple(documents), load_labels(root / "schema" / "labels.json"))

@@ -161,7 +161,7 @@ class AnnotateArticles(PipelineStep):  # type: ignore[misc]
         except FuratError as exc:
             return exc.findings[0].code
         predicted = predict(doc, self.gazetteer, rules=True, gazetteer=ready.gazetteer)
-        rows, _ = document_rows(doc, predicted, ready.features, ready.bio)
+        rows, _ = document_rows(doc.to_json(), predicted.to_json(), ready.features, ready.bio)
         del rows["stance"]
         return rows
 

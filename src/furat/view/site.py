@@ -135,7 +135,11 @@ def build_view(root: Path, out: Path | None = None, documents: list[str] | None 
         units: Counter[str] = Counter()
         names: list[str] = []
         for split, doc, annotations in iter_documents(root, chosen):
-            summaries.append(summarize_document(split, doc, annotations, count_tokens(doc)))
+            summaries.append(
+                summarize_document(
+                    split, doc.to_json(), annotations.to_json() if annotations else None, count_tokens(doc)
+                )
+            )
             if annotations is not None:
                 units.update(q.unit for q in annotations.quantities)
             html = page.render(page=document_page(split, doc, annotations, labels))
