@@ -322,6 +322,17 @@ def test_rows_of_the_files_are_the_rows_of_the_model() -> None:
         for config, table in from_files.items():
             assert table.equals(from_model[config]), (doc_id, config)
             assert table.num_rows == expected[config], (doc_id, config)
+        # a file may leave out what has no value: a row without the field reads as null, as the model's None
+        lean = {
+            **annotations,
+            "quantities": [{k: v for k, v in q.items() if k != "counted"} for q in annotations["quantities"]],
+            "stances": [{k: v for k, v in t.items() if k != "holder_kind"} for t in annotations["stances"]],
+        }
+        nulls = _row_tables(doc, lean)
+        assert nulls["quantities"].column("counted").null_count == len(annotations["quantities"])
+        assert nulls["stance"].column("holder_kind").null_count == len(annotations["stances"])
+        modelled = _row_tables(doc, AnnotationSet.from_json(lean).to_json())
+        assert all(nulls[config].equals(modelled[config]) for config in CONFIGS), doc_id
 
 
 def test_a_field_or_label_the_features_lack_is_a_bug_not_a_row() -> None:

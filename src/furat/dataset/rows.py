@@ -18,7 +18,7 @@ from furat.core.annotation import Entity
 from furat.core.findings import Finding
 from furat.core.model import Segment
 from furat.corpus.segment import token_offsets, token_texts
-from furat.dataset.summary import CONFIGS
+from furat.dataset.summary import CONFIGS, sentence_tokens
 
 _T = TypeVar("_T")
 
@@ -114,8 +114,9 @@ def _layout(features: Mapping[str, Any]) -> tuple[frozenset[str], list[tuple[str
 
 
 def _rows(features: Mapping[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``items`` as rows of ``features``, their ClassLabel values as their integer ids (in place); a field
-    the features lack is missing from every row (Arrow reads it as null)."""
+    """``items`` as rows of ``features``, their ClassLabel values as their integer ids (in place). A field of
+    the features that an item lacks is left out (Arrow reads it as null); a field the features lack raises
+    ``ValueError``."""
     known, labels = _layout(features)
     for item in items:
         if not item.keys() <= known:  # the features come from the schema, so this is a bug, not bad data
@@ -137,7 +138,9 @@ def document_rows(
     notes: list[Finding] | None = None,
 ) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """The rows one document gives each config (labels as their integer ids), and its token count, from
-    its corpus file and its annotation file as JSON (see the module's docstring); neither is changed.
+    its corpus file and its annotation file as JSON (see the module's docstring). Neither is changed; the
+    rows share their inner lists and objects (sentences, ``counted``) with them, so rows are not to be
+    changed either.
 
     Only a document with an annotation file gives rows to the annotation configs: a document nobody
     has annotated is not a document without entities. ``bio`` maps BIO tag names to their ids.
@@ -148,13 +151,15 @@ def document_rows(
         "id": doc_id,
         "text": text,
         **{key: meta.get(key) for key in _META},
+        # the segments as the file has them: Arrow takes a struct's fields by name, so a sentence's ``kind``
+        # (the schema allows one) stays out of the sentence feature, which has none
         "sentences": sentences,
         "paragraphs": doc["paragraphs"],
         "annotation_status": annotations["provenance"].get("status") if annotations is not None else None,
     }
     rows["documents"] = _rows(features["documents"], [document])
     if annotations is None:
-        return rows, sum(len(token_texts(text, s["start"], s["end"])) for s in sentences)
+        return rows, sentence_tokens(text, ((s["start"], s["end"]) for s in sentences))
     starts = [s["start"] for s in sentences]
 
     def sentence_of(offset: int) -> str:

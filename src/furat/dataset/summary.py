@@ -7,7 +7,7 @@ makes it in the same pass that writes the rows.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = [
     "count_tokens",
     "iter_documents",
     "read_splits",
+    "sentence_tokens",
     "summarize",
     "summarize_document",
 ]
@@ -109,7 +110,12 @@ def summarize_document(
 
 def count_tokens(doc: Document) -> int:
     """Tokens of the document's sentences, as the ``ner`` config has them."""
-    return sum(len(token_texts(doc.text, s.start, s.end)) for s in doc.sentences)
+    return sentence_tokens(doc.text, ((s.start, s.end) for s in doc.sentences))
+
+
+def sentence_tokens(text: str, sentences: Iterable[tuple[int, int]]) -> int:
+    """Tokens of the sentences at ``(start, end)`` of ``text``, as the ``ner`` config has them."""
+    return sum(len(token_texts(text, start, end)) for start, end in sentences)
 
 
 def summarize(root: Path) -> Summary:
