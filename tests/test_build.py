@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -532,10 +533,15 @@ def test_build_command_writes_and_reports(tmp_path: Path, capsys: pytest.Capture
 
 def test_bench_build_reports_figures_without_judging_them(tmp_path: Path) -> None:
     synthetic = 5  # documents the benchmark generates (not the corpus)
+    start = time.perf_counter()
     figures = bench_build(ROOT, synthetic)
+    waited = time.perf_counter() - start
     assert figures["documents"] == synthetic and figures["rows"]["documents"] == synthetic
     assert figures["seconds"] > 0 and figures["build_peak_rss_mb"] > 0
     assert set(figures["rows"]) == set(CONFIGS)
+    # the CPU of the build's processes: no more than the cores can give in the time the build was waited for
+    assert 0 < figures["cpu_seconds"] <= waited * (os.cpu_count() or 1)
+    assert figures["cpu_over_floor_cpu"] > 1  # a build does more than parse its files
 
 
 def test_the_readme_snippet_runs(built: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -58,3 +58,12 @@ def test_bench_validate_stage_runs_on_a_valid_synthetic_repository(tmp_path: Pat
     assert stage["json_loads_seconds"] > 0 and stage["plain_jsonschema_seconds"] > 0
     assert stage["parse_and_schema_seconds"] > 0 and stage["parse_and_schema_valid_files"] == stage["files"]
     assert stage["json_loads_every_core_seconds"] > 0 and "json.loads itself on" in result.stdout
+
+
+def test_bench_build_stage_gives_its_cpu_beside_its_time(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = run_furat("bench", "--docs", "5", "--stage", "build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    stage = json.loads(out.read_text(encoding="utf-8"))["stages"]["build"]
+    assert stage["cpu_seconds"] > 0 and stage["floor_cpu_seconds"] >= 0
+    assert f"build: {stage['cpu_seconds']} s of CPU in all its processes" in result.stdout

@@ -32,6 +32,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     cpu = [f"{n} {s['mb_per_cpu_s']} MB/s ({s['over_floor_cpu']}x its floor)" for n, s in stages if "mb_per_cpu_s" in s]
     if cpu:
         print("in CPU time of the stage's process (less affected by a busy machine): " + "; ".join(cpu))
+    if "build" in figures["stages"]:
+        b = figures["stages"]["build"]
+        print(
+            f"build: {b['cpu_seconds']} s of CPU in all its processes, {b['cpu_over_floor_cpu']}x the CPU of the "
+            f"parse ({b['floor_cpu_seconds']} s)"
+        )
     if "silver" in figures["stages"]:
         s = figures["stages"]["silver"]
         print(
