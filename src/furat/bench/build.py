@@ -73,7 +73,7 @@ def bench_build(root: Path, docs: int) -> dict[str, Any]:
         "floor_seconds": round(parse, 3),
         "over_floor": round(figures["seconds"] / parse, 2),
         # CPU time of every process of the build (starting Python and importing included) over the parse's:
-        # the work done, which a busy machine changes less than the time waited
+        # the work done, without the time spent waiting for a core
         "cpu_seconds": round(cpu, 3),
         "floor_cpu_seconds": round(parse_cpu, 3),
         "cpu_over_floor_cpu": round(cpu / parse_cpu, 2),
