@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from furat.core.annotation import Entity
 from furat.core.findings import Finding
 from furat.core.model import Segment
+from furat.core.repo import META_FIELDS
 from furat.corpus.segment import token_offsets, token_texts
 from furat.dataset.summary import CONFIGS, sentence_tokens
 
@@ -26,7 +27,6 @@ _T = TypeVar("_T")
 _Span = tuple[int, int, str, str]
 
 _START_END = itemgetter("start", "end")
-_META = ("title", "outlet", "author", "published", "url", "section")  # the documents config's fields from meta
 
 
 class _Names(dict[str, str]):
@@ -150,7 +150,7 @@ def document_rows(
     document = {
         "id": doc_id,
         "text": text,
-        **{key: meta.get(key) for key in _META},
+        **{key: meta.get(key) for key in META_FIELDS},  # the manifest's metadata, as the corpus keeps it
         # the segments as the file has them: Arrow takes a struct's fields by name, so a sentence's ``kind``
         # (the schema allows one) stays out of the sentence feature, which has none
         "sentences": sentences,
