@@ -21,6 +21,11 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+# The suite runs the quantity recognizer's pure-Python source, the reference (coverage measures it);
+# test_quantities_native.py compares the compiled modules with it. FURAT_NATIVE=1 runs them all compiled.
+# (No module imported above imports the recognizer: the stages below annotate never do.)
+os.environ.setdefault("FURAT_NATIVE", "0")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

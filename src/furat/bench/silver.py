@@ -41,6 +41,7 @@ def _silver(root: Path, articles: Path, out: Path, workers: int) -> dict[str, An
 
 def bench_silver(root: Path, docs: int) -> dict[str, Any]:
     """MB/s per worker with 1 and 2 workers, the speed-up, and peak memory per worker."""
+    from furat.annotate.quantities import NATIVE
     from furat.bench.synthetic import write_articles
 
     with tempfile.TemporaryDirectory(prefix="furat-bench-silver-") as tmp:
@@ -83,6 +84,7 @@ def bench_silver(root: Path, docs: int) -> dict[str, Any]:
         "peak_rss_mb_1_worker": round(one["peak_kb"] / 1024, 1),
         "peak_rss_mb_per_worker_2": round(two["peak_kb"] / 1024, 1),
         "same_output_1_and_2_workers": same,
+        "recognizer_compiled": NATIVE.available(),  # the quantity recognizer of the runs: `furat compile`d or not
         "floor": "json.loads of every line",
         "floor_seconds": round(parse, 3),
         "over_floor": round(two["seconds"] / parse, 2),

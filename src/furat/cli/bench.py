@@ -32,6 +32,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     cpu = [f"{n} {s['mb_per_cpu_s']} MB/s ({s['over_floor_cpu']}x its floor)" for n, s in stages if "mb_per_cpu_s" in s]
     if cpu:
         print("in CPU time of the stage's process (less affected by a busy machine): " + "; ".join(cpu))
+    if "quantities" in figures["stages"]:
+        compiled = figures["stages"]["quantities"]["compiled"]
+        print(f"quantities: {'compiled with mypyc' if compiled else 'pure Python (`furat compile` compiles it)'}")
     if "build" in figures["stages"]:
         b = figures["stages"]["build"]
         print(

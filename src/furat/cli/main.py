@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         studio.add_commands,
         annotate.add_preannotate,
         annotate.add_quantities,
+        annotate.add_compile,
         annotate.add_gazetteer,
         annotate.add_train,
         view.add_view,

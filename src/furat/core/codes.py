@@ -184,6 +184,13 @@ _R("number-uncovered", "annotate", 4, "a number neither in a quantity nor exclud
 _R("gold-missing", "annotate", None, "no gold annotation file to compare with", "adjudicate the passes first")
 _R("gold-mismatch", "annotate", 3, "gold annotations made on another version of the text", "re-anchor them")
 _R("gazetteer-stale", "annotate", None, "the shipped GeoNames names differ from the libraries", "run `furat gazetteer`")
+_R(
+    "compile-failed",
+    "annotate",
+    None,
+    "mypyc could not compile the quantity recognizer; its pure-Python modules run",
+    "install a C compiler (apt install gcc) and mypy (pip install 'furat[native]')",
+)
 
 # -- studio: Label Studio --------------------------------------------------------------------------
 _R("studio-unreachable", "studio", None, "no Label Studio answers at the URL", "start it: `furat studio up`")

@@ -1,0 +1,175 @@
+"""The quantity recognizer compiled with mypyc (``furat compile``) gives what its pure-Python source gives.
+
+The test suite runs the pure-Python modules (``conftest`` sets ``FURAT_NATIVE=0``); here the compiled
+modules and the source each run in a child process of their own, on the same texts: the seed articles,
+the corpus, every sentence of the case tables and development sets, the Recognizers-Text inputs and
+generated text. Compiling needs a C compiler: where there is none the comparison is skipped locally, and
+fails in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from furat.annotate import quantities
+from furat.annotate.quantities import NATIVE, find_quantities
+from furat.core.native import DISABLE, NativeCompileError, NativeGroup
+from tests.test_quantities_fast import _WORDS, CORPUS_TEXTS, ROOT, SEED_TEXTS, SENTENCES
+
+
+def _compiled_or_skip(group: NativeGroup, cache: Path | None = None) -> None:
+    try:
+        group.compile(cache)
+    except NativeCompileError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no compiled modules here: {exc}")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != DISABLE}
+    return env | extra
+
+
+def _generated_texts(count: int, seed: int) -> list[str]:
+    """Lexicon words with proclitics, marks and tatweel, digits, letters and punctuation, at random."""
+    rng = random.Random(seed)
+    pieces = [
+        _WORDS,
+        ["و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "ـ", "الـ", "بـ", "نحو ", "أكثر من ", "بين ", "إلى "],
+        ["\u064e", "\u0651", "\u064b", "\u0670", "ـ", "x", "ک", "ی"],
+        [" ", " ", " ", "  ", "\n", "،", ".", "-", "/", ":", "(", "%", "$", "\u00a0", "\u202f", " و", " أو "],
+        [str(rng.randrange(10**k)) for k in range(1, 6)] + ["٣٥", "١٢٠", "2.5", "1,500", "٣٫٥", "2019"],
+        ["مليون", "ألف", "دولار", "شخص", "كيلومتر", "سنوات", "قرية", "مسلح", "بالمئة", "تقريبا", "عام"],
+    ]
+    return ["".join(rng.choice(rng.choice(pieces)) for _ in range(rng.randrange(1, 40))) for _ in range(count)]
+
+
+_CHILD = """
+import json, sys
+from furat.annotate import quantities
+assert quantities.NATIVE.loaded() == (sys.argv[3] == "compiled"), "not the recognizer asked for"
+texts = json.loads(open(sys.argv[1], encoding="utf-8").read())
+found = [[q.to_json() for q in quantities.find_quantities(text)] for text in texts]
+open(sys.argv[2], "w", encoding="utf-8").write(json.dumps(found, ensure_ascii=False))
+"""
+
+
+def _found(tmp_path: Path, texts: Path, which: str) -> list[list[dict[str, object]]]:
+    """The mentions the ``compiled`` or the ``source`` recognizer finds in each text, in a process of its own."""
+    out = tmp_path / f"{which}.json"
+    env = _env(**({DISABLE: "0"} if which == "source" else {}))
+    command = [sys.executable, "-c", _CHILD, str(texts), str(out), which]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found: list[list[dict[str, object]]] = json.loads(out.read_text(encoding="utf-8"))
+    return found
+
+
+def test_the_compiled_recognizer_finds_what_the_source_finds(tmp_path: Path) -> None:
+    _compiled_or_skip(NATIVE)
+    texts = SEED_TEXTS + CORPUS_TEXTS + SENTENCES + _generated_texts(3000, seed=14)
+    (tmp_path / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    compiled, source = (_found(tmp_path, tmp_path / "texts.json", which) for which in ("compiled", "source"))
+    assert sum(map(len, source)) > len(texts) // 2  # the texts hold mentions to compare
+    for text, got, want in zip(texts, compiled, source, strict=True):
+        assert got == want, text[:200]
+
+
+def test_the_suite_runs_the_source_unless_told_otherwise() -> None:
+    # conftest sets FURAT_NATIVE=0 unless it is set already (FURAT_NATIVE=1 runs the suite compiled)
+    if os.environ.get(DISABLE) != "0":
+        pytest.skip("the suite runs the compiled recognizer (FURAT_NATIVE is set)")
+    assert not NATIVE.loaded()
+    assert all(Path(str(m.__file__)).suffix == ".py" for m in (quantities, sys.modules[find_quantities.__module__]))
+
+
+_MODULE = """
+def double(values: list[int]) -> list[int]:
+    return [v * 2 for v in values]
+"""
+
+_INIT = """
+from pathlib import Path
+from furat.core.native import NativeGroup
+NATIVE = NativeGroup.of_folder(__name__, Path(__file__).parent)
+NATIVE.load(__path__)
+"""
+
+_PROBE = "import nativedemo, nativedemo.twice as t; print(t.__file__.rsplit('.', 1)[-1], t.double([1, 2]))"
+
+
+def _probe(tmp_path: Path, **extra: str) -> str:
+    env = _env(PYTHONPATH=str(tmp_path / "src"), XDG_CACHE_HOME=str(tmp_path / "cache"), **extra)
+    done = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_compiled_modules_are_loaded_only_for_the_sources_they_were_compiled_from(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "nativedemo"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(_INIT, encoding="utf-8")
+    (package / "twice.py").write_text(_MODULE, encoding="utf-8")
+    group = NativeGroup.of_folder("nativedemo", package)
+    cache = tmp_path / "cache" / "furat" / "native"
+    assert group.modules == ("twice",)
+    assert _probe(tmp_path) == "py [2, 4]"  # nothing compiled yet: the source runs
+    killed, running = cache / ".nativedemo-killed", cache / ".nativedemo-running"  # compiles' temporary folders
+    for folder in killed, running:
+        (folder / "lib").mkdir(parents=True)
+    os.utime(killed, (1_000_000, 1_000_000))  # a killed compile's folder, long ago
+    _compiled_or_skip(group, cache)
+    assert not killed.exists() and running.exists()  # removed; one that may still be in use is kept
+    shutil.rmtree(running)
+    first = group.target(cache)
+    assert group.is_compiled(cache) and not group.compile(cache).compiled  # a second compile has nothing to do
+    assert _probe(tmp_path).startswith("so ")  # the compiled module, for the source as it is
+    assert _probe(tmp_path, FURAT_NATIVE="0") == "py [2, 4]"  # unless the environment says not to
+    (package / "twice.py").write_text(_MODULE.replace("* 2", "+ v"), encoding="utf-8")  # an edit
+    assert not group.is_compiled(cache)
+    assert _probe(tmp_path) == "py [2, 4]"  # the edited source runs, never the stale compiled module
+    _compiled_or_skip(group, cache)
+    assert _probe(tmp_path) == "so [2, 4]"
+    assert not first.exists()  # the stale compiled folder is gone
+    assert [p.name for p in cache.iterdir()] == [group.target(cache).name]  # and nothing half-written is left
+    for compiled in group.target(cache).joinpath("nativedemo").iterdir():
+        compiled.unlink()  # a compiled folder that lost its modules is not loaded
+    assert _probe(tmp_path) == "py [2, 4]"
+
+
+def test_a_failed_compile_leaves_nothing_and_says_why(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "nativedemo"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(_INIT, encoding="utf-8")
+    (package / "twice.py").write_text(_MODULE.replace("return [v * 2", "return [str(v)"), encoding="utf-8")
+    group = NativeGroup.of_folder("nativedemo", package)
+    cache = tmp_path / "cache"
+    with pytest.raises(NativeCompileError, match="mypyc could not compile nativedemo") as failed:
+        group.compile(cache)  # a type error: mypyc refuses the module
+    assert any("twice.py:3: error" in line for line in failed.value.log)
+    assert list(cache.iterdir()) == []
+    assert _probe(tmp_path) == "py ['1', '2']"
+
+
+def test_the_bench_says_which_recognizer_it_timed(tmp_path: Path) -> None:
+    from furat.bench.run import STAGES, BenchSettings
+
+    figures = STAGES["quantities"](ROOT, BenchSettings(size_mb=0.05))
+    assert figures["mentions"] > 0 and figures["compiled"] is NATIVE.loaded()
+    _compiled_or_skip(NATIVE)
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "furat", "--root", str(ROOT), "--quiet", "bench", "--stage", "quantities"]
+    command += ["--size-mb", "0.05", "--out", str(out)]
+    done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "quantities: compiled with mypyc" in done.stdout
+    assert json.loads(out.read_text(encoding="utf-8"))["stages"]["quantities"]["compiled"] is True
