@@ -34,6 +34,17 @@ def _compiled_or_skip(group: NativeGroup, cache: Path | None = None) -> None:
         pytest.skip(f"no compiled modules here: {exc}")
 
 
+def _compiled_recognizer(tmp_path: Path) -> dict[str, str]:
+    """The recognizer compiled into the user's cache (as ``scripts/setup`` does), or into a temporary one
+    where that cannot be written: the environment a child process needs to load it."""
+    try:
+        _compiled_or_skip(NATIVE)
+        return {}
+    except OSError:
+        _compiled_or_skip(NATIVE, tmp_path / "cache" / "furat" / "native")
+        return {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != DISABLE}
     return env | extra
@@ -63,10 +74,10 @@ open(sys.argv[2], "w", encoding="utf-8").write(json.dumps(found, ensure_ascii=Fa
 """
 
 
-def _found(tmp_path: Path, texts: Path, which: str) -> list[list[dict[str, object]]]:
+def _found(tmp_path: Path, texts: Path, which: str, cache: dict[str, str]) -> list[list[dict[str, object]]]:
     """The mentions the ``compiled`` or the ``source`` recognizer finds in each text, in a process of its own."""
     out = tmp_path / f"{which}.json"
-    env = _env(**({DISABLE: "0"} if which == "source" else {}))
+    env = _env(**cache, **({DISABLE: "0"} if which == "source" else {}))
     command = [sys.executable, "-c", _CHILD, str(texts), str(out), which]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -75,10 +86,10 @@ def _found(tmp_path: Path, texts: Path, which: str) -> list[list[dict[str, objec
 
 
 def test_the_compiled_recognizer_finds_what_the_source_finds(tmp_path: Path) -> None:
-    _compiled_or_skip(NATIVE)
+    cache = _compiled_recognizer(tmp_path)
     texts = SEED_TEXTS + CORPUS_TEXTS + SENTENCES + _generated_texts(3000, seed=14)
     (tmp_path / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    compiled, source = (_found(tmp_path, tmp_path / "texts.json", which) for which in ("compiled", "source"))
+    compiled, source = (_found(tmp_path, tmp_path / "texts.json", which, cache) for which in ("compiled", "source"))
     assert sum(map(len, source)) > len(texts) // 2  # the texts hold mentions to compare
     for text, got, want in zip(texts, compiled, source, strict=True):
         assert got == want, text[:200]
@@ -165,11 +176,11 @@ def test_the_bench_says_which_recognizer_it_timed(tmp_path: Path) -> None:
 
     figures = STAGES["quantities"](ROOT, BenchSettings(size_mb=0.05))
     assert figures["mentions"] > 0 and figures["compiled"] is NATIVE.loaded()
-    _compiled_or_skip(NATIVE)
+    cache = _compiled_recognizer(tmp_path)
     out = tmp_path / "bench.json"
     command = [sys.executable, "-m", "furat", "--root", str(ROOT), "--quiet", "bench", "--stage", "quantities"]
     command += ["--size-mb", "0.05", "--out", str(out)]
-    done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=_env(**cache), capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "quantities: compiled with mypyc" in done.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["stages"]["quantities"]["compiled"] is True
