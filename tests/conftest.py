@@ -22,7 +22,8 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # The suite runs the quantity recognizer's pure-Python source, the reference (coverage measures it);
-# test_quantities_native.py compares the compiled modules with it. FURAT_NATIVE=1 runs them all compiled.
+# test_quantities_native.py compares the compiled modules with it. FURAT_NATIVE=1 runs the suite on the
+# compiled modules (once `furat compile` has made them).
 # (No module imported above imports the recognizer: the stages below annotate never do.)
 os.environ.setdefault("FURAT_NATIVE", "0")
 

@@ -441,12 +441,17 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         print(f"{NATIVE.package}: {state}; loaded here: {'compiled' if NATIVE.loaded() else 'pure Python'}")
         return 0 if up_to_date else 1
     start = time.perf_counter()
+    where = NATIVE.folder.as_posix()
     try:
         result = NATIVE.compile()
-    except (NativeCompileError, OSError) as exc:
-        print(Finding(NATIVE.package, 0, "compile-failed", str(exc)).text(), file=sys.stderr)
-        for line in getattr(exc, "log", []):  # the compiler's last lines, to see why
+    except NativeCompileError as exc:
+        print(Finding(where, 0, "compile-failed", str(exc)).text(), file=sys.stderr)
+        for line in exc.log:  # the compiler's last lines, to see why
             print(f"  {line}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the cache cannot be written
+        message = f"cannot write the compiled modules: {exc.strerror or exc} ({exc.filename or 'no cache folder'})"
+        print(Finding(where, 0, "io-error", message).text(), file=sys.stderr)
         return 2
     seconds = time.perf_counter() - start
     done = f"compiled with mypyc in {seconds:.0f} s" if result.compiled else "already compiled"

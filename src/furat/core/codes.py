@@ -189,7 +189,7 @@ _R(
     "annotate",
     None,
     "mypyc could not compile the quantity recognizer; its pure-Python modules run",
-    "install a C compiler (apt install gcc) and mypy (pip install 'furat[native]')",
+    "install a C compiler and Python's headers (apt install gcc python3-dev) and mypy (pip install 'furat[native]')",
 )
 
 # -- studio: Label Studio --------------------------------------------------------------------------

@@ -1,17 +1,18 @@
-"""Pure-Python modules compiled with mypyc, kept in a cache beside their sources' digest.
+"""Pure-Python modules compiled with mypyc, kept in a cache under their sources' digest.
 
 Some modules spend their time in Python-level loops over small objects (the quantity recognizer's
 tokenizer and parser): compiled with mypyc, the compiler mypy ships, the same source runs about half
 again as fast. A ``NativeGroup`` names such modules of one package. ``furat compile`` compiles them
-into the user's cache (``$XDG_CACHE_HOME/furat/native/<package>-<digest>/``); the package's
+into the user's cache (``$XDG_CACHE_HOME/furat/native/<package>-<python>-<digest>/``); the package's
 ``__init__`` calls ``load`` before it imports them, and the import system then finds the compiled
 modules first.
 
-The folder is named by the sha256 of the group's sources (and of the Furat modules they import) and of
-the Python that compiles them: edit a line and the compiled modules are no longer found, so the source
-as it is now runs until ``furat compile`` runs again. Nothing is compiled on import. Without a C
-compiler, with ``FURAT_NATIVE=0`` in the environment, or when a compiled module does not load, the
-pure-Python modules run: they are the reference, and the test suite compares the two.
+The folder is named by the sha256 of the group's sources, of the Furat modules they import (directly or
+not), of how mypyc is asked to compile them and of the Python that runs them: edit a line and the compiled
+modules are no longer found, so the source as it is now runs until ``furat compile`` runs again. Nothing
+is compiled on import. Without a C compiler, with ``FURAT_NATIVE=0`` in the environment, without a cache
+folder, or when the compiled folder is not whole or its code does not load, the pure-Python modules run:
+they are the reference, and the test suite compares the two.
 """
 
 from __future__ import annotations
@@ -38,7 +39,57 @@ _DONE = "furat-native.json"  # written last into a compiled folder: what it hold
 _STRAY_SECONDS = 3600  # a temporary compile folder this old belongs to a compile that was killed
 _SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _FURAT = Path(__file__).resolve().parents[1]  # the furat package's folder
-_IMPORT = re.compile(r"^\s*(?:from\s+(furat(?:\.\w+)+)\s+import|import\s+(furat(?:\.\w+)+))", re.MULTILINE)
+_IMPORT = re.compile(  # from furat.x import a, b / from furat.x import (a, b) / import furat.x
+    r"^\s*(?:from\s+(furat(?:\.\w+)*)\s+import\s+(?:\(([^)]*)\)|([^\n#]*))|import\s+(furat(?:\.\w+)+))", re.MULTILINE
+)
+_COMPILE_SECONDS = 1800  # a compile takes well under a minute on 2 cores
+KEEP = 4  # compiled versions of a group kept in the cache (the newest), for worktrees on other branches
+# how mypyc compiles a group (part of the digest: another recipe is another compile)
+_SCRIPT = (
+    "import sys\n"
+    "from setuptools import setup\n"
+    "from mypyc.build import mypycify\n"
+    "paths, lib, temp, code = sys.argv[1:-3], sys.argv[-3], sys.argv[-2], sys.argv[-1]\n"
+    "setup(name='furat-native', ext_modules=mypycify(paths, opt_level='3', target_dir=code),\n"
+    "      script_args=['build_ext', '--build-lib', lib, '--build-temp', temp])\n"
+)
+
+
+def _cache_home() -> Path:
+    """``$XDG_CACHE_HOME/furat/native`` (``~/.cache`` when it is unset or not absolute, as the XDG spec says)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "furat" / "native"
+    try:
+        return Path.home() / ".cache" / "furat" / "native"
+    except RuntimeError as exc:  # no home folder (no HOME, and no entry in the password database)
+        raise OSError(f"no cache folder: {exc}; set XDG_CACHE_HOME") from None
+
+
+def _module_file(module: str) -> Path | None:
+    """The source file of the Furat module ``module`` (dotted), or None."""
+    parts = module.split(".")[1:]
+    for path in _FURAT.joinpath(*parts).with_suffix(".py"), _FURAT.joinpath(*parts, "__init__.py"):
+        if parts and path.is_file():
+            return path
+    return None
+
+
+def _furat_imports(sources: list[Path]) -> set[Path]:
+    """Every Furat module's file that ``sources`` import, directly or through one another."""
+    found: set[Path] = set()
+    todo = list(sources)
+    while todo:
+        for match in _IMPORT.finditer(todo.pop().read_text(encoding="utf-8")):
+            package, listed = match.group(1), match.group(2) or match.group(3) or ""
+            names = [package] if package else [match.group(4)]
+            names += [f"{package}.{name.split()[0]}" for name in listed.split(",") if package and name.strip()]
+            for name in names:
+                path = _module_file(name)
+                if path is not None and path not in found:
+                    found.add(path)
+                    todo.append(path)
+    return found
 
 
 class NativeCompileError(RuntimeError):
@@ -72,33 +123,43 @@ class NativeGroup:
         return [self.folder / f"{name}.py" for name in self.modules]
 
     def digest(self) -> str:
-        """sha256 of the Python that runs this (version, build, machine), of the group's sources and of the
-        Furat modules they import (whose constants mypyc may compile in)."""
+        """sha256 of the Python that runs this (version, build, machine), of how mypyc is asked to compile,
+        of the group's sources and of every Furat module they import, directly or not (mypyc may compile
+        in their constants and rely on their types)."""
         digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0{platform.machine()}".encode())
-        seen: set[Path] = set()
-        for source in self.sources():
-            text = source.read_bytes()
-            digest.update(f"\0{source.name}\0".encode() + text)
-            for match in _IMPORT.finditer(text.decode("utf-8")):
-                module = Path(*(match.group(1) or match.group(2)).split(".")[1:])
-                for imported in (_FURAT / module).with_suffix(".py"), _FURAT / module / "__init__.py":
-                    if imported.is_file() and imported not in seen and imported.parent != self.folder:
-                        seen.add(imported)
-                        digest.update(f"\0{imported.relative_to(_FURAT)}\0".encode() + imported.read_bytes())
+        digest.update(_SCRIPT.encode())
+        for source in [*self.sources(), *sorted(_furat_imports(self.sources()) - set(self.sources()))]:
+            digest.update(
+                f"\0{source.relative_to(_FURAT) if source.is_relative_to(_FURAT) else source.name}\0".encode()
+            )
+            digest.update(source.read_bytes())
         return digest.hexdigest()[:20]
 
     def target(self, cache: Path | None = None) -> Path:
         """Where this group's compiled modules are (or go) for the sources as they are now: a folder of
-        ``cache`` (by default ``$XDG_CACHE_HOME/furat/native``, ``~/.cache`` when that is not set)."""
-        home = cache or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "furat" / "native"
-        return home / f"{self.package}-{self.digest()}"
+        ``cache`` (by default ``$XDG_CACHE_HOME/furat/native``, ``~/.cache`` when that is not set).
+        ``OSError`` when there is no cache folder (no home folder, and no absolute ``XDG_CACHE_HOME``)."""
+        return (cache or _cache_home()) / f"{self._prefix()}{self.digest()}"
+
+    def _prefix(self) -> str:
+        return f"{self.package}-{sys.implementation.cache_tag}-"
 
     def _inner(self, target: Path) -> Path:
         return target.joinpath(*self.package.split("."))
 
+    def _complete(self, target: Path) -> bool:
+        """Whether ``target`` holds a finished compile with every module of the group."""
+        inner = self._inner(target)
+        return (target / _DONE).is_file() and all(
+            any((inner / f"{name}{suffix}").is_file() for suffix in _SUFFIXES) for name in self.modules
+        )
+
     def is_compiled(self, cache: Path | None = None) -> bool:
-        """Whether the group is compiled from its sources as they are now."""
-        return (self.target(cache) / _DONE).is_file()
+        """Whether the group is compiled, whole, from its sources as they are now."""
+        try:
+            return self._complete(self.target(cache))
+        except OSError:
+            return False
 
     def available(self, cache: Path | None = None) -> bool:
         """Whether a process started now would load the compiled modules (compiled, and not disabled)."""
@@ -106,14 +167,14 @@ class NativeGroup:
 
     def load(self, package_path: list[str], cache: Path | None = None) -> bool:
         """Put the compiled modules first on ``package_path`` (the package's ``__path__``), when they are
-        compiled from the sources as they are; whether they are. Call it before importing any of them."""
+        compiled, whole, from the sources as they are; whether they are. Call it before importing any of
+        them: they are then all compiled or all source, never some of each."""
         if os.environ.get(DISABLE) == "0":
             return False
         try:
             target = self.target(cache)
-            inner = self._inner(target)
-            if not (target / _DONE).is_file() or not all(self._compiled_file(inner, name) for name in self.modules):
-                return False  # not compiled, or not whole: never some modules compiled and others not
+            if not self._complete(target):
+                return False
             for shared in sorted(target.glob("*__mypyc.*")):  # the group's code, imported by a top-level name
                 name = shared.name.split(".", 1)[0]
                 if name not in sys.modules:
@@ -125,23 +186,21 @@ class NativeGroup:
                     sys.modules[name] = module
         except (OSError, ImportError, UnicodeDecodeError):
             return False
-        package_path.insert(0, str(inner))
+        package_path.insert(0, str(self._inner(target)))
         return True
-
-    @staticmethod
-    def _compiled_file(folder: Path, module: str) -> bool:
-        return any((folder / f"{module}{suffix}").is_file() for suffix in _SUFFIXES)
 
     def compile(self, cache: Path | None = None) -> NativeResult:
         """Compile the group with mypyc into ``target()``, unless it is there already.
 
         mypyc and the C compiler run in a child process, in a temporary folder beside the target that is
         renamed into place when they are done: a compile that fails leaves nothing behind, and the folder
-        of one that was killed is removed by a compile an hour later or more. Other compiled versions of
-        the group in the cache are removed. Raises ``NativeCompileError`` when the compile fails.
+        of one that was killed is removed by a compile an hour later or more. When a source changes while
+        it runs, the result is thrown away (it would be filed under the sources it was not made from).
+        Compiled versions of the group beyond the newest ``KEEP`` (other branches, say) are removed.
+        Raises ``NativeCompileError`` when the compile fails, ``OSError`` when the cache cannot be written.
         """
         target = self.target(cache)
-        if self.is_compiled(cache):
+        if self._complete(target):
             return NativeResult(target, False)
         target.parent.mkdir(parents=True, exist_ok=True)
         for stray in target.parent.glob(f".{self.package}-*"):  # a killed compile's (not a running one's)
@@ -151,32 +210,41 @@ class NativeGroup:
             work = Path(tmp)
             config = work / "mypy.ini"
             config.write_text("[mypy]\nignore_missing_imports = True\n", encoding="utf-8")
-            paths = [str(p) for p in self.sources()]
-            script = (
-                "import sys\n"
-                "from setuptools import setup\n"
-                "from mypyc.build import mypycify\n"
-                "paths, lib, temp, code = sys.argv[1:-3], sys.argv[-3], sys.argv[-2], sys.argv[-1]\n"
-                "setup(name='furat-native', ext_modules=mypycify(paths, opt_level='3', target_dir=code),\n"
-                "      script_args=['build_ext', '--build-lib', lib, '--build-temp', temp])\n"
-            )
             lib = work / "lib"
+            paths = [str(p) for p in self.sources()]
             args = [*paths, "--config-file", str(config), str(lib), str(work / "temp"), str(work / "c")]
-            done = subprocess.run(
-                [sys.executable, "-c", script, *args], cwd=work, capture_output=True, text=True, check=False
-            )
-            if done.returncode != 0 or not all(self._compiled_file(self._inner(lib), n) for n in self.modules):
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-c", _SCRIPT, *args],
+                    cwd=work,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=_COMPILE_SECONDS,
+                )
+            except subprocess.TimeoutExpired:
+                raise NativeCompileError(f"mypyc did not compile {self.package} in {_COMPILE_SECONDS} s", []) from None
+            if done.returncode != 0 or not all(
+                any((self._inner(lib) / f"{n}{x}").is_file() for x in _SUFFIXES) for n in self.modules
+            ):
                 lines = (done.stdout + done.stderr).strip().splitlines() or ["(no output)"]
                 raise NativeCompileError(f"mypyc could not compile {self.package}: {lines[-1]}", lines[-15:])
+            if self.target(cache) != target:
+                raise NativeCompileError(
+                    f"the sources of {self.package} changed while they compiled; compile again", []
+                )
             meta = {"package": self.package, "modules": list(self.modules), "python": sys.version}
             (lib / _DONE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+            if target.is_dir() and not target.is_symlink() and not self._complete(target):
+                shutil.rmtree(target, ignore_errors=True)  # an earlier compile's folder that lost files
             try:
                 lib.rename(target)
             except OSError:
-                if not (target / _DONE).is_file():  # another compile put it there meanwhile: that is fine
+                if not self._complete(target):  # another compile put it there meanwhile: that is fine
                     raise
-        for old in target.parent.glob(f"{self.package}-*"):
-            if old != target and old.is_dir() and not old.is_symlink():
+        others = [p for p in target.parent.glob(f"{self._prefix()}*") if p != target and p.is_dir()]
+        for old in sorted(others, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP - 1 :]:
+            if not old.is_symlink():
                 shutil.rmtree(old, ignore_errors=True)
         return NativeResult(target, True)
 
