@@ -152,6 +152,7 @@ def _demo(tmp_path: Path, module: str = _MODULE) -> NativeGroup:
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(_INIT, encoding="utf-8")
     (package / "twice.py").write_text(module, encoding="utf-8")
+    (package / "helper.py").write_text("def one() -> int:\n    return 1\n", encoding="utf-8")  # a group of two
     return NativeGroup.of_folder("nativedemo", package)
 
 
@@ -161,7 +162,7 @@ def test_compiled_modules_are_loaded_only_for_the_sources_they_were_compiled_fro
     group = _demo(tmp_path)
     source = group.folder / "twice.py"
     cache = tmp_path / "cache" / "furat" / "native"
-    assert group.modules == ("twice",)
+    assert group.modules == ("helper", "twice")
     assert _probe(tmp_path) == "py [2, 4]"  # nothing compiled yet: the source runs
     killed, running = cache / ".nativedemo-killed", cache / ".nativedemo-running"  # compiles' temporary folders
     for folder in killed, running:
@@ -177,15 +178,26 @@ def test_compiled_modules_are_loaded_only_for_the_sources_they_were_compiled_fro
     source.write_text(_MODULE.replace("* 2", "+ v"), encoding="utf-8")  # an edit
     assert not group.is_compiled(cache)
     assert _probe(tmp_path) == "py [2, 4]"  # the edited source runs, never the stale compiled module
-    monkeypatch.setattr(native, "KEEP", 1)  # keep only the newest compile
+    older, newer = first.with_name(first.name + "-older"), first.with_name(first.name + "-newer")
+    for folder, used in (older, 1_000), (first, 2_000), (newer, 3_000):  # compiles used at these times
+        folder.mkdir(exist_ok=True)
+        os.utime(folder, (used, used))
+    monkeypatch.setattr(native, "KEEP", 2)  # keep the new compile and the one used last of the others
     _compiled_or_skip(group, cache)
     assert _probe(tmp_path) == "so [2, 4]"
-    assert not first.exists()  # the older compile is gone
+    assert newer.exists() and not first.exists() and not older.exists()
+    shutil.rmtree(newer)
     assert [p.name for p in cache.iterdir()] == [group.target(cache).name]  # and nothing half-written is left
     for compiled in group.target(cache).joinpath("nativedemo").iterdir():
         compiled.unlink()  # a compiled folder that lost its modules is neither loaded nor taken as compiled
     assert _probe(tmp_path) == "py [2, 4]" and not group.is_compiled(cache)
     assert group.compile(cache).compiled and _probe(tmp_path) == "so [2, 4]"  # compiling mends it
+    shared = list(group.target(cache).glob("*__mypyc.*"))
+    assert shared  # the two modules' code, in one library
+    for library in shared:
+        library.unlink()  # nor one that lost the group's shared library
+    assert _probe(tmp_path) == "py [2, 4]" and not group.is_compiled(cache)
+    assert group.compile(cache).compiled and _probe(tmp_path) == "so [2, 4]"
 
 
 def test_a_compile_whose_sources_change_meanwhile_is_thrown_away(
@@ -212,7 +224,15 @@ def test_a_compile_whose_sources_change_meanwhile_is_thrown_away(
 def test_the_digest_follows_what_the_sources_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tree = tmp_path / "furat"  # a package laid out like Furat's: a group in annotate/, what it imports in core/
     for folder, text in {
-        "annotate/q/mod.py": "from furat.core import a\nfrom furat.core.b import (\n    B,\n)\nimport os\n",
+        "annotate/q/mod.py": (
+            "from furat.core import (  # see (x)\n    a,  # a module\n    b,\n)\nimport os\n"
+            "from furat.core.e import \\\n    E\nimport furat.core.f, furat.core.g as G\nfrom .sibling import S\n"
+            "# from furat.core import unused (a comment)\n"
+        ),
+        "annotate/q/sibling.py": "S = 0\n",  # imported relatively
+        "core/e.py": "E = 5\n",  # after a line continued
+        "core/f.py": "F = 6\n",  # two modules in one import
+        "core/g.py": "G = 7\n",
         "core/__init__.py": "",
         "core/a.py": "from furat.core.c import C\nA = C\n",
         "core/b.py": "B = 1\n",
@@ -223,8 +243,10 @@ def test_the_digest_follows_what_the_sources_import(tmp_path: Path, monkeypatch:
         (tree / folder).write_text(text, encoding="utf-8")
     monkeypatch.setattr(native, "_FURAT", tree)
     group = NativeGroup.of_folder("furat.annotate.q", tree / "annotate" / "q")
+    assert group.modules == ("mod", "sibling")
+    group = NativeGroup("furat.annotate.q", tree / "annotate" / "q", ("mod",))  # the sibling outside the group
     before = group.digest()
-    for name in ("a", "b", "c", "unused"):
+    for name in ("a", "b", "c", "e", "f", "g", "../annotate/q/sibling", "unused"):
         edited = tree / "core" / f"{name}.py"
         text = edited.read_text(encoding="utf-8")
         edited.write_text(text + "# edited\n", encoding="utf-8")
@@ -306,3 +328,22 @@ def test_without_a_cache_folder_the_source_runs(tmp_path: Path, monkeypatch: pyt
         group.target()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert group.target().parent == tmp_path / "cache" / "furat" / "native"
+
+
+def test_a_compiled_module_that_does_not_load_leaves_the_source_running(
+    tmp_path: Path, compiled_recognizer: dict[str, str]
+) -> None:
+    compiled = NATIVE.target(
+        Path(compiled_recognizer["XDG_CACHE_HOME"], "furat", "native") if compiled_recognizer else None
+    )
+    cache = tmp_path / "cache" / "furat" / "native"
+    shutil.copytree(compiled, cache / compiled.name)  # a copy of the compiled recognizer, to damage
+    damaged = next((cache / compiled.name).joinpath(*NATIVE.package.split(".")).glob("recognizer.*"))
+    damaged.write_bytes(b"")  # a module's file that does not import ("file too short")
+    probe = (
+        "from furat.annotate import quantities as q; print(q.NATIVE.loaded(), len(q.find_quantities('قتل 5 أشخاص')))"
+    )
+    env = _env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "1"]  # the source runs, and finds the mention

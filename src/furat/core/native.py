@@ -17,6 +17,7 @@ they are the reference, and the test suite compares the two.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.machinery
 import importlib.util
@@ -39,12 +40,15 @@ _DONE = "furat-native.json"  # written last into a compiled folder: what it hold
 _STRAY_SECONDS = 3600  # a temporary compile folder this old belongs to a compile that was killed
 _SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _FURAT = Path(__file__).resolve().parents[1]  # the furat package's folder
-_IMPORT = re.compile(  # from furat.x import a, b / from furat.x import (a, b) / import furat.x
-    r"^\s*(?:from\s+(furat(?:\.\w+)*)\s+import\s+(?:\(([^)]*)\)|([^\n#]*))|import\s+(furat(?:\.\w+)+))", re.MULTILINE
-)
+# import statements, once comments are gone and continued lines joined: from X import a, b / from X import
+# (a, b) / from .x import a / import furat.x, furat.y
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n;]*))", re.MULTILINE)
+_IMPORTS = re.compile(r"^[ \t]*import[ \t]+([^\n;]*)", re.MULTILINE)
+_COMMENT = re.compile(r"#[^\n]*")
 _COMPILE_SECONDS = 1800  # a compile takes well under a minute on 2 cores
 KEEP = 4  # compiled versions of a group kept in the cache (the newest), for worktrees on other branches
 # how mypyc compiles a group (part of the digest: another recipe is another compile)
+_MYPY_CONFIG = "[mypy]\nignore_missing_imports = True\n"
 _SCRIPT = (
     "import sys\n"
     "from setuptools import setup\n"
@@ -75,20 +79,31 @@ def _module_file(module: str) -> Path | None:
     return None
 
 
+def _imported_names(source: Path) -> list[str]:
+    """The dotted names a Furat module's source imports (a module, or a name that may be one), absolute."""
+    text = _COMMENT.sub("", source.read_text(encoding="utf-8")).replace("\\\n", " ")
+    package = ".".join(("furat", *source.relative_to(_FURAT).parent.parts)) if source.is_relative_to(_FURAT) else ""
+    names = [item.split()[0] for match in _IMPORTS.finditer(text) for item in match.group(1).split(",") if item.strip()]
+    for match in _FROM.finditer(text):
+        dots, module = match.group(1), match.group(2)
+        if dots:  # relative to the source's package: one dot is the package itself
+            base = package.split(".")[: len(package.split(".")) - len(dots) + 1] if package else []
+            module = ".".join([*base, module] if module else base)
+        listed = match.group(3) or match.group(4) or ""
+        names += [module, *(f"{module}.{item.split()[0]}" for item in listed.split(",") if item.strip())]
+    return [name for name in names if name.startswith("furat.")]
+
+
 def _furat_imports(sources: list[Path]) -> set[Path]:
     """Every Furat module's file that ``sources`` import, directly or through one another."""
     found: set[Path] = set()
     todo = list(sources)
     while todo:
-        for match in _IMPORT.finditer(todo.pop().read_text(encoding="utf-8")):
-            package, listed = match.group(1), match.group(2) or match.group(3) or ""
-            names = [package] if package else [match.group(4)]
-            names += [f"{package}.{name.split()[0]}" for name in listed.split(",") if package and name.strip()]
-            for name in names:
-                path = _module_file(name)
-                if path is not None and path not in found:
-                    found.add(path)
-                    todo.append(path)
+        for name in _imported_names(todo.pop()):
+            path = _module_file(name)
+            if path is not None and path not in found:
+                found.add(path)
+                todo.append(path)
     return found
 
 
@@ -127,7 +142,7 @@ class NativeGroup:
         of the group's sources and of every Furat module they import, directly or not (mypyc may compile
         in their constants and rely on their types)."""
         digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0{platform.machine()}".encode())
-        digest.update(_SCRIPT.encode())
+        digest.update((_MYPY_CONFIG + _SCRIPT).encode())
         for source in [*self.sources(), *sorted(_furat_imports(self.sources()) - set(self.sources()))]:
             digest.update(
                 f"\0{source.relative_to(_FURAT) if source.is_relative_to(_FURAT) else source.name}\0".encode()
@@ -147,18 +162,27 @@ class NativeGroup:
     def _inner(self, target: Path) -> Path:
         return target.joinpath(*self.package.split("."))
 
+    def _shared(self, target: Path) -> list[Path]:
+        """The group's shared libraries (its code, which each module's file imports by a top-level name)."""
+        return sorted(target.glob("*__mypyc.*"))
+
     def _complete(self, target: Path) -> bool:
-        """Whether ``target`` holds a finished compile with every module of the group."""
+        """Whether ``target`` holds a finished compile with every module of the group and the shared libraries
+        its record names."""
         inner = self._inner(target)
-        return (target / _DONE).is_file() and all(
-            any((inner / f"{name}{suffix}").is_file() for suffix in _SUFFIXES) for name in self.modules
+        try:
+            shared = json.loads((target / _DONE).read_bytes())["shared"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return all(any((inner / f"{n}{x}").is_file() for x in _SUFFIXES) for n in self.modules) and all(
+            isinstance(name, str) and "/" not in name and (target / name).is_file() for name in shared
         )
 
     def is_compiled(self, cache: Path | None = None) -> bool:
         """Whether the group is compiled, whole, from its sources as they are now."""
         try:
             return self._complete(self.target(cache))
-        except OSError:
+        except (OSError, ValueError):  # no cache folder; a source that is not UTF-8
             return False
 
     def available(self, cache: Path | None = None) -> bool:
@@ -175,7 +199,7 @@ class NativeGroup:
             target = self.target(cache)
             if not self._complete(target):
                 return False
-            for shared in sorted(target.glob("*__mypyc.*")):  # the group's code, imported by a top-level name
+            for shared in self._shared(target):
                 name = shared.name.split(".", 1)[0]
                 if name not in sys.modules:
                     spec = importlib.util.spec_from_file_location(name, shared)
@@ -184,10 +208,23 @@ class NativeGroup:
                     module = importlib.util.module_from_spec(spec)
                     spec.loader.exec_module(module)
                     sys.modules[name] = module
-        except (OSError, ImportError, UnicodeDecodeError):
+        except (OSError, ImportError, ValueError):
             return False
         package_path.insert(0, str(self._inner(target)))
+        with contextlib.suppress(OSError):
+            os.utime(target)  # used now: the versions kept in the cache are the ones used last
         return True
+
+    def unload(self, package_path: list[str]) -> bool:
+        """Take the compiled modules off ``package_path`` and forget the group's modules imported so far
+        (a compiled module that does not import); whether there was anything to take off. The package's
+        ``__init__`` then imports its source."""
+        compiled = [entry for entry in package_path if entry != str(self.folder)]
+        for entry in compiled:
+            package_path.remove(entry)
+        for name in self.modules:
+            sys.modules.pop(f"{self.package}.{name}", None)
+        return bool(compiled)
 
     def compile(self, cache: Path | None = None) -> NativeResult:
         """Compile the group with mypyc into ``target()``, unless it is there already.
@@ -199,7 +236,10 @@ class NativeGroup:
         Compiled versions of the group beyond the newest ``KEEP`` (other branches, say) are removed.
         Raises ``NativeCompileError`` when the compile fails, ``OSError`` when the cache cannot be written.
         """
-        target = self.target(cache)
+        try:
+            target = self.target(cache)
+        except ValueError as exc:  # a source that is not UTF-8
+            raise NativeCompileError(f"cannot read the sources of {self.package}: {exc}", []) from None
         if self._complete(target):
             return NativeResult(target, False)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +249,7 @@ class NativeGroup:
         with tempfile.TemporaryDirectory(prefix=f".{self.package}-", dir=target.parent) as tmp:
             work = Path(tmp)
             config = work / "mypy.ini"
-            config.write_text("[mypy]\nignore_missing_imports = True\n", encoding="utf-8")
+            config.write_text(_MYPY_CONFIG, encoding="utf-8")
             lib = work / "lib"
             paths = [str(p) for p in self.sources()]
             args = [*paths, "--config-file", str(config), str(lib), str(work / "temp"), str(work / "c")]
@@ -233,19 +273,25 @@ class NativeGroup:
                 raise NativeCompileError(
                     f"the sources of {self.package} changed while they compiled; compile again", []
                 )
-            meta = {"package": self.package, "modules": list(self.modules), "python": sys.version}
+            shared = [p.name for p in self._shared(lib)]
+            meta = {"package": self.package, "modules": list(self.modules), "shared": shared, "python": sys.version}
             (lib / _DONE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
             if target.is_dir() and not target.is_symlink() and not self._complete(target):
-                shutil.rmtree(target, ignore_errors=True)  # an earlier compile's folder that lost files
+                # an earlier compile's folder that lost files: set aside (a temporary name), then removed
+                with contextlib.suppress(OSError):
+                    target.rename(work / "broken")
             try:
                 lib.rename(target)
             except OSError:
                 if not self._complete(target):  # another compile put it there meanwhile: that is fine
                     raise
-        others = [p for p in target.parent.glob(f"{self._prefix()}*") if p != target and p.is_dir()]
-        for old in sorted(others, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP - 1 :]:
-            if not old.is_symlink():
-                shutil.rmtree(old, ignore_errors=True)
+        used: list[tuple[float, Path]] = []
+        for other in target.parent.glob(f"{self._prefix()}*"):
+            with contextlib.suppress(OSError):  # gone meanwhile (another compile pruned it)
+                if other != target and other.is_dir() and not other.is_symlink():
+                    used.append((other.stat().st_mtime, other))
+        for _, old in sorted(used, reverse=True)[KEEP - 1 :]:  # the newest KEEP, this one among them, stay
+            shutil.rmtree(old, ignore_errors=True)
         return NativeResult(target, True)
 
     def loaded(self) -> bool:

@@ -16,8 +16,13 @@ from furat.core.native import NativeGroup
 
 NATIVE = NativeGroup.of_folder(__name__, Path(__file__).parent)  # every module of the recognizer, compiled together
 NATIVE.load(__path__)
+try:
+    from furat.annotate.quantities.recognizer import find_quantities  # after load: compiled first
+except ImportError:  # a compiled module that does not load (a damaged file): the source, then
+    if not NATIVE.unload(__path__):
+        raise
+    from furat.annotate.quantities.recognizer import find_quantities
 
-from furat.annotate.quantities.recognizer import find_quantities  # noqa: E402  (after load: compiled first)
 from furat.core.annotation import Quantity, Span  # noqa: E402
 
 __all__ = ["NATIVE", "Quantity", "Span", "find_quantities"]
