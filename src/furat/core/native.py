@@ -244,8 +244,9 @@ class NativeGroup:
             return NativeResult(target, False)
         target.parent.mkdir(parents=True, exist_ok=True)
         for stray in target.parent.glob(f".{self.package}-*"):  # a killed compile's (not a running one's)
-            if stray.is_dir() and not stray.is_symlink() and time.time() - stray.stat().st_mtime > _STRAY_SECONDS:
-                shutil.rmtree(stray, ignore_errors=True)
+            with contextlib.suppress(OSError):  # gone meanwhile (another compile removed it)
+                if stray.is_dir() and not stray.is_symlink() and time.time() - stray.stat().st_mtime > _STRAY_SECONDS:
+                    shutil.rmtree(stray, ignore_errors=True)
         with tempfile.TemporaryDirectory(prefix=f".{self.package}-", dir=target.parent) as tmp:
             work = Path(tmp)
             config = work / "mypy.ini"
