@@ -35,6 +35,7 @@ from furat.core.findings import Finding, FuratError
 from furat.core.forking import fork_map, inherited
 from furat.core.jsonio import write_files_atomically
 from furat.core.model import Document
+from furat.core.paths import user_cache
 from furat.core.repo import Repo
 
 __all__ = [
@@ -240,8 +241,7 @@ def _cache_file(hashes: Mapping[str, str], left_out: Sequence[str]) -> Path:
     digest = hashlib.sha256(json.dumps([FEATURE_VERSION, PARAMS, list(left_out), sorted(hashes.items())]).encode())
     for source in [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).with_name("gazetteer.json")]:
         digest.update(source.read_bytes())
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return home / "furat" / "entity-folds" / f"{digest.hexdigest()}.crfsuite"
+    return user_cache("entity-folds") / f"{digest.hexdigest()}.crfsuite"
 
 
 class EntityTagger:

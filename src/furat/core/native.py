@@ -33,6 +33,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from furat.core.paths import user_cache
+
 __all__ = ["DISABLE", "NativeCompileError", "NativeGroup", "NativeResult"]
 
 DISABLE = "FURAT_NATIVE"  # "0" there: never load compiled modules
@@ -57,17 +59,6 @@ _SCRIPT = (
     "setup(name='furat-native', ext_modules=mypycify(paths, opt_level='3', target_dir=code),\n"
     "      script_args=['build_ext', '--build-lib', lib, '--build-temp', temp])\n"
 )
-
-
-def _cache_home() -> Path:
-    """``$XDG_CACHE_HOME/furat/native`` (``~/.cache`` when it is unset or not absolute, as the XDG spec says)."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg) / "furat" / "native"
-    try:
-        return Path.home() / ".cache" / "furat" / "native"
-    except RuntimeError as exc:  # no home folder (no HOME, and no entry in the password database)
-        raise OSError(f"no cache folder: {exc}; set XDG_CACHE_HOME") from None
 
 
 def _module_file(module: str) -> Path | None:
@@ -154,7 +145,7 @@ class NativeGroup:
         """Where this group's compiled modules are (or go) for the sources as they are now: a folder of
         ``cache`` (by default ``$XDG_CACHE_HOME/furat/native``, ``~/.cache`` when that is not set).
         ``OSError`` when there is no cache folder (no home folder, and no absolute ``XDG_CACHE_HOME``)."""
-        return (cache or _cache_home()) / f"{self._prefix()}{self.digest()}"
+        return (cache or user_cache("native")) / f"{self._prefix()}{self.digest()}"
 
     def _prefix(self) -> str:
         return f"{self.package}-{sys.implementation.cache_tag}-"
@@ -166,15 +157,19 @@ class NativeGroup:
         """The group's shared libraries (its code, which each module's file imports by a top-level name)."""
         return sorted(target.glob("*__mypyc.*"))
 
+    def _has_modules(self, target: Path) -> bool:
+        """Whether ``target`` holds a compiled file of every module of the group."""
+        inner = self._inner(target)
+        return all(any((inner / f"{n}{x}").is_file() for x in _SUFFIXES) for n in self.modules)
+
     def _complete(self, target: Path) -> bool:
         """Whether ``target`` holds a finished compile with every module of the group and the shared libraries
         its record names."""
-        inner = self._inner(target)
         try:
             shared = json.loads((target / _DONE).read_bytes())["shared"]
         except (OSError, ValueError, KeyError, TypeError):
             return False
-        return all(any((inner / f"{n}{x}").is_file() for x in _SUFFIXES) for n in self.modules) and all(
+        return self._has_modules(target) and all(
             isinstance(name, str) and "/" not in name and (target / name).is_file() for name in shared
         )
 
@@ -265,9 +260,7 @@ class NativeGroup:
                 )
             except subprocess.TimeoutExpired:
                 raise NativeCompileError(f"mypyc did not compile {self.package} in {_COMPILE_SECONDS} s", []) from None
-            if done.returncode != 0 or not all(
-                any((self._inner(lib) / f"{n}{x}").is_file() for x in _SUFFIXES) for n in self.modules
-            ):
+            if done.returncode != 0 or not self._has_modules(lib):
                 lines = (done.stdout + done.stderr).strip().splitlines() or ["(no output)"]
                 raise NativeCompileError(f"mypyc could not compile {self.package}: {lines[-1]}", lines[-15:])
             if self.target(cache) != target:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["find_root", "repo_root", "schema_dir"]
+__all__ = ["find_root", "repo_root", "schema_dir", "user_cache"]
 
 
 def find_root(start: Path | None = None) -> Path | None:
@@ -22,6 +22,19 @@ def find_root(start: Path | None = None) -> Path | None:
         if (folder / "schema" / "labels.json").is_file() and (folder / "seeds").is_dir():
             return folder
     return None
+
+
+def user_cache(*parts: str) -> Path:
+    """``$XDG_CACHE_HOME/furat/<parts>`` (``~/.cache`` when it is unset or not absolute, as the XDG spec
+    says): what Furat keeps between runs on this machine. ``OSError`` when there is no such folder (no home
+    folder, and no absolute ``XDG_CACHE_HOME``)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg, "furat", *parts)
+    try:
+        return Path.home().joinpath(".cache", "furat", *parts)
+    except RuntimeError as exc:  # no home folder (no HOME, and no entry in the password database)
+        raise OSError(f"no cache folder: {exc}; set XDG_CACHE_HOME") from None
 
 
 def schema_dir() -> Path:

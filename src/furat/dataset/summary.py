@@ -31,6 +31,7 @@ __all__ = [
     "sentence_tokens",
     "summarize",
     "summarize_document",
+    "summarize_model",
 ]
 
 CONFIGS = ("documents", "entities", "quantities", "stance", "ner")
@@ -108,6 +109,11 @@ def summarize_document(
     )
 
 
+def summarize_model(split: str, doc: Document, annotations: AnnotationSet | None) -> DocumentSummary:
+    """``summarize_document`` of a document and its annotations as the model holds them."""
+    return summarize_document(split, doc.to_json(), annotations.to_json() if annotations else None, count_tokens(doc))
+
+
 def count_tokens(doc: Document) -> int:
     """Tokens of the document's sentences, as the ``ner`` config has them."""
     return sentence_tokens(doc.text, ((s.start, s.end) for s in doc.sentences))
@@ -121,7 +127,6 @@ def sentence_tokens(text: str, sentences: Iterable[tuple[int, int]]) -> int:
 def summarize(root: Path) -> Summary:
     """The summary of every document of the repository (what ``furat datasheet`` reports)."""
     documents = [
-        summarize_document(split, doc.to_json(), annotations.to_json() if annotations else None, count_tokens(doc))
-        for split, doc, annotations in iter_documents(root, read_splits(root))
+        summarize_model(split, doc, annotations) for split, doc, annotations in iter_documents(root, read_splits(root))
     ]
     return Summary(tuple(documents), load_labels(root / "schema" / "labels.json"))

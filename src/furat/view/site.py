@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from furat.core.findings import Finding, FuratError
 from furat.core.folders import swap_into_place
 from furat.core.labels import Labels, load_labels
-from furat.dataset.summary import SPLITS, DocumentSummary, Summary, count_tokens, read_splits, summarize_document
+from furat.dataset.summary import SPLITS, DocumentSummary, Summary, read_splits, summarize_model
 from furat.view.charts import Chart, bar_chart
 from furat.view.document import STANCE_COLORS, document_page
 
@@ -135,11 +135,7 @@ def build_view(root: Path, out: Path | None = None, documents: list[str] | None 
         units: Counter[str] = Counter()
         names: list[str] = []
         for split, doc, annotations in iter_documents(root, chosen):
-            summaries.append(
-                summarize_document(
-                    split, doc.to_json(), annotations.to_json() if annotations else None, count_tokens(doc)
-                )
-            )
+            summaries.append(summarize_model(split, doc, annotations))
             if annotations is not None:
                 units.update(q.unit for q in annotations.quantities)
             html = page.render(page=document_page(split, doc, annotations, labels))
