@@ -622,3 +622,17 @@ def test_manifest_known_gives_every_repo_of_the_folder_the_one_reading(tmp_path:
         _ = Repo(repo).manifest
     with pytest.raises(FuratError), manifest_known(Repo(repo)):
         pass  # an unusable manifest is refused when the block starts
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\t"])
+def test_an_entity_across_a_sentence_end_tags_the_tokens_inside(space: str) -> None:
+    """With spaces only (tokens found by counting characters) and with other white space (by offsets)."""
+    from furat.core.annotation import Entity
+
+    text = space.join(["قالت", "قوات", "سوريا", "الديمقراطية،", "إنها", "لداعش"])
+    start, end = text.index("قوات"), text.index("الديمقراطية") + len("الديمقراطية")
+    entities = [Entity("x-e0001", start, end, text[start:end], "ORG")]
+    for sentence in (Segment("x-s002", text.index("سوريا"), len(text)), Segment("x-s001", 0, text.index("سوريا") - 1)):
+        assert ner_tags(text, sentence, entities) == _reference_tags(text, sentence, entities)
+    tokens, tags = ner_tags(text, Segment("x-s002", text.index("سوريا"), len(text)), entities)
+    assert list(zip(tokens, tags, strict=True))[:3] == [("سوريا", "B-ORG"), ("الديمقراطية", "I-ORG"), ("،", "O")]

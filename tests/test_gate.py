@@ -235,6 +235,22 @@ def test_a_seed_path_that_is_a_folder_is_a_finding(repo: Path) -> None:
     assert "error[seed-missing]" in result.stderr and result.returncode == 1
 
 
+
+@pytest.mark.parametrize("target", ["another seed", "nothing"])
+def test_a_seed_that_is_a_symbolic_link_is_refused_as_a_link_and_not_read(repo: Path, target: str) -> None:
+    entries = _manifest(repo)["documents"]  # type: ignore[index]
+    seed, other = repo / "seeds" / entries[0]["file"], repo / "seeds" / entries[1]["file"]
+    seed.unlink()
+    os.symlink(other if target == "another seed" else repo / "seeds" / "gone.txt", seed)
+    codes = _codes(repo)
+    assert ("symlink", "seeds/manifest.json") in codes
+    assert not {c for c, path in codes if path == "seeds/manifest.json"} & {"seed-missing", "seed-sha256-mismatch"}
+
+
+def test_a_missing_seed_is_a_finding(repo: Path) -> None:
+    (repo / "seeds" / _manifest(repo)["documents"][0]["file"]).unlink()  # type: ignore[index]
+    assert ("seed-missing", "seeds/manifest.json") in _codes(repo)
+
 # -- rules that only build knew ---------------------------------------------------------------------
 
 

@@ -187,14 +187,14 @@ def test_the_stem_of_a_file_name_is_the_stem_pathlib_gives(name: str) -> None:
 def test_a_file_is_read_to_its_end(tmp_path: Path, size: int) -> None:
     import os
 
-    from furat.check.reading import _read_all
+    from furat.check.reading import read_all
 
     path = tmp_path / "f.json"
     data = os.urandom(size)
     path.write_bytes(data)
     fd = os.open(path, os.O_RDONLY)
     try:
-        assert _read_all(fd) == data
+        assert read_all(fd) == data
     finally:
         os.close(fd)
 
@@ -204,7 +204,7 @@ def test_a_pipe_is_read_to_its_end() -> None:
     import os
     import threading
 
-    from furat.check.reading import _read_all
+    from furat.check.reading import read_all
 
     data = os.urandom((1 << 20) + 5)
     read_end, write_end = os.pipe()
@@ -216,7 +216,7 @@ def test_a_pipe_is_read_to_its_end() -> None:
     writer = threading.Thread(target=write)
     writer.start()
     try:
-        assert _read_all(read_end) == data
+        assert read_all(read_end) == data
     finally:
         writer.join()
         os.close(read_end)

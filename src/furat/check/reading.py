@@ -23,7 +23,7 @@ from furat.core.jsonio import StrictJsonError, loads_fast, loads_strict
 from furat.core.jsonpos import escape_pointer, pointer_lines
 from furat.core.schemas import Schema
 
-__all__ = ["CheckRun", "JsonFile"]
+__all__ = ["CheckRun", "JsonFile", "read_all"]
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
@@ -61,7 +61,7 @@ class JsonFile:
         return self._lines.get("", 1)
 
 
-def _read_all(fd: int) -> bytes:
+def read_all(fd: int) -> bytes:
     """Every byte of an open file, read to its end: the first read asks for the size it has."""
     data = os.read(fd, os.fstat(fd).st_size + 1)
     more = os.read(fd, 1 << 20) if data else b""
@@ -120,7 +120,7 @@ class CheckRun:
                 self.add(rel, "outside-repo", f"resolves outside the repository ({path.resolve()})")
                 return None
             try:
-                data = _read_all(fd)
+                data = read_all(fd)
             except OSError as exc:
                 self.add(rel, "io-error", f"cannot read: {exc.strerror or exc}")
                 return None

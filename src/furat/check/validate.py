@@ -12,7 +12,9 @@ and plain loops over the mentions; line numbers are only computed for files that
 from __future__ import annotations
 
 import bisect
+import errno
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from typing import Any, Protocol
 
 from furat.check.coverage import gold_checks, gold_file_checks
 from furat.check.files import data_files
-from furat.check.reading import CheckRun, JsonFile
+from furat.check.reading import CheckRun, JsonFile, read_all
 from furat.check.stance_rules import check_stance_rules
 from furat.core.codes import code as registered
 from furat.core.findings import Finding, FuratError
@@ -99,14 +101,13 @@ def _check_seeds(run: CheckRun, file: JsonFile, listed: list[tuple[int, dict[str
     digests = _seed_digests(seeds, [entry["file"] for _index, entry in listed]) if seeds_inside else {}
     for index, entry in listed:
         pointer = f"/documents/{index}"
-        seed = seeds / entry["file"]
-        if seed.is_symlink() or not seeds_inside:
+        hashed = digests.get(entry["file"])  # None: a symbolic link
+        if not seeds_inside or hashed is None:
             run.add(
                 file, "symlink", f"seeds/{entry['file']} is a symbolic link; commit the file itself", f"{pointer}/file"
             )
             continue
-        hashed = digests.get(entry["file"])
-        if isinstance(hashed, (FileNotFoundError, IsADirectoryError, NotADirectoryError)) or hashed is None:
+        if isinstance(hashed, (FileNotFoundError, IsADirectoryError, NotADirectoryError)):
             run.add(file, "seed-missing", f"seeds/{entry['file']} does not exist or is not a file", f"{pointer}/file")
             continue
         if isinstance(hashed, OSError):
@@ -128,20 +129,23 @@ def _check_seeds(run: CheckRun, file: JsonFile, listed: list[tuple[int, dict[str
             run.add(file, "seed-sha256-mismatch", message, f"{pointer}/sha256")
 
 
-def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | OSError]:
-    """The sha256 of each seed file and of its stripped text, or why it cannot be read; links are not read."""
+def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | OSError | None]:
+    """The sha256 of each seed file and of its stripped text, or why it cannot be read, or None for a
+    symbolic link (refused by the open itself, never followed)."""
 
-    def digests(name: str) -> tuple[str, tuple[str, str] | OSError] | None:
-        path = seeds / name
-        if path.is_symlink():
-            return None  # reported as a link, never followed
+    def digests(name: str) -> tuple[str, tuple[str, str] | OSError | None]:
         try:
-            raw = path.read_bytes()
+            fd = os.open(seeds / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as exc:
+            return name, None if exc.errno == errno.ELOOP else exc
+        try:
+            return name, seed_digests(read_all(fd))
+        except OSError as exc:  # a folder opens, and fails to read
             return name, exc
-        return name, seed_digests(raw)
+        finally:
+            os.close(fd)
 
-    return dict(found for found in map(digests, dict.fromkeys(names)) if found is not None)
+    return dict(map(digests, dict.fromkeys(names)))
 
 
 _ASCII_SPACE = frozenset(b" \t\n\r\x0b\x0c")  # what bytes.strip() strips

@@ -35,7 +35,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,7 @@ from furat.core.folders import swap_into_place
 from furat.core.labels import load_labels
 from furat.core.repo import Repo, manifest_known
 from furat.dataset.card import dataset_card
-from furat.dataset.chunks import spill_path, validate_and_write
+from furat.dataset.chunks import Joiner, Run, validate_and_write
 from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
 from furat.dataset.features import bio_names, config_features
 from furat.dataset.summary import (
@@ -89,28 +88,6 @@ def quiet_datasets() -> Iterator[None]:
             datasets.enable_progress_bars()
 
 
-def _join_spills(spills: list[Path], path: Path, schema: Any) -> tuple[int, int]:
-    """The runs' Arrow files, in order, into one Parquet file, a record batch at a time; (rows, Arrow bytes).
-
-    ``schema`` is the config's ``Features.arrow_schema``: its metadata carries the features (label
-    names, span structs) into the Parquet file, as ``datasets`` writes them.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = nbytes = 0
-    with pq.ParquetWriter(str(path), schema) as writer:
-        for spill in spills:
-            with pa.ipc.open_stream(str(spill)) as reader:
-                for batch in reader:
-                    writer.write_batch(batch)
-                    rows += batch.num_rows
-                    nbytes += batch.nbytes
-            spill.unlink()
-    return rows, nbytes
-
-
 def _write_data(
     tmp: Path, root: Path, splits: list[tuple[str, str]], notes: list[Finding], seconds: dict[str, float], start: float
 ) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary, list[Finding], Mapping[str, Any]]:
@@ -136,28 +113,32 @@ def _write_data(
         return prepared["features"], {name: i for i, name in enumerate(bio_names(labels))}
 
     work = tmp / ".arrow"  # removed before the folder is renamed into place
+    joiner: Joiner | None = None
+
+    def finished(index: int, run: Run) -> None:
+        nonlocal joiner
+        if joiner is None:
+            schemas = {config: feature.arrow_schema for config, feature in prepared["features"].items()}
+            joiner = Joiner(work, schemas, lambda config, split: tmp / DATA_FILE.format(config=config, split=split))
+        joiner.add(index, run)
+        bar.update(len(run[0]))
+
     with progress("build", total=len(splits), unit="doc") as bar:
-        findings, runs = validate_and_write(root, work, splits, prepare, workers_available(), bar.update)
+        try:
+            findings, runs = validate_and_write(root, work, splits, prepare, workers_available(), finished)
+        except BaseException:
+            if joiner is not None:
+                joiner.abandon()
+            raise
+        # each config and split is one Parquet file, joined from the runs' files while the next runs were
+        # made (Arrow writes without the GIL)
+        joined = joiner.close() if joiner is not None else {}
     warnings = refuse_on_errors(findings)
     labels, features = prepared["labels"], prepared["features"]
     seconds["check_and_rows"] = time.perf_counter() - start
     check_markers(root)  # a broken DATASHEET.md stops the build before anything is written
     summaries = [summary for run in runs for summary in run[0]]
     notes.extend(note for run in runs for note in run[1])
-    # Each config and split is one Parquet file; Arrow writes them without the GIL, so on every core
-    jobs = {
-        (config, split): [spill_path(work, i, config, split) for i, run in enumerate(runs) if (config, split) in run[2]]
-        for config in CONFIGS
-        for split in SPLITS
-    }
-    with ThreadPoolExecutor(workers_available()) as pool:
-        joined = {
-            key: pool.submit(
-                _join_spills, spills, tmp / DATA_FILE.format(config=key[0], split=key[1]), features[key[0]].arrow_schema
-            )
-            for key, spills in jobs.items()
-            if spills
-        }
     infos: dict[str, Any] = {}
     counts: dict[str, dict[str, int]] = {}
     for config in CONFIGS:
@@ -168,7 +149,7 @@ def _write_data(
             if (config, split) not in joined:
                 continue
             path = tmp / DATA_FILE.format(config=config, split=split)
-            rows, nbytes = joined[config, split].result()
+            rows, nbytes = joined[config, split]
             split_infos.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=rows))
             size += nbytes
             download += path.stat().st_size

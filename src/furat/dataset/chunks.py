@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,10 +19,10 @@ from furat.check.parallel import document_of
 from furat.check.validate import CheckRun, FileContext, check_files, validate_with
 from furat.core.findings import Finding
 from furat.core.forking import collector_for_a_pass, fork_map, inherited
-from furat.dataset.rows import document_rows
+from furat.dataset.rows import Columns, document_columns
 from furat.dataset.summary import CONFIGS, SPLITS, DocumentSummary, summarize_document
 
-__all__ = ["BATCH", "Run", "Spill", "spill_path", "validate_and_write"]
+__all__ = ["BATCH", "Joiner", "Run", "Spill", "spill_path", "validate_and_write"]
 
 BATCH = 5_000  # rows held as Python objects before they become an Arrow record batch on disk
 
@@ -31,32 +32,34 @@ Run = tuple[list[DocumentSummary], list[Finding], dict[tuple[str, str], int]]
 class Spill:
     """The rows of one config and split, spilled to an Arrow stream file as record batches.
 
-    This is the file format ``datasets`` keeps its own datasets in, so ``Dataset.from_file`` opens it
+    Rows come as columns (``rows.Columns``: a list per field), which Arrow takes a field at a time. This
+    is the file format ``datasets`` keeps its own datasets in, so ``Dataset.from_file`` opens it
     memory-mapped: the build's memory stays flat however large the corpus is.
     """
 
     def __init__(self, path: Path, schema: Any) -> None:
         self.path, self.schema = path, schema
-        self.rows: list[dict[str, Any]] = []
+        self.columns: Columns = {name: [] for name in schema.names}
+        self._first = self.columns[schema.names[0]]
         self.count = 0
         self._writer: Any = None
 
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= BATCH:
-            self.flush()
+    def full(self) -> bool:
+        return len(self._first) >= BATCH
 
     def flush(self) -> None:
         import pyarrow as pa
 
-        if not self.rows:
+        if not self._first:
             return
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pa.ipc.new_stream(str(self.path), self.schema)
-        self._writer.write_batch(pa.RecordBatch.from_pylist(self.rows, schema=self.schema))
-        self.count += len(self.rows)
-        self.rows = []
+        arrays = [pa.array(self.columns[field.name], type=field.type) for field in self.schema]
+        self._writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self.count += len(self._first)
+        for column in self.columns.values():
+            column.clear()
 
     def close(self) -> bool:
         """Flush and close; whether there are rows at all."""
@@ -96,6 +99,9 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
     spills: dict[tuple[str, str], Spill] = {
         (c, s): Spill(spill_path(work, index, c, s), features[c].arrow_schema) for c in CONFIGS for s in SPLITS
     }
+    columns: dict[str, dict[str, Columns]] = {
+        split: {config: spills[config, split].columns for config in CONFIGS} for split in SPLITS
+    }
     summaries: list[DocumentSummary] = []
     notes: list[Finding] = []
     for item in docs:  # one document at a time: what a worker holds does not grow with the run
@@ -105,10 +111,12 @@ def _write_run(index: int) -> tuple[Run, list[Finding]]:
         gold = passed.get(item.gold) if item.gold is not None else None
         if data is None or (item.gold is not None and gold is None):
             continue
-        rows, tokens = document_rows(data, gold, features, bio, notes)  # from the data the checks passed
+        tokens = document_columns(data, gold, features, bio, columns[item.split], notes)  # from the checked data
         summaries.append(summarize_document(item.split, data, gold, tokens))
-        for config, items in rows.items():
-            spills[config, item.split].add(items)
+        for config in CONFIGS:
+            spill = spills[config, item.split]
+            if spill.full():
+                spill.flush()
     counts = {key: spill.count for key, spill in spills.items() if spill.close()}
     return (summaries, notes, counts), run.findings
 
@@ -139,7 +147,7 @@ def validate_and_write(
     splits: list[tuple[str, str]],
     prepare: Callable[[], tuple[Mapping[str, Any], Mapping[str, int]]],
     workers: int,
-    done: Callable[[int], None] | None = None,
+    done: Callable[[int, Run], None] | None = None,
 ) -> tuple[list[Finding], list[Run]]:
     """``furat validate``'s findings and every run's rows (``work/<run>/<config>-<split>.arrow``), in one
     pass over the files on ``workers`` processes; the runs in manifest order.
@@ -150,7 +158,7 @@ def validate_and_write(
     when the repository-wide checks found an error, the files are only checked (the seeds are checked
     while the workers run: an error in them is known after the rows are made, into ``work``). The caller must
     refuse the build when the findings hold an error: rows of a run are then incomplete. ``done`` is
-    called with the number of documents of each run as it finishes (for progress).
+    called with the index of each run and the run as it finishes, in order (``Joiner.add``, progress).
     """
     results: list[Run] = []
 
@@ -183,9 +191,69 @@ def validate_and_write(
 
 
 def _collect(
-    run: CheckRun, results: list[Run], outcome: Run, findings: list[Finding], done: Callable[[int], None] | None
+    run: CheckRun, results: list[Run], outcome: Run, findings: list[Finding], done: Callable[[int, Run], None] | None
 ) -> None:
     results.append(outcome)
     run.findings.extend(findings)
     if done:
-        done(len(outcome[0]))
+        done(len(results) - 1, outcome)
+
+
+class Joiner:
+    """The runs' Arrow files joined into one Parquet file per config and split, a record batch at a time,
+    in a thread of its own while the next runs are made; runs are added in order, so rows are too.
+
+    ``schemas`` are the configs' ``Features.arrow_schema``: their metadata carries the features (label
+    names, span structs) into the Parquet files, as ``datasets`` writes them. ``path`` gives the Parquet
+    file of a config and a split.
+    """
+
+    def __init__(self, work: Path, schemas: Mapping[str, Any], path: Callable[[str, str], Path]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.work, self.schemas, self.path = work, schemas, path
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="furat-join")
+        self._jobs: list[Any] = []
+        self._writers: dict[tuple[str, str], Any] = {}
+        self.written: dict[tuple[str, str], tuple[int, int]] = {}  # (config, split) -> (rows, Arrow bytes)
+
+    def add(self, index: int, run: Run) -> None:
+        self._jobs.append(self._pool.submit(self._join, index, sorted(run[2])))
+
+    def _join(self, index: int, keys: list[tuple[str, str]]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for key in keys:
+            writer = self._writers.get(key)
+            if writer is None:
+                path = self.path(*key)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                writer = self._writers[key] = pq.ParquetWriter(str(path), self.schemas[key[0]])
+            rows, nbytes = self.written.get(key, (0, 0))
+            spill = spill_path(self.work, index, *key)
+            with pa.ipc.open_stream(str(spill)) as reader:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    nbytes += batch.nbytes
+            spill.unlink()
+            self.written[key] = (rows, nbytes)
+
+    def close(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """Every run joined and every file closed: (rows, Arrow bytes) of each file written."""
+        self._pool.shutdown(wait=True)
+        try:
+            for job in self._jobs:
+                job.result()  # the first failure, raised here
+        finally:
+            for writer in self._writers.values():
+                writer.close()
+        return self.written
+
+    def abandon(self) -> None:
+        """No more joining (the build stops): what is under way ends, the rest is dropped, files are closed."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for writer in self._writers.values():
+            with contextlib.suppress(Exception):
+                writer.close()

@@ -10,7 +10,9 @@ ids.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping, Sequence
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -27,6 +29,7 @@ _T = TypeVar("_T")
 _Span = tuple[int, int, str, str]
 
 _START_END = itemgetter("start", "end")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than the space
 
 
 class _Names(dict[str, str]):
@@ -67,21 +70,40 @@ def _sentence_tags(
     first entity that ends after the sentence starts, with each tag given as ``tags[name]`` (and
     ``outside`` for ``O``).
 
-    Each entity finds its tokens by bisection on the tokens' offsets (entities are few, tokens many); a
-    token two entities share goes to the first of them.
+    Each entity finds its tokens by bisection (entities are few, tokens many); a token two entities
+    share goes to the first of them.
     """
-    tokens, starts, ends = token_offsets(text, low, high)
-    found = [outside] * len(tokens)
     inside = []
     for entity in entities[first:]:
         if entity[0] >= high:
             break
         inside.append(entity)
+    if _OTHER_SPACE.search(text, low, high) is None:
+        # Tokens hold every character but white space, in order: so a token is found by how many
+        # characters other than spaces come before it (``text.count`` and one sum, at C speed).
+        tokens = token_texts(text, low, high)
+        before = [0, *accumulate(map(len, tokens))]  # characters of the tokens before token k
+        count = text.count
+
+        def place(offset: int) -> int:  # characters other than spaces in text[low:offset]
+            offset = min(max(offset, low), high)
+            return offset - low - count(" ", low, offset)
+
+        ranges = []
+        for start, end, _label, _id in inside:
+            lo = bisect.bisect_right(before, place(start)) - 1  # the first token that ends after start
+            ranges.append((lo, bisect.bisect_left(before, place(end), lo)))  # up to the first starting at end
+    else:  # other white space (tabs, no-break spaces): each token's offsets
+        tokens, starts, ends = token_offsets(text, low, high)
+        ranges = []
+        for start, end, _label, _id in inside:
+            lo = bisect.bisect_right(ends, start)
+            ranges.append((lo, bisect.bisect_left(starts, end, lo)))
+    found = [outside] * len(tokens)
     owner: dict[int, str] = {}
-    for start, end, label, entity_id in inside:
+    for (_start, _end, label, entity_id), (lo, hi) in zip(inside, ranges, strict=True):
         prefix = "B-"
-        lo = bisect.bisect_right(ends, start)
-        for k in range(lo, bisect.bisect_left(starts, end, lo)):
+        for k in range(lo, hi):
             if k in owner:  # the token's first entity keeps it
                 if notes is not None:
                     notes.append(f"{entity_id} shares the token {tokens[k]!r} with {owner[k]}")
@@ -98,55 +120,72 @@ def _sentence_tags(
     return tokens, found
 
 
-_LAYOUTS: dict[int, tuple[Mapping[str, Any], frozenset[str], list[tuple[str, dict[str, int]]]]] = {}
+# One config's rows as columns: a list per field, in the order of the config's features
+Columns = dict[str, list[Any]]
+
+_LAYOUTS: dict[int, tuple[Mapping[str, Any], frozenset[str], dict[str, dict[str, int]]]] = {}
 
 
-def _layout(features: Mapping[str, Any]) -> tuple[frozenset[str], list[tuple[str, dict[str, int]]]]:
+def _layout(features: Mapping[str, Any]) -> tuple[frozenset[str], dict[str, dict[str, int]]]:
     """The fields of ``features`` as a set, and its ClassLabel fields with their name -> id maps; made
     once per ``features``."""
     cached = _LAYOUTS.get(id(features))
     if cached is None or cached[0] is not features:
         from datasets import ClassLabel
 
-        labels = [(k, {n: i for i, n in enumerate(f.names)}) for k, f in features.items() if isinstance(f, ClassLabel)]
+        labels = {k: {n: i for i, n in enumerate(f.names)} for k, f in features.items() if isinstance(f, ClassLabel)}
         cached = _LAYOUTS[id(features)] = (features, frozenset(features), labels)
     return cached[1], cached[2]
 
 
-def _rows(features: Mapping[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``items`` as rows of ``features``, their ClassLabel values as their integer ids (in place). A field of
-    the features that an item lacks is left out (Arrow reads it as null); a field the features lack raises
-    ``ValueError``."""
+def new_columns(features: Mapping[str, Any]) -> dict[str, Columns]:
+    """Empty columns for every config of ``features`` (config -> its ``Features``)."""
+    return {config: {name: [] for name in features[config]} for config in CONFIGS}
+
+
+def _extend(
+    columns: Columns, features: Mapping[str, Any], items: list[dict[str, Any]], added: Mapping[str, Any]
+) -> None:
+    """``items`` appended to ``columns`` as rows of ``features``, their ClassLabel values as their integer
+    ids; ``added`` gives the fields the dataset adds (a list of one value per item). A field of the
+    features that an item lacks is null; a field the features lack raises ``ValueError``."""
     known, labels = _layout(features)
     for item in items:
         if not item.keys() <= known:  # the features come from the schema, so this is a bug, not bad data
             raise ValueError(f"{item.get('id')}: fields {sorted(item.keys() - known)} are not in the dataset features")
-        for key, ids in labels:
-            value = item.get(key)
-            if value is not None:
-                if value not in ids:
-                    raise ValueError(f"{item.get('id')}: {key} {value!r} is not one of {sorted(ids)}")
-                item[key] = ids[value]
-    return items
+    for name, column in columns.items():
+        if name in added:
+            column.extend(added[name])
+            continue
+        values = [item.get(name) for item in items]
+        ids = labels.get(name)
+        if ids is not None:
+            try:
+                values = [None if value is None else ids[value] for value in values]
+            except KeyError as exc:
+                item = next(item for item in items if item.get(name) == exc.args[0])
+                raise ValueError(f"{item.get('id')}: {name} {exc.args[0]!r} is not one of {sorted(ids)}") from None
+        column.extend(values)
 
 
-def document_rows(
+def document_columns(
     doc: Mapping[str, Any],
     annotations: Mapping[str, Any] | None,
     features: Mapping[str, Any],
     bio: Mapping[str, int],
+    out: Mapping[str, Columns],
     notes: list[Finding] | None = None,
-) -> tuple[dict[str, list[dict[str, Any]]], int]:
-    """The rows one document gives each config (labels as their integer ids), and its token count, from
-    its corpus file and its annotation file as JSON (see the module's docstring). Neither is changed; the
-    rows share their inner lists and objects (sentences, ``counted``) with them, so rows are not to be
+) -> int:
+    """The rows one document gives each config, appended to ``out`` (config -> its columns, as
+    ``new_columns`` makes them; labels as their integer ids); its token count is returned. Made from its
+    corpus file and its annotation file as JSON (see the module's docstring); neither is changed, and the
+    rows share their inner lists and objects (sentences, ``counted``) with them, so they are not to be
     changed either.
 
     Only a document with an annotation file gives rows to the annotation configs: a document nobody
     has annotated is not a document without entities. ``bio`` maps BIO tag names to their ids.
     """
     doc_id, text, meta, sentences = doc["id"], doc["text"], doc["meta"], doc["sentences"]
-    rows: dict[str, list[dict[str, Any]]] = {config: [] for config in CONFIGS}
     document = {
         "id": doc_id,
         "text": text,
@@ -157,32 +196,30 @@ def document_rows(
         "paragraphs": doc["paragraphs"],
         "annotation_status": annotations["provenance"].get("status") if annotations is not None else None,
     }
-    rows["documents"] = _rows(features["documents"], [document])
+    _extend(out["documents"], features["documents"], [document], {})
     if annotations is None:
-        return rows, sentence_tokens(text, ((s["start"], s["end"]) for s in sentences))
+        return sentence_tokens(text, ((s["start"], s["end"]) for s in sentences))
     starts = [s["start"] for s in sentences]
+    sentence_ids = [s["id"] for s in sentences]
 
-    def sentence_of(offset: int) -> str:
-        return str(sentences[max(bisect.bisect_right(starts, offset) - 1, 0)]["id"])
+    def sentence_of(items: list[dict[str, Any]]) -> list[str]:
+        return [sentence_ids[max(bisect.bisect_right(starts, item["start"]) - 1, 0)] for item in items]
 
     entities = sorted(annotations["entities"], key=_START_END)
-    rows["entities"] = _rows(
-        features["entities"], [{**e, "doc_id": doc_id, "sentence_id": sentence_of(e["start"])} for e in entities]
-    )
-    rows["quantities"] = _rows(
-        features["quantities"],
-        [
-            {**q, "doc_id": doc_id, "sentence_id": sentence_of(q["start"])}
-            for q in sorted(annotations["quantities"], key=_START_END)
-        ],
-    )
-    rows["stance"] = _rows(
-        features["stance"], [{**t, "doc_id": doc_id} for t in sorted(annotations["stances"], key=_START_END)]
-    )
+    quantities = sorted(annotations["quantities"], key=_START_END)
+    stances = sorted(annotations["stances"], key=_START_END)
+    for config, items, added in (
+        ("entities", entities, {"doc_id": [doc_id] * len(entities), "sentence_id": sentence_of(entities)}),
+        ("quantities", quantities, {"doc_id": [doc_id] * len(quantities), "sentence_id": sentence_of(quantities)}),
+        ("stance", stances, {"doc_id": [doc_id] * len(stances)}),
+    ):
+        _extend(out[config], features[config], items, added)
     spans = [(e["start"], e["end"], e["label"], e["id"]) for e in entities]
     texts: list[str] = []
     count = first = 0
     outside = bio["O"]
+    ner = out["ner"]
+    all_tokens, all_tags = ner["tokens"], ner["ner_tags"]
     for sentence in sentences:
         low, high = sentence["start"], sentence["end"]
         while first < len(spans) and spans[first][1] <= low:
@@ -193,8 +230,29 @@ def document_rows(
             tokens = token_texts(text, low, high)
             ids = [outside] * len(tokens)
         count += len(tokens)
-        rows["ner"].append({"id": sentence["id"], "doc_id": doc_id, "tokens": tokens, "ner_tags": ids})
+        all_tokens.append(tokens)
+        all_tags.append(ids)
+    ner["id"].extend(sentence_ids)
+    ner["doc_id"].extend([doc_id] * len(sentences))
     if notes is not None:
         rel = f"annotations/{doc_id}.json"
         notes.extend(Finding(rel, 0, "ner-lossy", message, "warning") for message in dict.fromkeys(texts))
+    return count
+
+
+def document_rows(
+    doc: Mapping[str, Any],
+    annotations: Mapping[str, Any] | None,
+    features: Mapping[str, Any],
+    bio: Mapping[str, int],
+    notes: list[Finding] | None = None,
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """``document_columns`` as rows: the rows one document gives each config (a dict per row), and its
+    token count."""
+    out = new_columns(features)
+    count = document_columns(doc, annotations, features, bio, out, notes)
+    rows = {
+        config: [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        for config, columns in out.items()
+    }
     return rows, count
