@@ -235,10 +235,9 @@ def test_a_seed_path_that_is_a_folder_is_a_finding(repo: Path) -> None:
     assert "error[seed-missing]" in result.stderr and result.returncode == 1
 
 
-
 @pytest.mark.parametrize("target", ["another seed", "nothing"])
 def test_a_seed_that_is_a_symbolic_link_is_refused_as_a_link_and_not_read(repo: Path, target: str) -> None:
-    entries = _manifest(repo)["documents"]  # type: ignore[index]
+    entries: list[dict[str, str]] = _manifest(repo)["documents"]  # type: ignore[assignment]
     seed, other = repo / "seeds" / entries[0]["file"], repo / "seeds" / entries[1]["file"]
     seed.unlink()
     os.symlink(other if target == "another seed" else repo / "seeds" / "gone.txt", seed)
@@ -250,6 +249,7 @@ def test_a_seed_that_is_a_symbolic_link_is_refused_as_a_link_and_not_read(repo: 
 def test_a_missing_seed_is_a_finding(repo: Path) -> None:
     (repo / "seeds" / _manifest(repo)["documents"][0]["file"]).unlink()  # type: ignore[index]
     assert ("seed-missing", "seeds/manifest.json") in _codes(repo)
+
 
 # -- rules that only build knew ---------------------------------------------------------------------
 
