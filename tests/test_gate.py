@@ -246,6 +246,15 @@ def test_a_seed_that_is_a_symbolic_link_is_refused_as_a_link_and_not_read(repo: 
     assert not {c for c, path in codes if path == "seeds/manifest.json"} & {"seed-missing", "seed-sha256-mismatch"}
 
 
+def test_a_seed_that_is_a_named_pipe_is_a_finding_and_does_not_hold_validation_up(repo: Path) -> None:
+    entries: list[dict[str, str]] = _manifest(repo)["documents"]  # type: ignore[assignment]
+    seed = repo / "seeds" / entries[0]["file"]
+    seed.unlink()
+    os.mkfifo(seed)
+    result = run_furat("--root", str(repo), "validate")
+    assert "error[seed-missing]" in result.stderr and result.returncode == 1, result.stderr
+
+
 def test_a_missing_seed_is_a_finding(repo: Path) -> None:
     (repo / "seeds" / _manifest(repo)["documents"][0]["file"]).unlink()  # type: ignore[index]
     assert ("seed-missing", "seeds/manifest.json") in _codes(repo)

@@ -51,6 +51,31 @@ def test_a_seed_linked_to_a_file_outside_is_not_read(repo: Path) -> None:
         assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("listing", ["listed", "not listed"])
+def test_the_manifest_refuses_a_linked_seed_whether_or_not_its_folder_can_be_listed(
+    repo: Path, listing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Links are found in one listing of seeds/; a name the listing does not give as it is written (a
+    folder that cannot be listed, a file system that ignores case) is asked of the file itself."""
+    import os
+
+    from furat.core.repo import Repo
+
+    entry = _manifest(repo)["documents"][0]
+    seed = repo / "seeds" / str(entry["file"])
+    seed.unlink()
+    seed.symlink_to(repo / "seeds" / str(_manifest(repo)["documents"][1]["file"]))
+    if listing == "not listed":
+
+        def refused(path: object) -> object:
+            raise PermissionError(13, "Permission denied", str(path))
+
+        monkeypatch.setattr(os, "scandir", refused)
+    with pytest.raises(FuratError) as caught:
+        _ = Repo(repo).manifest
+    assert [f.code for f in caught.value.findings] == ["symlink"]
+
+
 def test_a_manifest_whose_documents_is_an_object_is_a_finding(repo: Path) -> None:
     data = _manifest(repo)
     _save(repo, {**data, "documents": {"a": 1}})

@@ -61,9 +61,10 @@ class JsonFile:
         return self._lines.get("", 1)
 
 
-def read_all(fd: int) -> bytes:
-    """Every byte of an open file, read to its end: the first read asks for the size it has."""
-    data = os.read(fd, os.fstat(fd).st_size + 1)
+def read_all(fd: int, size: int | None = None) -> bytes:
+    """Every byte of an open file, read to its end: the first read asks for the size it has (``size``,
+    when the caller knows it from its own ``fstat``)."""
+    data = os.read(fd, (os.fstat(fd).st_size if size is None else size) + 1)
     more = os.read(fd, 1 << 20) if data else b""
     if not more:
         return data

@@ -16,6 +16,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,13 +135,17 @@ def _seed_digests(seeds: Path, names: list[str]) -> dict[str, tuple[str, str] | 
     symbolic link (refused by the open itself, never followed)."""
 
     def digests(name: str) -> tuple[str, tuple[str, str] | OSError | None]:
+        path = seeds / name
+        try:  # O_NONBLOCK: a named pipe does not hold the check up (it is not a file, and is not read)
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:  # ELOOP: the link itself (EMLINK on some BSDs)
+            return name, None if exc.errno in (errno.ELOOP, errno.EMLINK) and path.is_symlink() else exc
         try:
-            fd = os.open(seeds / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                return name, FileNotFoundError(errno.ENOENT, "not a regular file")
+            return name, seed_digests(read_all(fd, status.st_size))
         except OSError as exc:
-            return name, None if exc.errno == errno.ELOOP else exc
-        try:
-            return name, seed_digests(read_all(fd))
-        except OSError as exc:  # a folder opens, and fails to read
             return name, exc
         finally:
             os.close(fd)

@@ -184,7 +184,7 @@ class Repo:
         problems: list[Finding] = []
         seeds = self.root / "seeds"
         seeds_inside = seeds.resolve().is_relative_to(seeds)  # a seed file name holds no "/" (_SEED_FILE)
-        links = _links_in(seeds) if seeds_inside else set()
+        listed = _listing(seeds) if seeds_inside else {}
         counted = lines = 0  # lines counted incrementally: the entries' starts are in order
         for index, item in enumerate(documents):
             line = 0
@@ -208,7 +208,8 @@ class Repo:
                 msg = f"/documents/{index}/file: {item['file']!r} is not a file name inside seeds/"
                 problems.append(Finding(MANIFEST, line, "manifest-field", msg))
                 continue
-            if not seeds_inside or item["file"] in links:
+            link = listed.get(item["file"])  # None: not listed as it is named (then asked of the file itself)
+            if not seeds_inside or (link if link is not None else (seeds / item["file"]).is_symlink()):
                 msg = f"/documents/{index}/file: seeds/{item['file']} is a symbolic link; commit the file itself"
                 problems.append(Finding(MANIFEST, line, "symlink", msg))
                 continue
@@ -402,10 +403,11 @@ def _checked_id(doc_id: str) -> str:
     return doc_id
 
 
-def _links_in(folder: Path) -> set[str]:
-    """The names of the symbolic links in ``folder``, from one listing (none when it cannot be listed)."""
+def _listing(folder: Path) -> dict[str, bool]:
+    """Each name in ``folder``, and whether it is a symbolic link, from one listing; empty when it
+    cannot be listed."""
     try:
         with os.scandir(folder) as entries:
-            return {entry.name for entry in entries if entry.is_symlink()}
+            return {entry.name: entry.is_symlink() for entry in entries}
     except OSError:
-        return set()
+        return {}

@@ -201,30 +201,41 @@ def _collect(
 
 class Joiner:
     """The runs' Arrow files joined into one Parquet file per config and split, a record batch at a time,
-    in a thread of its own while the next runs are made; runs are added in order, so rows are too.
+    while the next runs are made: each file by a thread of its own (Arrow writes without the GIL), its
+    runs in the order they are added, so its rows are in order too.
 
     ``schemas`` are the configs' ``Features.arrow_schema``: their metadata carries the features (label
     names, span structs) into the Parquet files, as ``datasets`` writes them. ``path`` gives the Parquet
-    file of a config and a split.
+    file of a config and a split. After a failure nothing more is joined, and the next ``add`` or
+    ``close`` raises it.
     """
 
     def __init__(self, work: Path, schemas: Mapping[str, Any], path: Callable[[str, str], Path]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         self.work, self.schemas, self.path = work, schemas, path
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="furat-join")
-        self._jobs: list[Any] = []
+        self._files: dict[tuple[str, str], Any] = {}  # (config, split) -> the thread that writes its file
         self._writers: dict[tuple[str, str], Any] = {}
+        self._jobs: list[Any] = []
+        self._failed: BaseException | None = None
         self.written: dict[tuple[str, str], tuple[int, int]] = {}  # (config, split) -> (rows, Arrow bytes)
 
     def add(self, index: int, run: Run) -> None:
-        self._jobs.append(self._pool.submit(self._join, index, sorted(run[2])))
+        """Join the files of run ``index`` (runs are added in order)."""
+        from concurrent.futures import ThreadPoolExecutor
 
-    def _join(self, index: int, keys: list[tuple[str, str]]) -> None:
+        if self._failed is not None:
+            raise self._failed
+        for key in sorted(run[2]):
+            if key not in self._files:
+                self._files[key] = ThreadPoolExecutor(1, thread_name_prefix=f"furat-join-{key[0]}-{key[1]}")
+            self._jobs.append(self._files[key].submit(self._join, index, key))
+
+    def _join(self, index: int, key: tuple[str, str]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        for key in keys:
+        if self._failed is not None:
+            return
+        try:
             writer = self._writers.get(key)
             if writer is None:
                 path = self.path(*key)
@@ -239,21 +250,31 @@ class Joiner:
                     nbytes += batch.nbytes
             spill.unlink()
             self.written[key] = (rows, nbytes)
+        except BaseException as exc:
+            self._failed = self._failed or exc
+            raise
+
+    def _stop(self, cancel: bool) -> None:
+        for thread in self._files.values():
+            thread.shutdown(wait=True, cancel_futures=cancel)
 
     def close(self) -> dict[tuple[str, str], tuple[int, int]]:
         """Every run joined and every file closed: (rows, Arrow bytes) of each file written."""
-        self._pool.shutdown(wait=True)
         try:
-            for job in self._jobs:
-                job.result()  # the first failure, raised here
-        finally:
+            self._stop(cancel=False)
+            if self._failed is not None:
+                raise self._failed
             for writer in self._writers.values():
                 writer.close()
+        except BaseException:
+            self.abandon()
+            raise
         return self.written
 
     def abandon(self) -> None:
         """No more joining (the build stops): what is under way ends, the rest is dropped, files are closed."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._failed = self._failed or RuntimeError("the build stopped")
+        self._stop(cancel=True)
         for writer in self._writers.values():
             with contextlib.suppress(Exception):
                 writer.close()

@@ -84,10 +84,14 @@ def _sentence_tags(
         tokens = token_texts(text, low, high)
         before = [0, *accumulate(map(len, tokens))]  # characters of the tokens before token k
         count = text.count
+        counted = [low, 0]  # spaces in text[low:counted[0]]: counting runs on from there (offsets come in order)
 
         def place(offset: int) -> int:  # characters other than spaces in text[low:offset]
             offset = min(max(offset, low), high)
-            return offset - low - count(" ", low, offset)
+            at, spaces = counted if offset >= counted[0] else (low, 0)
+            spaces += count(" ", at, offset)
+            counted[:] = offset, spaces
+            return offset - low - spaces
 
         ranges = []
         for start, end, _label, _id in inside:
@@ -153,18 +157,23 @@ def _extend(
     for item in items:
         if not item.keys() <= known:  # the features come from the schema, so this is a bug, not bad data
             raise ValueError(f"{item.get('id')}: fields {sorted(item.keys() - known)} are not in the dataset features")
+    made = []  # every column's values first: an error leaves the columns as they were
     for name, column in columns.items():
-        if name in added:
-            column.extend(added[name])
-            continue
-        values = [item.get(name) for item in items]
+        values = added[name] if name in added else [item.get(name) for item in items]
         ids = labels.get(name)
-        if ids is not None:
+        if ids is not None and name not in added:
             try:
                 values = [None if value is None else ids[value] for value in values]
-            except KeyError as exc:
-                item = next(item for item in items if item.get(name) == exc.args[0])
-                raise ValueError(f"{item.get('id')}: {name} {exc.args[0]!r} is not one of {sorted(ids)}") from None
+            except (KeyError, TypeError):
+                bad = next(
+                    i
+                    for i, value in enumerate(values)
+                    if value is not None and (type(value) is not str or value not in ids)
+                )
+                message = f"{name} {values[bad]!r} is not one of {sorted(ids)}"
+                raise ValueError(f"{items[bad].get('id')}: {message}") from None
+        made.append((column, values))
+    for column, values in made:
         column.extend(values)
 
 
