@@ -70,7 +70,7 @@ def test_a_run_added_after_a_failure_raises_it(tmp_path: Path) -> None:
     _spill(tmp_path, 1, key, ["b"])
     joiner = _joiner(tmp_path)
     joiner.add(0, _run(key))
-    joiner._files[key].shutdown(wait=True)  # the first join has failed by now
+    joiner._thread.shutdown(wait=True)  # the first join has failed by now
     with pytest.raises(pa.ArrowInvalid):
         joiner.add(1, _run(key))
     joiner.abandon()
