@@ -126,9 +126,7 @@ def _write_data(
     with progress("build", total=len(splits), unit="doc") as bar:
         try:
             findings, runs = validate_and_write(root, work, splits, prepare, workers_available(), finished)
-            if joiner is not None and any(f.level == "error" for f in findings):
-                joiner.abandon()  # refused just below: no file is finished
-                joiner = None
+            warnings = refuse_on_errors(findings)  # a refused build finishes no file: its joins are abandoned
             # each config and split is one Parquet file, joined from the runs' files while the next runs
             # were made
             joined = joiner.close() if joiner is not None else {}
@@ -136,7 +134,6 @@ def _write_data(
             if joiner is not None:
                 joiner.abandon()
             raise
-    warnings = refuse_on_errors(findings)
     labels, features = prepared["labels"], prepared["features"]
     seconds["check_and_rows"] = time.perf_counter() - start
     check_markers(root)  # a broken DATASHEET.md stops the build before anything is put in place
