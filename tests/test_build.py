@@ -636,3 +636,20 @@ def test_an_entity_across_a_sentence_end_tags_the_tokens_inside(space: str) -> N
         assert ner_tags(text, sentence, entities) == _reference_tags(text, sentence, entities)
     tokens, tags = ner_tags(text, Segment("x-s002", text.index("سوريا"), len(text)), entities)
     assert list(zip(tokens, tags, strict=True))[:3] == [("سوريا", "B-ORG"), ("الديمقراطية", "I-ORG"), ("،", "O")]
+
+
+def test_parquet_columns_have_statistics_but_those_of_prose(built: dict[str, Any]) -> None:
+    """A reader skips row groups by the smallest and largest ids, offsets and labels; never by an article's text."""
+    import pyarrow.parquet as pq
+
+    prose = {("documents", "text"), ("ner", "tokens.list.element")}
+    seen = set()
+    for path in sorted((built["repo"] / DIST / "data").glob("*/*.parquet")):
+        config = path.parent.name
+        metadata = pq.ParquetFile(path).metadata
+        for group in range(metadata.num_row_groups):
+            for k in range(metadata.num_columns):
+                column = metadata.row_group(group).column(k)
+                assert column.is_stats_set == ((config, column.path_in_schema) not in prose), (path.name, column)
+                seen.add((config, column.path_in_schema))
+    assert prose <= seen

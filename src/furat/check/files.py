@@ -23,9 +23,10 @@ def data_files(root: Path, folder: Path, report: Report, *, recursive: bool) -> 
         return []
     if not folder.is_dir():
         return []
-    found: list[Path] = []
+    found: list[tuple[tuple[str, ...], Path]] = []  # (the path's parts, the path): sorted by its parts
     for here, dirs, files in os.walk(folder, followlinks=False):
         base = Path(here)
+        parts = base.parts
         for name in sorted(dirs):
             path = base / name
             if path.is_symlink():
@@ -38,9 +39,9 @@ def data_files(root: Path, folder: Path, report: Report, *, recursive: bool) -> 
             path = base / name
             suffix = path.suffix
             if suffix == ".json":
-                found.append(path)  # symlinks are reported when read
+                found.append(((*parts, name), path))  # symlinks are reported when read
             elif suffix.lower() == ".json":
                 message = f"ends in {suffix!r}: Furat reads only files ending in '.json'; rename it"
                 report(path.relative_to(root).as_posix(), "file-extension", message)
-    found.sort(key=lambda path: path.parts)  # the order of paths, without a comparison in Python each
-    return found
+    found.sort()  # by the parts (each path's are its own, so paths are never compared)
+    return [path for _, path in found]

@@ -44,15 +44,20 @@ _BOUNDARY = re.compile(
 )
 _LINE = re.compile(r"[^\n]+")
 
-_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
-_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+# The parts of a token, as the expression below and the ``ner`` config's array tokenizer
+# (``furat.dataset.ner_arrays``) both read them: a letter, the marks a word may hold, a digit (character
+# class bodies), and the characters that join digits into one number.
+LETTER = r"[^\W\d_]"  # \w without digits and _: letters, and numbers that are not digits (²)
+MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
+NUMBER_JOINERS = ".,\u066b\u066c"  # 99.5 ، 5,800 ، ٣٫٥
 # A word's characters are letters and marks; a number's are digits: the two never start alike, so their
 # order does not matter. Initials are tried first but only where a letter and a dot start them, and a
 # word is a possessive run of letter runs and mark runs: the same tokens, found in about 0.7 of the time.
 _TOKEN = re.compile(
-    r"(?=[^\W\d_]\.)(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_](?![^\W\d_]))+"  # initials: أ.ف.ب
-    rf"|(?:[^\W\d_]+|[{_MARKS}]+)++"  # a word, with its clitics and diacritics
-    rf"|[{_DIGIT}]+(?:[.,\u066b\u066c][{_DIGIT}]+)*"  # 99.5 ، 5,800 ، ٣٫٥
+    rf"(?={LETTER}\.)(?<!{LETTER}){LETTER}(?:\.{LETTER}(?!{LETTER}))+"  # initials: أ.ف.ب
+    rf"|(?:{LETTER}+|[{MARKS}]+)++"  # a word, with its clitics and diacritics
+    rf"|[{DIGITS}]+(?:[{NUMBER_JOINERS}][{DIGITS}]+)*"  # a number
     r"|\S",  # anything else, one character at a time
 )
 

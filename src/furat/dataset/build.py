@@ -49,7 +49,7 @@ from furat.core.repo import Repo, manifest_known
 from furat.dataset.card import dataset_card
 from furat.dataset.chunks import Joiner, Run, validate_and_write
 from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
-from furat.dataset.features import bio_names, config_features
+from furat.dataset.features import bio_names, config_features, config_layouts
 from furat.dataset.summary import (
     CONFIGS,
     DATA_FILE,
@@ -89,7 +89,13 @@ def quiet_datasets() -> Iterator[None]:
 
 
 def _write_data(
-    tmp: Path, root: Path, splits: list[tuple[str, str]], notes: list[Finding], seconds: dict[str, float], start: float
+    tmp: Path,
+    root: Path,
+    splits: list[tuple[str, str]],
+    notes: list[Finding],
+    seconds: dict[str, float],
+    start: float,
+    quiet: contextlib.ExitStack,
 ) -> tuple[dict[str, Any], dict[str, dict[str, int]], Summary, list[Finding], Mapping[str, Any]]:
     """Validate, and write every config's Parquet files and the summary, in one pass over the files.
 
@@ -97,10 +103,9 @@ def _write_data(
     (``chunks.validate_and_write``), each run spilled to Arrow files as it goes, so memory stays flat.
     Refused (``build-refused``) when validation reports an error; else the warnings are returned. Rows
     are already encoded (labels as ids), so Arrow takes them as they are; the ``Features`` travel into
-    the Parquet metadata, and ``load_dataset`` gives back the ClassLabel names and span structs.
+    the Parquet metadata, and ``load_dataset`` gives back the ClassLabel names and span structs. ``datasets``
+    is imported while the workers make rows, and kept quiet by ``quiet`` from then on.
     """
-    from datasets import DatasetInfo, SplitDict, SplitInfo
-
     from furat.check.parallel import workers_available
     from furat.core.progress import progress
     from furat.dataset.datasheet import check_markers
@@ -108,9 +113,20 @@ def _write_data(
     prepared: dict[str, Any] = {}
 
     def prepare() -> tuple[Mapping[str, Any], Mapping[str, int]]:
+        # The workers make rows of each config's Layout: ``datasets`` is imported by this process only,
+        # while they work (``datasets_features``). But pyarrow imports pandas, when it is there, on its
+        # first ``pa.array`` of a list (to see whether it is a pandas object): that import is made here,
+        # once, before the workers start, rather than in each of them.
+        with contextlib.suppress(ImportError):
+            import pandas  # noqa: F401
         prepared["labels"] = labels = load_labels(root / "schema" / "labels.json")
-        prepared["features"] = config_features(root / "schema")
-        return prepared["features"], {name: i for i, name in enumerate(bio_names(labels))}
+        return config_layouts(root / "schema"), {name: i for i, name in enumerate(bio_names(labels))}
+
+    def datasets_features() -> dict[str, Any]:
+        if "features" not in prepared:  # ``datasets`` is imported here, and kept quiet to the end of the build
+            quiet.enter_context(quiet_datasets())
+            prepared["features"] = config_features(root / "schema")
+        return prepared["features"]  # type: ignore[no-any-return]
 
     work = tmp / ".arrow"  # removed before the folder is renamed into place
     joiner: Joiner | None = None
@@ -118,7 +134,7 @@ def _write_data(
     def finished(index: int, run: Run) -> None:
         nonlocal joiner
         if joiner is None:
-            schemas = {config: feature.arrow_schema for config, feature in prepared["features"].items()}
+            schemas = {config: feature.arrow_schema for config, feature in datasets_features().items()}
             joiner = Joiner(work, schemas, lambda config, split: tmp / DATA_FILE.format(config=config, split=split))
         joiner.add(index, run)
         bar.update(len(run[0]))
@@ -134,7 +150,9 @@ def _write_data(
             if joiner is not None:
                 joiner.abandon()
             raise
-    labels, features = prepared["labels"], prepared["features"]
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+
+    labels, features = prepared["labels"], datasets_features()
     seconds["check_and_rows"] = time.perf_counter() - start
     check_markers(root)  # a broken DATASHEET.md stops the build before anything is put in place
     summaries = [summary for run in runs for summary in run[0]]
@@ -231,11 +249,12 @@ def _build(root: Path, out: Path, repo_id: str | None, seconds: dict[str, float]
         check_validate_parallel(root)  # names what is wrong with the manifest
         raise
     notes: list[Finding] = []
-    with quiet_datasets(), manifest_known(repo):  # the manifest is read once, not once per part of the build
+    # the manifest is read once, not once per part of the build; ``datasets`` is quiet from its import on
+    with manifest_known(repo), contextlib.ExitStack() as quiet:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".tmp", dir=out.parent))
         try:
-            infos, counts, summary, warnings, features = _write_data(tmp, root, splits, notes, seconds, start)
+            infos, counts, summary, warnings, features = _write_data(tmp, root, splits, notes, seconds, start, quiet)
             text, changed = refresh_datasheet(root, summary)
             card = dataset_card(summary, infos, {c: counts.get(c, {}) for c in CONFIGS}, text, repo_id)
             (tmp / "README.md").write_text(card, encoding="utf-8")

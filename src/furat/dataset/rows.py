@@ -21,6 +21,8 @@ from furat.core.findings import Finding
 from furat.core.model import Segment
 from furat.core.repo import META_FIELDS
 from furat.corpus.segment import token_offsets, token_texts
+from furat.dataset.features import Layout
+from furat.dataset.ner_arrays import TagColumn, TokenColumn, document_arrays
 from furat.dataset.summary import CONFIGS, sentence_tokens
 
 _T = TypeVar("_T")
@@ -124,20 +126,25 @@ def _sentence_tags(
     return tokens, found
 
 
-# One config's rows as columns: a list per field, in the order of the config's features
-Columns = dict[str, list[Any]]
+# One config's rows as columns: a list per field, in the order of the config's features (or, for the
+# ``ner`` tokens and tags of a build, a ``ner_arrays`` column, which a document fills at once)
+Columns = dict[str, Any]
 
 _LAYOUTS: dict[int, tuple[Mapping[str, Any], frozenset[str], dict[str, dict[str, int]]]] = {}
 
 
 def _layout(features: Mapping[str, Any]) -> tuple[frozenset[str], dict[str, dict[str, int]]]:
-    """The fields of ``features`` as a set, and its ClassLabel fields with their name -> id maps; made
-    once per ``features``."""
+    """The fields of ``features`` (a config's ``Features``, or its ``features.Layout``) as a set, and its
+    ClassLabel fields with their name -> id maps; made once per ``features``."""
     cached = _LAYOUTS.get(id(features))
     if cached is None or cached[0] is not features:
-        from datasets import ClassLabel
+        if isinstance(features, Layout):
+            names = features.labels
+        else:
+            from datasets import ClassLabel
 
-        labels = {k: {n: i for i, n in enumerate(f.names)} for k, f in features.items() if isinstance(f, ClassLabel)}
+            names = {k: f.names for k, f in features.items() if isinstance(f, ClassLabel)}
+        labels = {k: {n: i for i, n in enumerate(label_names)} for k, label_names in names.items()}
         cached = _LAYOUTS[id(features)] = (features, frozenset(features), labels)
     return cached[1], cached[2]
 
@@ -224,11 +231,19 @@ def document_columns(
     ):
         _extend(out[config], features[config], items, added)
     spans = [(e["start"], e["end"], e["label"], e["id"]) for e in entities]
-    texts: list[str] = []
-    count = first = 0
     outside = bio["O"]
     ner = out["ner"]
     all_tokens, all_tags = ner["tokens"], ner["ner_tags"]
+    if isinstance(all_tokens, TokenColumn) and isinstance(all_tags, TagColumn):  # the build's columns
+        arrays = document_arrays(text, starts, [s["end"] for s in sentences], spans, bio, outside)
+        if arrays is not None:
+            all_tokens.add(arrays)
+            all_tags.add(arrays)
+            ner["id"].extend(sentence_ids)
+            ner["doc_id"].extend([doc_id] * len(sentences))
+            return len(arrays.tags)
+    texts: list[str] = []
+    count = first = 0
     for sentence in sentences:
         low, high = sentence["start"], sentence["end"]
         while first < len(spans) and spans[first][1] <= low:

@@ -1,0 +1,269 @@
+"""The ``ner`` config's tokens and tags of a whole document at once, as arrays.
+
+``rows`` makes a sentence's tokens and tags in Python (``segment.token_texts``, ``rows._sentence_tags``):
+a string and a list item per token, which Arrow then copies one by one. A build turns millions of tokens
+into rows, so ``furat build`` makes them here, for a whole document, with numpy:
+- each character's class (a letter, a mark, a digit, a character that joins digits, white space, anything
+  else: the parts of a token that ``corpus.segment`` defines) says where a token starts;
+- the tokens are never made as strings: Arrow's string array is the text's UTF-8 without its white space,
+  with where each token starts in it;
+- an entity's tokens are found by bisection in the tokens' starts.
+
+The tokens and tags are those of ``rows`` (the tests compare them on every corpus document and on generated
+text). Where they could differ, or where the tags need a note, ``document_arrays`` gives None and ``rows``
+makes them in Python:
+- initials (a letter, a dot and a letter: أ.ف.ب), which the token expression reads with look-arounds;
+- a character outside the Basic Multilingual Plane or a lone surrogate;
+- text outside every sentence, or sentences that touch;
+- an entity that is not inside one sentence, or two entities in one token.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from itertools import accumulate
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from furat.corpus.segment import DIGITS, LETTER, MARKS, NUMBER_JOINERS
+
+__all__ = ["DocArrays", "TagColumn", "TokenColumn", "document_arrays"]
+
+# character classes, and the groups a token is a run of
+_SPACE, _LETTER, _MARK, _DIGIT, _JOINER, _OTHER = range(6)
+_WORD, _NUMBER, _ALONE = 1, 2, 3  # a word (letters and marks), a number, a character that is a token alone
+_GROUP = np.array([0, _WORD, _WORD, _NUMBER, _ALONE, _ALONE], np.uint8)  # by class (a joiner: unless between digits)
+_DOT = ord(".")
+_BMP = 0x10000
+
+Ints = npt.NDArray[np.int64]
+
+
+@functools.cache
+def _classes() -> npt.NDArray[np.uint8]:
+    """The class of every character of the Basic Multilingual Plane, by the token expression's own parts."""
+    letter, mark, digit = re.compile(LETTER), re.compile(f"[{MARKS}]"), re.compile(f"[{DIGITS}]")
+    table = np.empty(_BMP, np.uint8)
+    for code in range(_BMP):
+        char = chr(code)
+        if char.isspace():  # what str.split() splits at
+            table[code] = _SPACE
+        elif letter.match(char):
+            table[code] = _LETTER
+        elif mark.match(char):
+            table[code] = _MARK
+        elif digit.match(char):
+            table[code] = _DIGIT
+        elif char in NUMBER_JOINERS:
+            table[code] = _JOINER
+        else:
+            table[code] = _OTHER
+    return table
+
+
+class DocArrays(NamedTuple):
+    """One document's ``ner`` tokens and tags, a row per sentence."""
+
+    data: bytes  # the tokens' UTF-8, one after another
+    offsets: Ints  # where each token starts in ``data``, and the end of the last (tokens + 1)
+    lengths: Ints  # tokens of each sentence
+    tags: Ints  # each token's tag id
+
+
+def document_arrays(
+    text: str,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    entities: Sequence[tuple[int, int, str, str]],
+    tags: Mapping[str, int],
+    outside: int,
+) -> DocArrays | None:
+    """The tokens and tags of the sentences at ``starts``/``ends`` of ``text`` (in order), given the
+    ``entities`` as (start, end, label, id) sorted by start and end, with each tag name's id in ``tags``
+    (``outside`` for ``O``); None where ``rows`` must make them (see the module's docstring)."""
+    if not starts:
+        return None
+    try:
+        chars = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    size = len(chars)
+    if size == 0 or int(chars.max()) >= _BMP:
+        return None
+    classes = _classes()[chars]
+    dots = np.flatnonzero(chars == _DOT)
+    dots = dots[(dots > 0) & (dots < size - 1)]
+    if ((classes[dots - 1] == _LETTER) & (classes[dots + 1] == _LETTER)).any():
+        return None  # initials
+    first, last = np.asarray(starts, np.int64), np.asarray(ends, np.int64)
+    if (first[1:] <= last[:-1]).any():
+        return None  # sentences that touch
+    solid = classes != _SPACE
+    solid_before = np.cumsum(solid)  # characters other than white space up to each one, itself included
+    in_sentences = solid_before[last - 1] - np.where(first > 0, solid_before[first - 1], 0)
+    if int(in_sentences.sum()) != int(solid_before[-1]):
+        return None  # text outside the sentences
+    groups = _GROUP[classes]
+    joiners = np.flatnonzero(classes == _JOINER)
+    joiners = joiners[(joiners > 0) & (joiners < size - 1)]
+    groups[joiners[(classes[joiners - 1] == _DIGIT) & (classes[joiners + 1] == _DIGIT)]] = _NUMBER
+    # a token starts where its group starts, and at each character that is a token alone
+    breaks = np.empty(size, bool)
+    breaks[0] = True
+    np.not_equal(groups[1:], groups[:-1], out=breaks[1:])
+    breaks |= groups == _ALONE
+    breaks &= solid
+    token_starts = np.flatnonzero(breaks)
+    count = len(token_starts)
+    firsts = np.searchsorted(token_starts, first)  # each sentence's first token
+    lengths = np.empty(len(firsts), np.int64)
+    lengths[:-1] = firsts[1:] - firsts[:-1]
+    lengths[-1] = count - firsts[-1]
+    kept = chars[solid]  # every character of a token, in order
+    utf8 = 1 + (kept >= 0x80).view(np.uint8) + (kept >= 0x800).view(np.uint8)
+    at = np.zeros(len(kept) + 1, np.int64)
+    np.cumsum(utf8, out=at[1:])
+    offsets = at[np.append(solid_before[token_starts] - 1, len(kept))]
+    data = kept.tobytes().decode("utf-32-le").encode("utf-8")
+    found = np.full(count, outside, np.int64)
+    if entities:
+        low = np.fromiter((e[0] for e in entities), np.int64, len(entities))
+        high = np.fromiter((e[1] for e in entities), np.int64, len(entities))
+        sentence = np.searchsorted(first, low, "right") - 1
+        if sentence[0] < 0 or (high > last[sentence]).any():
+            return None  # an entity outside the sentences or across a sentence's end
+        lo = np.searchsorted(token_starts, low, "right") - 1  # the token the entity starts in
+        hi = np.searchsorted(token_starts, high)  # the first token from its end on
+        if (lo[1:] < hi[:-1]).any():
+            return None  # two entities in one token
+        label_ids = {label: (tags["B-" + label], tags["I-" + label]) for label in {e[2] for e in entities}}
+        ids = np.array([label_ids[e[2]] for e in entities], np.int64).reshape(-1, 2)
+        found[lo] = ids[:, 0]
+        inner = hi - lo - 1  # tokens after the first
+        total = int(inner.sum())
+        if total:
+            runs = np.repeat(lo + 1 - (np.cumsum(inner) - inner), inner)  # each inner token's entity's second token,
+            found[runs + np.arange(total)] = np.repeat(ids[:, 1], inner)  # less the inner tokens before it
+    return DocArrays(data, offsets, lengths, found)
+
+
+_INT32 = 2**31 - 1  # the largest offset of Arrow's string and list arrays (the large ones go beyond)
+
+
+def _strings(offsets: Ints, data: bytes) -> Any:
+    import pyarrow as pa
+
+    if len(data) <= _INT32:
+        return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data))
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _lists(offsets: Ints, values: Any) -> Any:
+    import pyarrow as pa
+
+    if len(values) <= _INT32:
+        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32), pa.int32()), values)
+    return pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), values)
+
+
+class _ListColumn:
+    """A column of list rows kept as numpy pieces until it becomes one Arrow array (``to_arrow``)."""
+
+    def __init__(self) -> None:
+        self._lengths: list[Ints] = []  # items of each row, a piece at a time
+        self._rows = 0
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def _add_lengths(self, lengths: Ints) -> None:
+        self._lengths.append(lengths)
+        self._rows += len(lengths)
+
+    def _list_offsets(self) -> Ints:
+        offsets = np.zeros(self._rows + 1, np.int64)
+        if self._lengths:
+            np.cumsum(np.concatenate(self._lengths), out=offsets[1:])
+        return offsets
+
+    def clear(self) -> None:
+        self._lengths.clear()
+        self._rows = 0
+
+    def extend(self, rows: Sequence[Sequence[Any]]) -> None:
+        for row in rows:
+            self.append(row)
+
+    def append(self, row: Sequence[Any]) -> None:  # pragma: no cover - each column has its own
+        raise NotImplementedError
+
+    @staticmethod
+    def _as(array: Any, type_: Any) -> Any:
+        return array if array.type == type_ else array.cast(type_)
+
+
+class TokenColumn(_ListColumn):
+    """The ``tokens`` of ``ner`` rows: a list of strings a row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: list[bytes] = []
+        self._offsets: list[Ints] = []  # each piece's token offsets in its data, and its end
+
+    def add(self, arrays: DocArrays) -> None:
+        self._data.append(arrays.data)
+        self._offsets.append(arrays.offsets)
+        self._add_lengths(arrays.lengths)
+
+    def append(self, row: Sequence[str]) -> None:
+        encoded = [token.encode("utf-8") for token in row]
+        self._data.append(b"".join(encoded))
+        self._offsets.append(np.fromiter(accumulate(map(len, encoded), initial=0), np.int64, len(encoded) + 1))
+        self._add_lengths(np.array([len(row)], np.int64))
+
+    def clear(self) -> None:
+        super().clear()
+        self._data.clear()
+        self._offsets.clear()
+
+    def to_arrow(self, type_: Any) -> Any:
+        data = b"".join(self._data)
+        offsets: Ints = np.zeros(1, np.int64)
+        if self._offsets:
+            bases = accumulate((len(piece) for piece in self._data[:-1]), initial=0)
+            pieces = [piece[:-1] + base for piece, base in zip(self._offsets, bases, strict=True)]
+            offsets = np.concatenate([*pieces, [len(data)]])
+        strings = _strings(offsets, data)
+        lists = _lists(self._list_offsets(), strings)
+        return self._as(lists, type_)
+
+
+class TagColumn(_ListColumn):
+    """The ``ner_tags`` of ``ner`` rows: a list of tag ids a row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: list[Ints] = []
+
+    def add(self, arrays: DocArrays) -> None:
+        self._values.append(arrays.tags)
+        self._add_lengths(arrays.lengths)
+
+    def append(self, row: Sequence[int]) -> None:
+        self._values.append(np.asarray(row, np.int64).reshape(-1))
+        self._add_lengths(np.array([len(row)], np.int64))
+
+    def clear(self) -> None:
+        super().clear()
+        self._values.clear()
+
+    def to_arrow(self, type_: Any) -> Any:
+        import pyarrow as pa
+
+        values = np.concatenate(self._values) if self._values else np.zeros(0, np.int64)
+        lists = _lists(self._list_offsets(), pa.array(values, pa.int64()))
+        return self._as(lists, type_)
