@@ -50,6 +50,7 @@ from furat.dataset.card import dataset_card
 from furat.dataset.chunks import Joiner, Run, validate_and_write
 from furat.dataset.croissant import CROISSANT, croissant_metadata, data_files
 from furat.dataset.features import bio_names, config_features, config_layouts
+from furat.dataset.ner_arrays import character_classes
 from furat.dataset.summary import (
     CONFIGS,
     DATA_FILE,
@@ -119,6 +120,7 @@ def _write_data(
         # once, before the workers start, rather than in each of them.
         with contextlib.suppress(ImportError):
             import pandas  # noqa: F401
+        character_classes()  # the tokens' character table, made once for every worker
         prepared["labels"] = labels = load_labels(root / "schema" / "labels.json")
         return config_layouts(root / "schema"), {name: i for i, name in enumerate(bio_names(labels))}
 
@@ -150,9 +152,9 @@ def _write_data(
             if joiner is not None:
                 joiner.abandon()
             raise
+    labels, features = prepared["labels"], datasets_features()
     from datasets import DatasetInfo, SplitDict, SplitInfo
 
-    labels, features = prepared["labels"], datasets_features()
     seconds["check_and_rows"] = time.perf_counter() - start
     check_markers(root)  # a broken DATASHEET.md stops the build before anything is put in place
     summaries = [summary for run in runs for summary in run[0]]

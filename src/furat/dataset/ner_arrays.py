@@ -15,7 +15,8 @@ makes them in Python:
 - initials (a letter, a dot and a letter: أ.ف.ب), which the token expression reads with look-arounds;
 - a character outside the Basic Multilingual Plane or a lone surrogate;
 - text outside every sentence, or sentences that touch;
-- an entity that is not inside one sentence, or two entities in one token.
+- an entity that is not inside one sentence, or two entities in one token;
+- what validation refuses anyway: an empty sentence or entity, an entity edged with white space.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy.typing as npt
 
 from furat.corpus.segment import DIGITS, LETTER, MARKS, NUMBER_JOINERS
 
-__all__ = ["DocArrays", "TagColumn", "TokenColumn", "document_arrays"]
+__all__ = ["DocArrays", "TagColumn", "TokenColumn", "character_classes", "document_arrays"]
 
 # character classes, and the groups a token is a run of
 _SPACE, _LETTER, _MARK, _DIGIT, _JOINER, _OTHER = range(6)
@@ -44,8 +45,9 @@ Ints = npt.NDArray[np.int64]
 
 
 @functools.cache
-def _classes() -> npt.NDArray[np.uint8]:
-    """The class of every character of the Basic Multilingual Plane, by the token expression's own parts."""
+def character_classes() -> npt.NDArray[np.uint8]:
+    """The class of every character of the Basic Multilingual Plane, by the token expression's own parts
+    (made once a process: a build makes it before its workers start, and they share it)."""
     letter, mark, digit = re.compile(LETTER), re.compile(f"[{MARKS}]"), re.compile(f"[{DIGITS}]")
     table = np.empty(_BMP, np.uint8)
     for code in range(_BMP):
@@ -94,14 +96,14 @@ def document_arrays(
     size = len(chars)
     if size == 0 or int(chars.max()) >= _BMP:
         return None
-    classes = _classes()[chars]
+    classes = character_classes()[chars]
     dots = np.flatnonzero(chars == _DOT)
     dots = dots[(dots > 0) & (dots < size - 1)]
     if ((classes[dots - 1] == _LETTER) & (classes[dots + 1] == _LETTER)).any():
         return None  # initials
     first, last = np.asarray(starts, np.int64), np.asarray(ends, np.int64)
-    if (first[1:] <= last[:-1]).any():
-        return None  # sentences that touch
+    if (first[1:] <= last[:-1]).any() or (last <= first).any() or first[0] < 0 or last[-1] > size:
+        return None  # sentences that touch, or one that is empty or outside the text
     solid = classes != _SPACE
     solid_before = np.cumsum(solid)  # characters other than white space up to each one, itself included
     in_sentences = solid_before[last - 1] - np.where(first > 0, solid_before[first - 1], 0)
@@ -136,6 +138,8 @@ def document_arrays(
         sentence = np.searchsorted(first, low, "right") - 1
         if sentence[0] < 0 or (high > last[sentence]).any():
             return None  # an entity outside the sentences or across a sentence's end
+        if (high <= low).any() or not (solid[low].all() and solid[high - 1].all()):
+            return None  # an empty entity, or one edged with white space (validation refuses both)
         lo = np.searchsorted(token_starts, low, "right") - 1  # the token the entity starts in
         hi = np.searchsorted(token_starts, high)  # the first token from its end on
         if (lo[1:] < hi[:-1]).any():
