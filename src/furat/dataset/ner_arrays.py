@@ -25,6 +25,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from itertools import accumulate
+from operator import lt
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -38,8 +39,9 @@ __all__ = ["DocArrays", "TagColumn", "TokenColumn", "character_classes", "docume
 _SPACE, _LETTER, _MARK, _DIGIT, _JOINER, _OTHER = range(6)
 _WORD, _NUMBER, _ALONE = 1, 2, 3  # a word (letters and marks), a number, a character that is a token alone
 _GROUP = np.array([0, _WORD, _WORD, _NUMBER, _ALONE, _ALONE], np.uint8)  # by class (a joiner: unless between digits)
-_DOT = ord(".")
 _BMP = 0x10000
+_UTF8 = 1 + (np.arange(_BMP) >= 0x80).astype(np.uint8) + (np.arange(_BMP) >= 0x800)  # each character's UTF-8 bytes
+_INITIALS = re.compile(rf"\.(?<={LETTER}\.)(?={LETTER})")  # a dot between letters (found from the dot: fast)
 
 Ints = npt.NDArray[np.int64]
 
@@ -87,23 +89,17 @@ def document_arrays(
     """The tokens and tags of the sentences at ``starts``/``ends`` of ``text`` (in order), given the
     ``entities`` as (start, end, label, id) sorted by start and end, with each tag name's id in ``tags``
     (``outside`` for ``O``); None where ``rows`` must make them (see the module's docstring)."""
-    if not starts:
+    if not starts or _INITIALS.search(text):
         return None
+    size = len(text)
+    if starts[0] < 0 or ends[-1] > size or not (all(map(lt, starts, ends)) and all(map(lt, ends, starts[1:]))):
+        return None  # sentences that touch, or one that is empty or outside the text
     try:
         chars = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-    except UnicodeEncodeError:  # a lone surrogate
+        classes = character_classes()[chars]
+    except (UnicodeEncodeError, IndexError):  # a lone surrogate, a character outside the table
         return None
-    size = len(chars)
-    if size == 0 or int(chars.max()) >= _BMP:
-        return None
-    classes = character_classes()[chars]
-    dots = np.flatnonzero(chars == _DOT)
-    dots = dots[(dots > 0) & (dots < size - 1)]
-    if ((classes[dots - 1] == _LETTER) & (classes[dots + 1] == _LETTER)).any():
-        return None  # initials
-    first, last = np.asarray(starts, np.int64), np.asarray(ends, np.int64)
-    if (first[1:] <= last[:-1]).any() or (last <= first).any() or first[0] < 0 or last[-1] > size:
-        return None  # sentences that touch, or one that is empty or outside the text
+    first, last = np.array((starts, ends), np.int64)
     solid = classes != _SPACE
     solid_before = np.cumsum(solid)  # characters other than white space up to each one, itself included
     in_sentences = solid_before[last - 1] - np.where(first > 0, solid_before[first - 1], 0)
@@ -126,15 +122,14 @@ def document_arrays(
     lengths[:-1] = firsts[1:] - firsts[:-1]
     lengths[-1] = count - firsts[-1]
     kept = chars[solid]  # every character of a token, in order
-    utf8 = 1 + (kept >= 0x80).view(np.uint8) + (kept >= 0x800).view(np.uint8)
     at = np.zeros(len(kept) + 1, np.int64)
-    np.cumsum(utf8, out=at[1:])
+    np.cumsum(_UTF8[kept], out=at[1:])
     offsets = at[np.append(solid_before[token_starts] - 1, len(kept))]
     data = kept.tobytes().decode("utf-32-le").encode("utf-8")
     found = np.full(count, outside, np.int64)
     if entities:
-        low = np.fromiter((e[0] for e in entities), np.int64, len(entities))
-        high = np.fromiter((e[1] for e in entities), np.int64, len(entities))
+        label_ids = {label: (tags["B-" + label], tags["I-" + label]) for label in {e[2] for e in entities}}
+        low, high, begins, insides = np.array([(e[0], e[1], *label_ids[e[2]]) for e in entities], np.int64).T
         sentence = np.searchsorted(first, low, "right") - 1
         if sentence[0] < 0 or (high > last[sentence]).any():
             return None  # an entity outside the sentences or across a sentence's end
@@ -144,14 +139,12 @@ def document_arrays(
         hi = np.searchsorted(token_starts, high)  # the first token from its end on
         if (lo[1:] < hi[:-1]).any():
             return None  # two entities in one token
-        label_ids = {label: (tags["B-" + label], tags["I-" + label]) for label in {e[2] for e in entities}}
-        ids = np.array([label_ids[e[2]] for e in entities], np.int64).reshape(-1, 2)
-        found[lo] = ids[:, 0]
+        found[lo] = begins
         inner = hi - lo - 1  # tokens after the first
         total = int(inner.sum())
         if total:
             runs = np.repeat(lo + 1 - (np.cumsum(inner) - inner), inner)  # each inner token's entity's second token,
-            found[runs + np.arange(total)] = np.repeat(ids[:, 1], inner)  # less the inner tokens before it
+            found[runs + np.arange(total)] = np.repeat(insides, inner)  # less the inner tokens before it
     return DocArrays(data, offsets, lengths, found)
 
 
