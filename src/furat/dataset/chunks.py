@@ -33,9 +33,10 @@ Run = tuple[list[DocumentSummary], list[Finding], dict[tuple[str, str], int]]
 class Spill:
     """The rows of one config and split, spilled to an Arrow stream file as record batches.
 
-    Rows come as columns (``rows.Columns``: a list per field), which Arrow takes a field at a time. This
-    is the file format ``datasets`` keeps its own datasets in, so ``Dataset.from_file`` opens it
-    memory-mapped: the build's memory stays flat however large the corpus is.
+    Rows come as columns (``rows.Columns``: a list per field, or for the ``ner`` tokens and tags the array
+    columns of ``_columns``), which Arrow takes a field at a time. This is the file format ``datasets``
+    keeps its own datasets in, so ``Dataset.from_file`` opens it memory-mapped: the build's memory stays
+    flat however large the corpus is.
     """
 
     def __init__(self, path: Path, schema: Any, columns: Columns | None = None) -> None:
