@@ -187,6 +187,7 @@ def test_generated_text_gives_the_rows_of_python(
         ("ab cd", [(0, 5)], [(2, 5, "ORG")], "an entity that starts with white space"),
         ("ab cd", [(0, 0), (1, 5)], [], "an empty sentence"),
         ("ab cd", [(0, 6)], [], "a sentence past the end of the text"),
+        ("ab cd", [(0, 5)], [(0, 2, "NOT-A-LABEL")], "a label without tags"),
     ],
 )
 def test_where_python_must_decide_no_arrays_are_made(

@@ -16,7 +16,8 @@ makes them in Python:
 - a character outside the Basic Multilingual Plane or a lone surrogate;
 - text outside every sentence, or sentences that touch;
 - an entity that is not inside one sentence, or two entities in one token;
-- what validation refuses anyway: an empty sentence or entity, an entity edged with white space.
+- what validation refuses anyway: an empty sentence or entity, an entity edged with white space, a label
+  that has no tags.
 """
 
 from __future__ import annotations
@@ -128,13 +129,14 @@ def document_arrays(
     data = kept.tobytes().decode("utf-32-le").encode("utf-8")
     found = np.full(count, outside, np.int64)
     if entities:
-        label_ids = {label: (tags["B-" + label], tags["I-" + label]) for label in {e[2] for e in entities}}
+        labels = {e[2] for e in entities}
+        label_ids = {label: (tags.get("B-" + label, -1), tags.get("I-" + label, -1)) for label in labels}
         low, high, begins, insides = np.array([(e[0], e[1], *label_ids[e[2]]) for e in entities], np.int64).T
         sentence = np.searchsorted(first, low, "right") - 1
         if sentence[0] < 0 or (high > last[sentence]).any():
             return None  # an entity outside the sentences or across a sentence's end
-        if (high <= low).any() or not (solid[low].all() and solid[high - 1].all()):
-            return None  # an empty entity, or one edged with white space (validation refuses both)
+        if (high <= low).any() or not (solid[low].all() and solid[high - 1].all()) or (begins < 0).any():
+            return None  # an empty entity, one edged with white space, a label without tags (validation refuses them)
         lo = np.searchsorted(token_starts, low, "right") - 1  # the token the entity starts in
         hi = np.searchsorted(token_starts, high)  # the first token from its end on
         if (lo[1:] < hi[:-1]).any():
