@@ -45,22 +45,11 @@ class _Datasets:
     def __init__(self) -> None:
         from datasets import ClassLabel, Features, List, Value
 
-        self._classes = ClassLabel, Features, List, Value
-
-    def class_label(self, names: list[str]) -> Any:
-        return self._classes[0](names=names)
-
-    def value(self, dtype: str) -> Any:
-        return self._classes[3](dtype)
-
-    def list(self, inner: Any) -> Any:
-        return self._classes[2](inner)
+        self.class_label = lambda names: ClassLabel(names=names)
+        self.value, self.list, self.config = Value, List, Features
 
     def struct(self, fields: dict[str, Any]) -> Any:
         return fields
-
-    def config(self, fields: dict[str, Any]) -> Any:
-        return self._classes[1](fields)
 
 
 class _Label:

@@ -10,9 +10,7 @@ ids.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Mapping, Sequence
-from itertools import accumulate
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -31,7 +29,6 @@ _T = TypeVar("_T")
 _Span = tuple[int, int, str, str]
 
 _START_END = itemgetter("start", "end")
-_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than the space
 
 
 class _Names(dict[str, str]):
@@ -72,44 +69,21 @@ def _sentence_tags(
     first entity that ends after the sentence starts, with each tag given as ``tags[name]`` (and
     ``outside`` for ``O``).
 
-    Each entity finds its tokens by bisection (entities are few, tokens many); a token two entities
-    share goes to the first of them.
+    Each entity finds its tokens by bisection on the tokens' offsets (entities are few, tokens many); a
+    token two entities share goes to the first of them.
     """
+    tokens, starts, ends = token_offsets(text, low, high)
+    found = [outside] * len(tokens)
     inside = []
     for entity in entities[first:]:
         if entity[0] >= high:
             break
         inside.append(entity)
-    if _OTHER_SPACE.search(text, low, high) is None:
-        # Tokens hold every character but white space, in order: so a token is found by how many
-        # characters other than spaces come before it (``text.count`` and one sum, at C speed).
-        tokens = token_texts(text, low, high)
-        before = [0, *accumulate(map(len, tokens))]  # characters of the tokens before token k
-        count = text.count
-        counted = [low, 0]  # spaces in text[low:counted[0]]: counting runs on from there (offsets come in order)
-
-        def place(offset: int) -> int:  # characters other than spaces in text[low:offset]
-            offset = min(max(offset, low), high)
-            at, spaces = counted if offset >= counted[0] else (low, 0)
-            spaces += count(" ", at, offset)
-            counted[:] = offset, spaces
-            return offset - low - spaces
-
-        ranges = []
-        for start, end, _label, _id in inside:
-            lo = bisect.bisect_right(before, place(start)) - 1  # the first token that ends after start
-            ranges.append((lo, bisect.bisect_left(before, place(end), lo)))  # up to the first starting at end
-    else:  # other white space (tabs, no-break spaces): each token's offsets
-        tokens, starts, ends = token_offsets(text, low, high)
-        ranges = []
-        for start, end, _label, _id in inside:
-            lo = bisect.bisect_right(ends, start)
-            ranges.append((lo, bisect.bisect_left(starts, end, lo)))
-    found = [outside] * len(tokens)
     owner: dict[int, str] = {}
-    for (_start, _end, label, entity_id), (lo, hi) in zip(inside, ranges, strict=True):
+    for start, end, label, entity_id in inside:
         prefix = "B-"
-        for k in range(lo, hi):
+        lo = bisect.bisect_right(ends, start)
+        for k in range(lo, bisect.bisect_left(starts, end, lo)):
             if k in owner:  # the token's first entity keeps it
                 if notes is not None:
                     notes.append(f"{entity_id} shares the token {tokens[k]!r} with {owner[k]}")
