@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,6 +148,20 @@ def test_agreement_and_preannotator_give_no_figure_until_the_data_does(
     assert section(text, "agreement") == "| measure | value |\n| --- | ---: |\n| entities F1 | 0.9 |"
     assert seen == [repo]
     assert check_datasheet(repo) == []
+
+
+def test_a_repository_without_gold_does_not_load_the_preannotator(tmp_path: Path) -> None:
+    # its name lists and recognizer take a third of a second to load, at the end of every build
+    repo = make_scratch(tmp_path / "repo")  # the example annotations: no gold
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom furat.annotate.evaluation import preannotator_table\n"
+        f"print(preannotator_table(Path({str(repo)!r})))\n"
+        "loaded = ('furat.annotate.preannotate', 'furat.annotate.quantities')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(loaded)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    table, loaded = done.stdout.strip().splitlines()
+    assert table.startswith("_No gold annotations yet") and loaded == "[]"
 
 
 def test_the_datasheet_calls_the_annotation_stage_for_its_tables() -> None:

@@ -203,12 +203,13 @@ def preannotator_scores(root: Path) -> PreannotatorScore:
     the recognizer, which never sees gold.
     Matches are exact spans with equal labels (entities) or equal units (quantities).
     """
-    from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer, load_gold
-
-    gold = load_gold(root)
+    repo = Repo(root)
+    gold = repo.gold_sets()
     if not gold:
         raise FuratError([Finding("annotations", 0, "gold-missing", "no gold annotation files yet")], 2)
-    repo = Repo(root)
+    # the pre-annotator (its name lists, its recognizer) is loaded only when there is gold to score
+    from furat.annotate.preannotate import curated_gazetteer, gold_gazetteer
+
     documents = {doc_id: repo.document(doc_id) for doc_id in gold}  # only what is scored: not every document
 
     def names(doc_id: str) -> dict[str, str]:

@@ -125,14 +125,18 @@ def documents_table(root: Path) -> str:
 
 
 def _layer_counter(summary: Summary, layer: str) -> Counter[tuple[str, str]]:
+    """Mentions of ``layer`` by (label, split); a stance's label is ``target/label``."""
     counter: Counter[tuple[str, str]] = Counter()
-    for doc in summary.annotated:
-        if layer == "entities":
-            counter.update({(label, doc.split): n for label, n in doc.entities.items()})
-        elif layer == "quantities":
-            counter.update({(kind, doc.split): n for kind, n in doc.quantities.items()})
+    for doc in summary.documents:
+        if doc.status is None:
+            continue
+        split = doc.split
+        if layer == "stances":
+            for (target, label), n in doc.stances.items():
+                counter[f"{target}/{label}", split] += n
         else:
-            counter.update({(f"{target}/{label}", doc.split): n for (target, label), n in doc.stances.items()})
+            for label, n in (doc.entities if layer == "entities" else doc.quantities).items():
+                counter[label, split] += n
     return counter
 
 
