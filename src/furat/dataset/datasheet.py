@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Literal
 
 from furat.annotate.agreement import agreement_table, stance_dev_table
 from furat.annotate.evaluation import preannotator_table
@@ -124,8 +125,8 @@ def documents_table(root: Path) -> str:
     return _table(["split", "documents", "with annotations", "sentences", "tokens"], rows)
 
 
-def _layer_counter(summary: Summary, layer: str) -> Counter[tuple[str, str]]:
-    """Mentions of ``layer`` by (label, split); a stance's label is ``target/label``."""
+def _layer_counter(summary: Summary, layer: Literal["entities", "quantities", "stances"]) -> Counter[tuple[str, str]]:
+    """How many items of ``layer`` each (label, split) has; a stance's label is ``target/label``."""
     counter: Counter[tuple[str, str]] = Counter()
     for doc in summary.documents:
         if doc.status is None:
