@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,17 @@ from furat.bench.synthetic import make_repository
 from furat.core.labels import load_labels
 from furat.corpus.segment import LETTER, token_spans
 from furat.dataset.features import bio_names, config_features, config_layouts
-from furat.dataset.ner_arrays import DocArrays, TagColumn, TokenColumn, document_arrays
+from furat.dataset.ner_arrays import DocArrays, TagColumn, TokenColumn, document_arrays, numpy_arrays, pass_arrays
 from furat.dataset.rows import document_columns, new_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 BIO = {name: i for i, name in enumerate(bio_names(load_labels(ROOT / "schema" / "labels.json")))}
 LAYOUTS = config_layouts(ROOT / "schema")
 _INITIALS = re.compile(f"{LETTER}\\.{LETTER}")
+# the two ways of making the arrays: numpy's passes, and the one pass (here its Python source; compiled, it is
+# compared with numpy in tests/test_ner_pass_native.py)
+MAKERS = pytest.mark.parametrize("make", [numpy_arrays, pass_arrays], ids=["numpy", "pass"])
+Make = Callable[..., DocArrays | None]
 
 
 def _spans(annotations: dict[str, Any] | None) -> list[tuple[int, int, str, str]]:
@@ -52,9 +57,9 @@ def _array_rows(arrays: DocArrays) -> tuple[list[list[str]], list[list[int]]]:
     ).to_pylist()
 
 
-def _arrays(doc: dict[str, Any], annotations: dict[str, Any] | None) -> DocArrays | None:
+def _arrays(doc: dict[str, Any], annotations: dict[str, Any] | None, make: Make = document_arrays) -> DocArrays | None:
     sentences = doc["sentences"]
-    return document_arrays(
+    return make(
         doc["text"], [s["start"] for s in sentences], [s["end"] for s in sentences], _spans(annotations), BIO, BIO["O"]
     )
 
@@ -93,24 +98,28 @@ def _documents() -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
     return found
 
 
+@MAKERS
 @pytest.mark.parametrize(("doc_id", "doc", "annotations"), _documents(), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_corpus_document_gives_the_rows_of_python(doc_id: str, doc: dict[str, Any], annotations: Any) -> None:
+def test_every_corpus_document_gives_the_rows_of_python(
+    doc_id: str, doc: dict[str, Any], annotations: Any, make: Make
+) -> None:
     """With its gold entities, or with none (the tokens of a document nobody annotated yet)."""
     annotations = annotations or {"entities": [], "quantities": [], "stances": [], "provenance": {}}
-    arrays = _arrays(doc, annotations)
+    arrays = _arrays(doc, annotations, make)
     reason = _why_not(doc, annotations)
     assert (arrays is None) == (reason is not None), reason
     if arrays is not None:
         assert _array_rows(arrays) == _python_rows(doc, annotations)
 
 
-def test_synthetic_documents_give_the_rows_of_python(tmp_path: Path) -> None:
+@MAKERS
+def test_synthetic_documents_give_the_rows_of_python(tmp_path: Path, make: Make) -> None:
     make_repository(ROOT, tmp_path, 40)
     compared = 0
     for path in sorted((tmp_path / "corpus").glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         annotations = json.loads((tmp_path / "annotations" / path.name).read_text(encoding="utf-8"))
-        arrays = _arrays(doc, annotations)
+        arrays = _arrays(doc, annotations, make)
         assert (arrays is None) == (_why_not(doc, annotations) is not None)
         if arrays is not None:
             assert _array_rows(arrays) == _python_rows(doc, annotations)
@@ -125,6 +134,7 @@ PIECES = [
 SPACES = [" ", "  ", "\u00a0", "\t", "\n", " \u2009"]
 
 
+@MAKERS
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.sampled_from(PIECES), min_size=1, max_size=16),
@@ -133,7 +143,7 @@ SPACES = [" ", "  ", "\u00a0", "\t", "\n", " \u2009"]
     st.lists(st.tuples(st.integers(0, 90), st.integers(1, 12)), max_size=5),
 )
 def test_generated_text_gives_the_rows_of_python(
-    words: list[str], spaces: list[str], sizes: list[int], cuts: list[tuple[int, int]]
+    make: Make, words: list[str], spaces: list[str], sizes: list[int], cuts: list[tuple[int, int]]
 ) -> None:
     """Words, numbers, marks, initials, emoji and punctuation, with any white space; sentences of a few words
     each, and entities anywhere (inside a word, across a sentence end too)."""
@@ -160,7 +170,7 @@ def test_generated_text_gives_the_rows_of_python(
             reach = end
     doc = {"id": "x", "text": text, "meta": {}, "sentences": sentences, "paragraphs": []}
     annotations = {"entities": entities, "quantities": [], "stances": [], "provenance": {}}
-    arrays = _arrays(doc, annotations)
+    arrays = _arrays(doc, annotations, make)
     if arrays is not None:
         assert _why_not(doc, annotations) is None
         assert _array_rows(arrays) == _python_rows(doc, annotations)
@@ -172,6 +182,7 @@ def test_generated_text_gives_the_rows_of_python(
         assert any("shares the token" in note.message for note in notes)  # what the arrays could not say
 
 
+@MAKERS
 @pytest.mark.parametrize(
     ("text", "sentences", "entities", "why"),
     [
@@ -185,27 +196,54 @@ def test_generated_text_gives_the_rows_of_python(
         ("", [], [], "no sentences"),
         ("ab cd", [(0, 5)], [(3, 3, "ORG")], "an empty entity"),
         ("ab cd", [(0, 5)], [(2, 5, "ORG")], "an entity that starts with white space"),
+        ("ab cd", [(0, 5)], [(0, 3, "ORG")], "an entity that ends with white space"),
         ("ab cd", [(0, 0), (1, 5)], [], "an empty sentence"),
         ("ab cd", [(0, 6)], [], "a sentence past the end of the text"),
         ("ab cd", [(0, 5)], [(0, 2, "NOT-A-LABEL")], "a label without tags"),
     ],
 )
 def test_where_python_must_decide_no_arrays_are_made(
-    text: str, sentences: list[tuple[int, int]], entities: list[tuple[int, int, str]], why: str
+    text: str, sentences: list[tuple[int, int]], entities: list[tuple[int, int, str]], why: str, make: Make
 ) -> None:
     spans = [(start, end, label, f"x-e{k}") for k, (start, end, label) in enumerate(entities)]
     starts, ends = [s for s, _ in sentences], [e for _, e in sentences]
-    assert document_arrays(text, starts, ends, spans, BIO, BIO["O"]) is None, why
+    assert make(text, starts, ends, spans, BIO, BIO["O"]) is None, why
 
 
-def test_the_same_text_without_what_python_must_decide_gives_arrays() -> None:
+@MAKERS
+def test_the_same_text_without_what_python_must_decide_gives_arrays(make: Make) -> None:
     """The cases above made plain: each is then made as arrays (so the cases test their reason, not the text)."""
-    assert document_arrays("قالت أ ف ب إن", [0], [13], [], BIO, BIO["O"]) is not None
-    assert document_arrays("جملة. ثانية", [0, 6], [5, 11], [], BIO, BIO["O"]) is not None
+    assert make("قالت أ ف ب إن", [0], [13], [], BIO, BIO["O"]) is not None
+    assert make("جملة. ثانية", [0, 6], [5, 11], [], BIO, BIO["O"]) is not None
     spans = [(3, 8, "GPE", "x-e0"), (13, 17, "GPE", "x-e1")]
-    arrays = document_arrays("في سوريا. والعراق", [0, 10], [9, 17], spans, BIO, BIO["O"])
+    arrays = make("في سوريا. والعراق", [0, 10], [9, 17], spans, BIO, BIO["O"])
     assert arrays is not None
     assert _array_rows(arrays) == ([["في", "سوريا", "."], ["والعراق"]], [[0, BIO["B-GPE"], 0], [BIO["B-GPE"]]])
+
+
+def _same(one: DocArrays | None, other: DocArrays | None) -> bool:
+    if one is None or other is None:
+        return one is other
+    return one.data == other.data and all(a.tolist() == b.tolist() for a, b in zip(one[1:], other[1:], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences", "entities", "tags"),
+    [
+        ("ك" * 200 + " هنا", [(0, 204)], [(0, 200, "ORG")], BIO),  # a token of more than 255 bytes
+        ("قال داعش هنا", [(0, 12)], [(4, 8, "ORG")], BIO),  # white space beyond ASCII
+        ("قال داعش هنا", [(0, 12)], [(0, 8, "X")], {"O": 0, "B-X": 1}),  # a label without an I- tag
+        ("1,500 و٣٫٥ و1,,2 و2, و.5", [(0, 24)], [], BIO),  # joiners between digits, and not
+    ],
+)
+def test_the_one_pass_and_numpy_make_the_same_arrays_at_the_edges(
+    text: str, sentences: list[tuple[int, int]], entities: list[tuple[int, int, str]], tags: dict[str, int]
+) -> None:
+    spans = [(start, end, label, f"x-e{k}") for k, (start, end, label) in enumerate(entities)]
+    starts, ends = [s for s, _ in sentences], [e for _, e in sentences]
+    made = numpy_arrays(text, starts, ends, spans, tags, 0)
+    assert made is not None
+    assert _same(pass_arrays(text, starts, ends, spans, tags, 0), made)
 
 
 def test_columns_of_documents_and_of_python_rows_make_one_arrow_array() -> None:

@@ -26,6 +26,7 @@ from furat.annotate import quantities
 from furat.annotate.quantities import NATIVE, find_quantities
 from furat.core import native
 from furat.core.native import DISABLE, NativeCompileError, NativeGroup
+from furat.dataset.native import NATIVE as TOKENS
 from tests.test_quantities_fast import _WORDS, CORPUS_TEXTS, ROOT, SEED_TEXTS, SENTENCES
 
 
@@ -272,9 +273,12 @@ def test_furat_compile_reports_what_it_could_not_do(tmp_path: Path) -> None:
     failing = empty | {"CC": "/bin/false"}  # a C compiler that fails
     done = subprocess.run(command, env=failing, capture_output=True, text=True, check=False)
     assert done.returncode == 2
-    first, *log = done.stderr.splitlines()
-    assert first.startswith(f"{NATIVE.folder.as_posix()}: error[compile-failed] mypyc could not compile"), first
-    assert log and all(line.startswith("  ") for line in log)  # the compiler's last lines, indented
+    lines = done.stderr.splitlines()
+    findings = [line for line in lines if not line.startswith("  ")]  # the rest: the compiler's last lines, indented
+    groups = [f"{group.folder.as_posix()}: error[compile-failed] mypyc could not compile" for group in (NATIVE, TOKENS)]
+    assert len(findings) == len(groups), lines  # each group is tried, and each says why it failed
+    assert all(line.startswith(group) for line, group in zip(findings, groups, strict=True)), findings
+    assert lines[1].startswith("  ")
     assert not list((tmp_path / "cache" / "furat" / "native").iterdir())
     unwritable = _env(XDG_CACHE_HOME="/proc/furat-cache")
     done = subprocess.run(command, env=unwritable, capture_output=True, text=True, check=False)

@@ -23,6 +23,7 @@ def bench_build(root: Path, docs: int) -> dict[str, Any]:
     build and its floor (``json.loads`` of every input file) are each the better of ``RUNS`` runs, in turns.
     """
     from furat.bench.synthetic import make_repository
+    from furat.dataset.native import NATIVE
 
     with tempfile.TemporaryDirectory(prefix="furat-bench-build-") as tmp:
         repo = Path(tmp) / "repo"
@@ -83,4 +84,6 @@ def bench_build(root: Path, docs: int) -> dict[str, Any]:
         "cpu_seconds": round(cpu, 3),
         "floor_cpu_seconds": round(parse_cpu, 3),
         "cpu_over_floor_cpu": round(cpu / parse_cpu, 2),
+        # the `ner` tokens made by the one pass `furat compile` compiled, or by numpy (its Python source is slower)
+        "token_pass_compiled": NATIVE.available(),
     }

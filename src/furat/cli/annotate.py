@@ -16,6 +16,7 @@ from furat.core.tables import text_table as _table
 if TYPE_CHECKING:
     from furat.annotate.agreement import SpanScore
     from furat.annotate.evaluation import PreannotatorScore, QuantityDevScore
+    from furat.core.native import NativeGroup
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -429,40 +430,53 @@ def _cmd_gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _native_groups() -> list[NativeGroup]:
+    """What ``furat compile`` compiles: the quantity recognizer, and the build's pass over a document's tokens."""
+    from furat.annotate.quantities import NATIVE as RECOGNIZER
+    from furat.dataset.native import NATIVE as TOKENS
+
+    return [RECOGNIZER, TOKENS]
+
+
 def _cmd_compile(args: argparse.Namespace) -> int:
     import time
 
-    from furat.annotate.quantities import NATIVE
     from furat.core.native import NativeCompileError
 
+    groups = _native_groups()
     if args.check:
-        up_to_date = NATIVE.is_compiled()
-        state = "compiled from the sources as they are" if up_to_date else "not compiled (run `furat compile`)"
-        print(f"{NATIVE.package}: {state}; loaded here: {'compiled' if NATIVE.loaded() else 'pure Python'}")
-        return 0 if up_to_date else 1
-    start = time.perf_counter()
-    where = NATIVE.folder.as_posix()
-    try:
-        result = NATIVE.compile()
-    except NativeCompileError as exc:
-        print(Finding(where, 0, "compile-failed", str(exc)).text(), file=sys.stderr)
-        for line in exc.log:  # the compiler's last lines, to see why
-            print(f"  {line}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # the cache cannot be written
-        message = f"cannot write the compiled modules: {exc.strerror or exc} ({exc.filename or 'no cache folder'})"
-        print(Finding(where, 0, "io-error", message).text(), file=sys.stderr)
-        return 2
-    seconds = time.perf_counter() - start
-    done = f"compiled with mypyc in {seconds:.0f} s" if result.compiled else "already compiled"
-    print(f"{NATIVE.package} ({len(NATIVE.modules)} modules): {done} -> {result.folder}")
-    return 0
+        for group in groups:
+            up_to_date = group.is_compiled()
+            state = "compiled from the sources as they are" if up_to_date else "not compiled (run `furat compile`)"
+            print(f"{group.package}: {state}; loaded here: {'compiled' if group.loaded() else 'pure Python'}")
+        return 0 if all(group.is_compiled() for group in groups) else 1
+    failed = False
+    for group in groups:  # each on its own: one that cannot be compiled leaves the others compiled
+        start = time.perf_counter()
+        where = group.folder.as_posix()
+        try:
+            result = group.compile()
+        except NativeCompileError as exc:
+            print(Finding(where, 0, "compile-failed", str(exc)).text(), file=sys.stderr)
+            for line in exc.log:  # the compiler's last lines, to see why
+                print(f"  {line}", file=sys.stderr)
+            failed = True
+            continue
+        except OSError as exc:  # the cache cannot be written
+            message = f"cannot write the compiled modules: {exc.strerror or exc} ({exc.filename or 'no cache folder'})"
+            print(Finding(where, 0, "io-error", message).text(), file=sys.stderr)
+            return 2
+        seconds = time.perf_counter() - start
+        done = f"compiled with mypyc in {seconds:.0f} s" if result.compiled else "already compiled"
+        print(f"{group.package} ({len(group.modules)} modules): {done} -> {result.folder}")
+    return 2 if failed else 0
 
 
 def add_compile(subparsers: Subparsers) -> None:
     """``furat compile``."""
     compile_ = subparsers.add_parser(
-        "compile", help="compile the quantity recognizer with mypyc into the user's cache (faster; same results)"
+        "compile",
+        help="compile the quantity recognizer and the build's token pass with mypyc into the user's cache (faster)",
     )
     compile_.add_argument(
         "--check", action="store_true", help="exit 1 unless the compiled modules match the sources as they are"

@@ -39,7 +39,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         b = figures["stages"]["build"]
         print(
             f"build: {b['cpu_seconds']} s of CPU in all its processes, {b['cpu_over_floor_cpu']}x the CPU of the "
-            f"parse ({b['floor_cpu_seconds']} s)"
+            f"parse ({b['floor_cpu_seconds']} s); ner tokens by "
+            + ("the compiled pass" if b.get("token_pass_compiled") else "numpy (`furat compile` compiles the pass)")
         )
     if "silver" in figures["stages"]:
         s = figures["stages"]["silver"]

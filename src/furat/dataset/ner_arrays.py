@@ -9,9 +9,13 @@ into rows, so ``furat build`` makes them here, for a whole document, with numpy:
   with where each token starts in it;
 - an entity's tokens are found by bisection in the tokens' starts.
 
+Where ``furat compile`` has compiled it (``dataset.native``), one pass over the text's UTF-8 makes the same
+tokens and tags instead (``pass_arrays``): the numpy passes (``numpy_arrays``) cost about three times as
+much.
+
 The tokens and tags are those of ``rows`` (the tests compare them on every corpus document and on generated
-text). Where they could differ, or where the tags need a note, ``document_arrays`` gives None and ``rows``
-makes them in Python:
+text, both ways). Where they could differ, or where the tags need a note, ``document_arrays`` gives None and
+``rows`` makes them in Python:
 - initials (a letter, a dot and a letter: أ.ف.ب), which the token expression reads with look-arounds;
 - a character outside the Basic Multilingual Plane or a lone surrogate;
 - text outside every sentence, or sentences that touch;
@@ -33,8 +37,17 @@ import numpy as np
 import numpy.typing as npt
 
 from furat.corpus.segment import DIGITS, LETTER, MARKS, NUMBER_JOINERS
+from furat.dataset.native import NATIVE, token_pass
 
-__all__ = ["DocArrays", "TagColumn", "TokenColumn", "character_classes", "document_arrays"]
+__all__ = [
+    "DocArrays",
+    "TagColumn",
+    "TokenColumn",
+    "character_classes",
+    "document_arrays",
+    "numpy_arrays",
+    "pass_arrays",
+]
 
 # character classes, and the groups a token is a run of
 _SPACE, _LETTER, _MARK, _DIGIT, _JOINER, _OTHER = range(6)
@@ -43,6 +56,8 @@ _GROUP = np.array([0, _WORD, _WORD, _NUMBER, _ALONE, _ALONE], np.uint8)  # by cl
 _BMP = 0x10000
 _UTF8 = 1 + (np.arange(_BMP) >= 0x80).astype(np.uint8) + (np.arange(_BMP) >= 0x800)  # each character's UTF-8 bytes
 _INITIALS = re.compile(rf"\.(?<={LETTER}\.)(?={LETTER})")  # a dot between letters (found from the dot: fast)
+_ASCII_SPACE = bytes(code for code in range(0x80) if chr(code).isspace())  # what str.split() splits at, in ASCII
+_COMPILED = NATIVE.loaded()  # the one pass is compiled: it is the faster way
 
 Ints = npt.NDArray[np.int64]
 
@@ -70,6 +85,11 @@ def character_classes() -> npt.NDArray[np.uint8]:
     return table
 
 
+@functools.cache
+def _class_bytes() -> bytes:
+    return character_classes().tobytes()
+
+
 class DocArrays(NamedTuple):
     """One document's ``ner`` tokens and tags, a row per sentence."""
 
@@ -89,12 +109,70 @@ def document_arrays(
 ) -> DocArrays | None:
     """The tokens and tags of the sentences at ``starts``/``ends`` of ``text`` (in order), given the
     ``entities`` as (start, end, label, id) sorted by start and end, with each tag name's id in ``tags``
-    (``outside`` for ``O``); None where ``rows`` must make them (see the module's docstring)."""
+    (``outside`` for ``O``); None where ``rows`` must make them (see the module's docstring). Made by the
+    compiled pass where there is one, else by numpy: the same arrays."""
+    return (pass_arrays if _COMPILED else numpy_arrays)(text, starts, ends, entities, tags, outside)
+
+
+def _declined(text: str, starts: Sequence[int], ends: Sequence[int]) -> bool:
+    """No sentence, initials, or sentences that touch or are empty or outside the text."""
     if not starts or _INITIALS.search(text):
+        return True
+    return starts[0] < 0 or ends[-1] > len(text) or not (all(map(lt, starts, ends)) and all(map(lt, ends, starts[1:])))
+
+
+def _small(values: list[int]) -> Ints:
+    """``values`` as an array: a byte each when they fit (``bytes`` makes them at C speed)."""
+    try:
+        return np.frombuffer(bytes(values), np.uint8).astype(np.int64)
+    except ValueError:
+        return np.array(values, np.int64)
+
+
+def pass_arrays(
+    text: str,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    entities: Sequence[tuple[int, int, str, str]],
+    tags: Mapping[str, int],
+    outside: int,
+) -> DocArrays | None:
+    """``document_arrays`` by one pass over the text's UTF-8 (``native.token_pass``)."""
+    if _declined(text, starts, ends):
+        return None
+    size, isspace = len(text), str.isspace
+    if (starts[0] and not isspace(text[: starts[0]])) or (ends[-1] < size and not isspace(text[ends[-1] :])):
+        return None  # text outside the sentences
+    if not all(map(isspace, map(text.__getitem__, map(slice, ends, starts[1:])))):
+        return None
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    done = token_pass(text, raw, _class_bytes(), list(starts), list(ends), list(entities), dict(tags), outside)
+    if done is None:
+        return None
+    widths, lengths, found = done
+    offsets = np.zeros(len(widths) + 1, np.int64)
+    np.cumsum(_small(widths), out=offsets[1:])
+    data = raw.translate(None, _ASCII_SPACE)
+    if len(data) != offsets[-1]:  # white space beyond ASCII
+        data = "".join(text.split()).encode("utf-8")
+    return DocArrays(data, offsets, np.array(lengths, np.int64), _small(found))
+
+
+def numpy_arrays(
+    text: str,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    entities: Sequence[tuple[int, int, str, str]],
+    tags: Mapping[str, int],
+    outside: int,
+) -> DocArrays | None:
+    """``document_arrays`` by numpy's passes over the text's characters."""
+    if _declined(text, starts, ends):
         return None
     size = len(text)
-    if starts[0] < 0 or ends[-1] > size or not (all(map(lt, starts, ends)) and all(map(lt, ends, starts[1:]))):
-        return None  # sentences that touch, or one that is empty or outside the text
     try:
         chars = np.frombuffer(text.encode("utf-32-le"), np.uint32)
         classes = character_classes()[chars]
