@@ -21,9 +21,10 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-# The suite runs the quantity recognizer's pure-Python source, the reference (coverage measures it);
-# test_quantities_native.py compares the compiled modules with it. FURAT_NATIVE=1 runs the suite on the
-# compiled modules (once `furat compile` has made them).
+# The suite runs the pure-Python source of what `furat compile` compiles, the quantity recognizer (the
+# reference, which coverage measures) and the build's token pass (test_ner_arrays.py compares it with numpy);
+# test_quantities_native.py and test_ner_pass_native.py compare the compiled modules with them. FURAT_NATIVE=1
+# runs the suite on the compiled modules (once `furat compile` has made them).
 # (No module imported above imports the recognizer: the stages below annotate never do.)
 os.environ.setdefault("FURAT_NATIVE", "0")
 

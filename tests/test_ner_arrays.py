@@ -200,6 +200,7 @@ def test_generated_text_gives_the_rows_of_python(
         ("ab cd", [(0, 0), (1, 5)], [], "an empty sentence"),
         ("ab cd", [(0, 6)], [], "a sentence past the end of the text"),
         ("ab cd", [(0, 5)], [(0, 2, "NOT-A-LABEL")], "a label without tags"),
+        ("ab", [(0, 2)], [(1, 2, "ORG"), (-3, 0, "ORG")], "entities out of order, one before the text"),
     ],
 )
 def test_where_python_must_decide_no_arrays_are_made(
@@ -219,6 +220,31 @@ def test_the_same_text_without_what_python_must_decide_gives_arrays(make: Make) 
     arrays = make("في سوريا. والعراق", [0, 10], [9, 17], spans, BIO, BIO["O"])
     assert arrays is not None
     assert _array_rows(arrays) == ([["في", "سوريا", "."], ["والعراق"]], [[0, BIO["B-GPE"], 0], [BIO["B-GPE"]]])
+
+
+def test_the_one_pass_knows_the_character_classes_of_numpy() -> None:
+    from furat.dataset import ner_arrays
+    from furat.dataset.native import tokens
+
+    for name in ("_SPACE", "_LETTER", "_MARK", "_DIGIT", "_JOINER"):
+        assert getattr(tokens, name) == getattr(ner_arrays, name), name
+    assert (tokens._WORD, tokens._NUMBER, tokens._ALONE) == (ner_arrays._WORD, ner_arrays._NUMBER, ner_arrays._ALONE)
+
+
+def test_entities_of_other_types_give_the_same_arrays() -> None:
+    """Ids that are not strings, numpy integers, entities as lists: what the compiled pass refuses to take is
+    made by numpy, with the same result (tests/test_ner_pass_native.py runs this compiled)."""
+    import numpy as np
+
+    text, starts, ends = "قال داعش في سوريا", [0], [17]
+    for entities in (
+        [(4, 8, "ORG", None), (12, 17, "GPE", 7)],
+        [[4, 8, "ORG", "x-e0"], [12, 17, "GPE", "x-e1"]],
+        [(np.int64(4), np.int64(8), "ORG", "x-e0")],
+    ):
+        made = numpy_arrays(text, starts, ends, entities, BIO, BIO["O"])  # type: ignore[arg-type]
+        assert made is not None
+        assert _same(pass_arrays(text, starts, ends, entities, BIO, BIO["O"]), made)  # type: ignore[arg-type]
 
 
 def _same(one: DocArrays | None, other: DocArrays | None) -> bool:

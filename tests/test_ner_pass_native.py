@@ -116,6 +116,17 @@ def test_the_compiled_pass_makes_the_arrays_of_numpy(tmp_path: Path, compiled_pa
     assert result["made"] > len(cases) // 4  # a case the arrays decline is compared only as None
 
 
+def test_the_tests_of_the_arrays_pass_with_the_compiled_pass(compiled_pass: dict[str, str]) -> None:
+    """Every test of ``test_ner_arrays`` (the pass beside numpy and the Python rows, the cases the arrays
+    decline, inputs of other types) with the pass compiled (``FURAT_NATIVE=1``: the suite's own setting)."""
+    env = _env(**compiled_pass, **{DISABLE: "1"})
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_ner_arrays.py"]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:]
+    child = [sys.executable, "-c", "from furat.dataset import ner_arrays; print(ner_arrays._COMPILED)"]
+    assert subprocess.run(child, env=env, capture_output=True, text=True, check=True).stdout.strip() == "True"
+
+
 def test_the_suite_runs_the_pass_as_its_source() -> None:
     from furat.dataset import ner_arrays
 

@@ -465,7 +465,8 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         except OSError as exc:  # the cache cannot be written
             message = f"cannot write the compiled modules: {exc.strerror or exc} ({exc.filename or 'no cache folder'})"
             print(Finding(where, 0, "io-error", message).text(), file=sys.stderr)
-            return 2
+            failed = True
+            continue
         seconds = time.perf_counter() - start
         done = f"compiled with mypyc in {seconds:.0f} s" if result.compiled else "already compiled"
         print(f"{group.package} ({len(group.modules)} modules): {done} -> {result.folder}")

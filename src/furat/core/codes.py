@@ -188,7 +188,7 @@ _R(
     "compile-failed",
     "annotate",
     None,
-    "mypyc could not compile the quantity recognizer; its pure-Python modules run",
+    "mypyc could not compile the quantity recognizer or the token pass; its Python source, or numpy, runs",
     "install a C compiler and Python's headers (apt install gcc python3-dev) and mypy (pip install 'furat[native]')",
 )
 
