@@ -21,20 +21,13 @@ from furat.bench.synthetic import make_repository
 from furat.core.native import DISABLE
 from furat.dataset.native import NATIVE
 from tests.test_ner_arrays import PIECES, ROOT, SPACES, _spans
-from tests.test_quantities_native import _compiled_or_skip, _env
+from tests.test_quantities_native import _env, compiled_env
 
 
 @pytest.fixture(scope="module")
 def compiled_pass(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The pass compiled into the user's cache (as ``scripts/setup`` does), or into a temporary one where that
-    cannot be written: the environment a child process needs to load it."""
-    try:
-        _compiled_or_skip(NATIVE)
-        return {}
-    except OSError:
-        cache = tmp_path_factory.mktemp("native-cache")
-        _compiled_or_skip(NATIVE, cache / "furat" / "native")
-        return {"XDG_CACHE_HOME": str(cache)}
+    """The pass compiled (``compiled_env``)."""
+    return compiled_env(NATIVE, tmp_path_factory)
 
 
 def _case(doc: dict[str, Any], annotations: dict[str, Any] | None) -> list[Any]:

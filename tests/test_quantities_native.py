@@ -52,17 +52,22 @@ def _compiled_or_skip(group: NativeGroup, cache: Path | None = None) -> None:
     group.compile(cache)
 
 
-@pytest.fixture(scope="session")
-def compiled_recognizer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The recognizer compiled into the user's cache (as ``scripts/setup`` does, so mostly there already), or
-    into a temporary one where that cannot be written: the environment a child process needs to load it."""
+def compiled_env(group: NativeGroup, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """``group`` compiled into the user's cache (as ``scripts/setup`` does, so mostly there already), or into a
+    temporary one where that cannot be written: the environment a child process needs to load it."""
     try:
-        _compiled_or_skip(NATIVE)
+        _compiled_or_skip(group)
         return {}
     except OSError:
         cache = tmp_path_factory.mktemp("native-cache")
-        _compiled_or_skip(NATIVE, cache / "furat" / "native")
+        _compiled_or_skip(group, cache / "furat" / "native")
         return {"XDG_CACHE_HOME": str(cache)}
+
+
+@pytest.fixture(scope="session")
+def compiled_recognizer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The recognizer compiled (``compiled_env``)."""
+    return compiled_env(NATIVE, tmp_path_factory)
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ is a token alone; a number joiner between two digits belongs to the number. The 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Final
 
 from mypy_extensions import i64
@@ -36,32 +37,6 @@ def _code(raw: bytes, at: i64) -> i64:
     if lead < 0xE0:
         return ((lead & 0x1F) << 6) | (raw[at + 1] & 0x3F)
     return ((lead & 0x0F) << 12) | ((raw[at + 1] & 0x3F) << 6) | (raw[at + 2] & 0x3F)
-
-
-def _bisect_left(values: list[int], x: i64) -> i64:
-    low: i64 = 0
-    high: i64 = len(values)
-    while low < high:
-        middle: i64 = (low + high) // 2
-        value: i64 = values[middle]
-        if value < x:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
-def _bisect_right(values: list[int], x: i64) -> i64:
-    low: i64 = 0
-    high: i64 = len(values)
-    while low < high:
-        middle: i64 = (low + high) // 2
-        value: i64 = values[middle]
-        if x < value:
-            high = middle
-        else:
-            low = middle + 1
-    return low
 
 
 def token_pass(
@@ -128,7 +103,7 @@ def token_pass(
     lengths: list[int] = []
     previous: i64 = -1
     for start in starts:
-        first: i64 = _bisect_left(firsts, start)
+        first: i64 = bisect_left(firsts, start)
         if previous >= 0:
             lengths.append(first - previous)
         previous = first
@@ -138,14 +113,14 @@ def token_pass(
     for entity_start, entity_end, label, _ in entities:
         low: i64 = entity_start
         high: i64 = entity_end
-        sentence: i64 = _bisect_right(starts, low) - 1
+        sentence: i64 = bisect_right(starts, low) - 1
         if sentence < 0 or high > ends[sentence] or high <= low or text[low].isspace() or text[high - 1].isspace():
             return None
         begin: int = tags.get("B-" + label, -1)
         if begin < 0:
             return None
-        token: i64 = _bisect_right(firsts, low) - 1  # the token the entity starts in
-        after: i64 = _bisect_left(firsts, high)  # the first token from its end on
+        token: i64 = bisect_right(firsts, low) - 1  # the token the entity starts in
+        after: i64 = bisect_left(firsts, high)  # the first token from its end on
         if token < reach:
             return None  # two entities in one token
         reach = after
